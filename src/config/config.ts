@@ -1,0 +1,64 @@
+/** The typed, frozen configuration every module receives. Loaded once by `loadConfig`. */
+
+export type UpstreamCredentials =
+  | { readonly type: 'basic'; readonly username: string; readonly password: string }
+  | { readonly type: 'bearer'; readonly token: string };
+
+export interface Config {
+  /** Port to listen on. Default 8080. */
+  readonly port: number;
+  /** Host/interface to listen on. Default 127.0.0.1. */
+  readonly host: string;
+  /** Public base URL clients use (e.g. https://wiki.example.com), no trailing slash; null = derived from the listen address. */
+  readonly publicUrl: string | null;
+  readonly upstream: {
+    /** Base URL of the protected REST API; null only with --demo or for CLI commands. */
+    readonly url: string | null;
+    /** Whole-response timeout (headers) in ms. Default 30000. */
+    readonly timeoutMs: number;
+    /** Connect timeout in ms. Default 5000. */
+    readonly connectTimeoutMs: number;
+    /** Header that carries the caller's username upstream; null = none. Default X-Forwarded-User. */
+    readonly identityHeader: string | null;
+    /** Fixed credentials added to every forwarded request; null = none. */
+    readonly credentials: UpstreamCredentials | null;
+  };
+  /** Data directory (SQLite file, keys). Default ./data. */
+  readonly dataDir: string;
+  readonly database: {
+    /** postgres://… for several nodes; null = SQLite in dataDir. */
+    readonly url: string | null;
+  };
+  /** Secure mode (startup only): secrets shown once, only digests kept. Default false. */
+  readonly secureMode: boolean;
+  /** Longest allowed expiry in days; null = no maximum (never-expiring tokens allowed). */
+  readonly maxExpiryDays: number | null;
+  /** Largest body read for a JsonData rule, bytes. Default 1 MiB. */
+  readonly bodyLimitBytes: number;
+  /** How many X-Forwarded-For hops (proxies in front of tokengate) are trusted. Default 0. */
+  readonly trustedProxyHops: number;
+  readonly auth: {
+    /** Failed attempts allowed per client address per window. Default 20. */
+    readonly failureLimit: number;
+    /** Window of the failure limit, ms. Default 60000. */
+    readonly failureWindowMs: number;
+    /** Most tokens/users kept in the in-memory cache. Default 100000. */
+    readonly cacheSize: number;
+  };
+  readonly audit: {
+    /** Records older than this many days are pruned. Default 90. */
+    readonly retentionDays: number;
+    /** Most records waiting to be written. Default 50000. */
+    readonly queueSize: number;
+    /** Batch window in ms (the most a crash can lose). Default 100. */
+    readonly batchMs: number;
+    /** What a full queue does: `reject` (503, fail closed, default) or `drop` (counted). */
+    readonly onFull: 'reject' | 'drop';
+    /** Extra query parameter names (case-insensitive) whose values are redacted. */
+    readonly redactParams: readonly string[];
+  };
+  /** Node id in audit records and heartbeats. Default: hostname-pid. */
+  readonly nodeId: string;
+  /** Log level: error, warn, info, debug. Default info. */
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+}

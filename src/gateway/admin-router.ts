@@ -1,0 +1,84 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AdminDeps, AdminEndpoint, AdminRequest } from '../admin/admin-endpoint.js';
+import type { CanonicalRequest } from '../http/canonical-request.js';
+import { HttpError } from '../http/http-error.js';
+import { readJsonBody } from '../http/read-json-body.js';
+import type { User } from '../store/models.js';
+import { sendError, sendJson } from './send.js';
+
+export interface AdminCall {
+  readonly canonical: CanonicalRequest;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  readonly actor: User;
+  /** The body, when a JsonData rule already read it. */
+  readonly bufferedBody: { readonly bytes: Buffer; readonly value: unknown } | null;
+}
+
+/**
+ * Serves tokengate's own admin API (`/rest/extender/1.0/tokenTools/*`): finds the endpoint for
+ * a method and path and turns its result (or HttpError) into a response.
+ */
+export class AdminRouter<D extends AdminDeps = AdminDeps> {
+  readonly #byRoute = new Map<string, AdminEndpoint<D>>();
+  readonly #paths = new Set<string>();
+  readonly #deps: D;
+  readonly #bodyLimit: number;
+
+  constructor(endpoints: readonly AdminEndpoint<D>[], deps: D) {
+    for (const endpoint of endpoints) {
+      this.#byRoute.set(`${endpoint.method} ${endpoint.path}`, endpoint);
+      this.#paths.add(endpoint.path);
+    }
+    this.#deps = deps;
+    this.#bodyLimit = deps.config.bodyLimitBytes;
+  }
+
+  /**
+   * The endpoint for this call; `null` when the path is not tokengate's (it is forwarded).
+   * A known path with another method is answered with 405 by a synthetic endpoint.
+   */
+  match(method: string, path: string): AdminEndpoint<D> | null {
+    const endpoint = this.#byRoute.get(`${method} ${path}`);
+    if (endpoint !== undefined) return endpoint;
+    if (!this.#paths.has(path)) return null;
+    const allowed = [...this.#byRoute.values()].filter((e) => e.path === path).map((e) => e.method);
+    return {
+      method: 'GET',
+      path,
+      handle: async () => {
+        throw new HttpError(405, `method ${method} is not allowed here; use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+      },
+    };
+  }
+
+  /** Runs the endpoint and writes the response; returns the status sent. */
+  async handle(endpoint: AdminEndpoint<D>, call: AdminCall): Promise<number> {
+    const request: AdminRequest = {
+      method: call.canonical.method,
+      query: call.canonical.query,
+      actor: call.actor,
+      json: async () => {
+        if (call.bufferedBody !== null) return call.bufferedBody.value;
+        return (await readJsonBody(call.req, call.canonical.headers, this.#bodyLimit)).value;
+      },
+    };
+    try {
+      const response = await endpoint.handle(request, this.#deps);
+      if ('json' in response) {
+        sendJson(call.res, response.status, response.json);
+      } else {
+        call.res.writeHead(response.status, { ...response.headers, 'cache-control': 'no-store' });
+        for await (const chunk of response.stream) {
+          if (!call.res.write(chunk)) await new Promise((resolve) => call.res.once('drain', resolve));
+        }
+        call.res.end();
+      }
+      return response.status;
+    } catch (err) {
+      if (!(err instanceof HttpError)) throw err;
+      sendError(call.res, err.status, err.message, err.headers);
+      return err.status;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+/** Hop-by-hop headers (RFC 9110 §7.6.1) plus those a proxy must never pass on. */
+const DROPPED_REQUEST_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'host',
+  'authorization',
+  'cookie',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'forwarded',
+]);
+
+const DROPPED_RESPONSE_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+export interface UpstreamHeaderContext {
+  /** The socket's peer address (appended to X-Forwarded-For). */
+  readonly peerAddress: string;
+  readonly proto: 'http' | 'https';
+  /** Lower-case identity header name (e.g. `x-forwarded-user`), or null. */
+  readonly identityHeader: string | null;
+  readonly username: string;
+  /** Pre-built `Authorization` value for the upstream, or null. */
+  readonly upstreamAuthorization: string | null;
+}
+
+/** Names listed in a `Connection` header are hop-by-hop too. */
+function connectionListed(headers: IncomingHttpHeaders): Set<string> | null {
+  const value = headers.connection;
+  if (value === undefined) return null;
+  return new Set(value.split(',').map((name) => name.trim().toLowerCase()));
+}
+
+/**
+ * The headers sent upstream: the client's, minus hop-by-hop headers, credentials (`Authorization`,
+ * `Cookie`), forwarding headers and any copy of the identity header; plus `X-Forwarded-*`, the
+ * identity header and the configured upstream credentials.
+ */
+export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, ctx: UpstreamHeaderContext): OutgoingHttpHeaders {
+  const listed = connectionListed(incoming);
+  const out: OutgoingHttpHeaders = {};
+  for (const name in incoming) {
+    if (DROPPED_REQUEST_HEADERS.has(name) || name === ctx.identityHeader) continue;
+    if (listed?.has(name)) continue;
+    const value = incoming[name];
+    if (value !== undefined) out[name] = value;
+  }
+  const previous = incoming['x-forwarded-for'];
+  const chain = Array.isArray(previous) ? previous.join(', ') : previous;
+  out['x-forwarded-for'] = chain ? `${chain}, ${ctx.peerAddress}` : ctx.peerAddress;
+  out['x-forwarded-proto'] = ctx.proto;
+  if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
+  if (ctx.identityHeader !== null) out[ctx.identityHeader] = ctx.username;
+  if (ctx.upstreamAuthorization !== null) out.authorization = ctx.upstreamAuthorization;
+  return out;
+}
+
+/**
+ * The response headers sent back to the client: hop-by-hop headers removed and `Location`
+ * headers that point at the upstream rewritten to the public URL.
+ */
+export function buildClientHeaders(
+  upstream: IncomingHttpHeaders,
+  upstreamOrigin: string,
+  publicOrigin: string,
+): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const name in upstream) {
+    if (DROPPED_RESPONSE_HEADERS.has(name)) continue;
+    const value = upstream[name];
+    if (value !== undefined) out[name] = value;
+  }
+  const location = upstream.location;
+  if (typeof location === 'string' && location.startsWith(upstreamOrigin)) {
+    const rest = location.slice(upstreamOrigin.length);
+    if (rest === '' || rest.startsWith('/') || rest.startsWith('?')) out.location = publicOrigin + rest;
+  }
+  return out;
+}

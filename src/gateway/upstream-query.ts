@@ -1,0 +1,35 @@
+/** Confluence's credential parameters: never forwarded. */
+const CREDENTIAL_PARAMS = new Set(['os_username', 'os_password', 'os_authtype']);
+
+function decodedName(pair: string): string {
+  const eq = pair.indexOf('=');
+  const raw = (eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' ');
+  try {
+    return decodeURIComponent(raw).toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+}
+
+/**
+ * The query string forwarded upstream: as received, minus Confluence's `os_username`,
+ * `os_password` and `os_authType` (names compared decoded and case-insensitively).
+ *
+ * @example
+ * upstreamQuery('spaceKey=PM&os_password=x', query) // 'spaceKey=PM'
+ */
+export function upstreamQuery(rawQuery: string, query: ReadonlyMap<string, readonly string[]>): string {
+  if (rawQuery === '') return '';
+  let hasCredential = false;
+  for (const name of query.keys()) {
+    if (CREDENTIAL_PARAMS.has(name.toLowerCase())) {
+      hasCredential = true;
+      break;
+    }
+  }
+  if (!hasCredential) return rawQuery;
+  return rawQuery
+    .split('&')
+    .filter((pair) => pair !== '' && !CREDENTIAL_PARAMS.has(decodedName(pair)))
+    .join('&');
+}

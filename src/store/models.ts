@@ -1,0 +1,120 @@
+/** Plain data kept by the store. Times are epoch milliseconds. */
+
+export interface User {
+  /** As the user was created (display spelling). Unique case-insensitively. */
+  readonly username: string;
+  readonly email: string | null;
+  readonly displayName: string | null;
+  readonly admin: boolean;
+  readonly active: boolean;
+  /** Password hash for the web page (`scrypt$…`), or null when the user has no password. */
+  readonly passwordHash: string | null;
+  readonly dateCreated: number;
+}
+
+export interface NewUser {
+  readonly username: string;
+  readonly email?: string | null;
+  readonly displayName?: string | null;
+  readonly admin?: boolean;
+  readonly active?: boolean;
+  readonly passwordHash?: string | null;
+}
+
+export interface TokenRecord {
+  /** Opaque, URL-safe, not derived from the secret. */
+  readonly id: string;
+  readonly label: string;
+  /** Username the token is bound to (display spelling), or null for "any user (Basic only)". */
+  readonly user: string | null;
+  /** Who created it. */
+  readonly author: string | null;
+  /** Normalised limitTo text, lines joined with `\n` ('' = unrestricted). */
+  readonly limitTo: string;
+  /** Digest of the secret (hex HMAC-SHA-256); the only way a token is looked up. */
+  readonly digest: string;
+  /** Secret encrypted at rest (standard mode), or null (secure mode, or wiped). */
+  readonly secretCiphertext: string | null;
+  readonly dateCreated: number;
+  /** 0 = never expires. */
+  readonly validUntil: number;
+  readonly counter: number;
+  readonly ip: string | null;
+  /** 0 = never used. */
+  readonly lastUsed: number;
+}
+
+export type AuthType = 'basic' | 'bearer' | 'both';
+
+/** Runtime settings: stored in the database, shared by every node. */
+export interface RuntimeSettings {
+  readonly authType: AuthType;
+  readonly extenderEndpointsOnly: boolean;
+  readonly usageDetails: boolean;
+  readonly auditLog: boolean;
+}
+
+export const DEFAULT_SETTINGS: RuntimeSettings = Object.freeze({
+  authType: 'basic',
+  extenderEndpointsOnly: false,
+  usageDetails: true,
+  auditLog: true,
+});
+
+export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin';
+
+/** One audit record. Strings are already redacted and control characters escaped. */
+export interface AuditRecord {
+  readonly time: number;
+  readonly tokenId: string | null;
+  readonly tokenLabel: string | null;
+  readonly user: string | null;
+  /** `basic`, `bearer`, or null when no credentials were understood; `session` for the page. */
+  readonly authMethod: string | null;
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly decision: AuditDecision;
+  readonly reason: string;
+  readonly upstreamStatus: number | null;
+  readonly clientIp: string;
+  readonly userAgent: string;
+  readonly durationMs: number;
+  readonly node: string;
+}
+
+export interface StoredAuditRecord extends AuditRecord {
+  readonly id: number;
+}
+
+export interface AuditFilter {
+  readonly tokenId?: string;
+  readonly user?: string;
+  readonly decision?: AuditDecision;
+  readonly from?: number;
+  readonly to?: number;
+  /** Path prefix. */
+  readonly path?: string;
+  /** Only records of these token ids (used for non-admin visibility). */
+  readonly tokenIds?: readonly string[];
+  /** Only records whose user is this one (used for non-admin visibility). */
+  readonly ownUser?: string;
+}
+
+/** One usage increment for a token, applied atomically (never read-modify-write). */
+export interface UsageDelta {
+  readonly tokenId: string;
+  readonly calls: number;
+  readonly lastUsed: number;
+  readonly ip: string;
+}
+
+/** What changed, as seen by the change feed. */
+export type ChangeKind = 'token' | 'user' | 'settings';
+
+export interface Change {
+  readonly seq: number;
+  readonly kind: ChangeKind;
+  /** token: digest; user: lower-case username; settings: ''. */
+  readonly key: string;
+}

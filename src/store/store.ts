@@ -1,0 +1,105 @@
+import type {
+  AuditFilter,
+  AuditRecord,
+  Change,
+  NewUser,
+  RuntimeSettings,
+  StoredAuditRecord,
+  TokenRecord,
+  UsageDelta,
+  User,
+} from './models.js';
+
+/** Thrown by `insertToken` when the digest (the secret) is already in use. */
+export class DuplicateTokenError extends Error {
+  constructor() {
+    super('this token value is already in use; choose another');
+    this.name = 'DuplicateTokenError';
+  }
+}
+
+/** Thrown by `createUser` when the username or email is taken. */
+export class DuplicateUserError extends Error {
+  constructor(what: 'username' | 'email') {
+    super(`a user with this ${what} already exists`);
+    this.name = 'DuplicateUserError';
+  }
+}
+
+/** Stop function returned by `subscribe`. */
+export type Unsubscribe = () => void;
+
+/**
+ * Everything tokengate keeps. One interface, one implementation per database
+ * (SQLite embedded, PostgreSQL for several nodes). Nothing above `store/` knows which.
+ */
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  // users
+  createUser(user: NewUser): Promise<User>;
+  /** Case-insensitive lookup by username, or by email when `byEmailToo` is true. */
+  findUser(nameOrEmail: string, byEmailToo?: boolean): Promise<User | undefined>;
+  listUsers(): Promise<User[]>;
+  setUserActive(username: string, active: boolean): Promise<boolean>;
+  setUserPassword(username: string, passwordHash: string | null): Promise<boolean>;
+
+  // tokens
+  /** @throws DuplicateTokenError when the digest exists. */
+  insertToken(token: TokenRecord): Promise<void>;
+  findTokenByDigest(digest: string): Promise<TokenRecord | undefined>;
+  findTokenById(id: string): Promise<TokenRecord | undefined>;
+  /** All tokens, or those bound to `user` (case-insensitive), newest first. */
+  listTokens(user?: string): Promise<TokenRecord[]>;
+  deleteToken(id: string): Promise<TokenRecord | undefined>;
+  /** Forget every kept secret (secure mode). Returns how many were wiped. */
+  wipeSecrets(): Promise<number>;
+  /** Atomic increments of usage details. */
+  addUsage(deltas: readonly UsageDelta[]): Promise<void>;
+
+  // settings and metadata
+  getSettings(): Promise<RuntimeSettings>;
+  updateSettings(patch: Partial<RuntimeSettings>): Promise<RuntimeSettings>;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+
+  // audit
+  insertAudit(records: readonly AuditRecord[]): Promise<void>;
+  queryAudit(filter: AuditFilter, startAt: number, maxResults: number): Promise<{ total: number; entries: StoredAuditRecord[] }>;
+  /** Every matching record, newest first, read in pages (for exports). */
+  iterateAudit(filter: AuditFilter, pageSize?: number): AsyncIterable<StoredAuditRecord>;
+  /** Records with id greater than `afterId`, oldest first (for `audit --follow`). */
+  auditAfter(afterId: number, limit: number): Promise<StoredAuditRecord[]>;
+  /** Deletes at most `limit` records older than `before`; returns how many. */
+  pruneAudit(before: number, limit: number): Promise<number>;
+
+  // change feed
+  /** Highest change sequence number. */
+  currentChangeSeq(): Promise<number>;
+  /** Changes with seq > `afterSeq`, oldest first. */
+  changesAfter(afterSeq: number, limit?: number): Promise<Change[]>;
+  /**
+   * Calls `listener` for every change made by any process, within one second.
+   * SQLite polls; PostgreSQL uses LISTEN/NOTIFY with polling as a safety net.
+   */
+  subscribe(listener: (change: Change) => void): Unsubscribe;
+
+  // nodes (several nodes share one database)
+  /** Records this node's secure mode and a heartbeat (now). */
+  heartbeat(nodeId: string, secureMode: boolean, now: number): Promise<void>;
+  /** Nodes whose last heartbeat is at or after `since`. */
+  liveNodes(since: number): Promise<{ nodeId: string; secureMode: boolean; lastSeen: number }[]>;
+  /** Removes this node's heartbeat (clean shutdown). */
+  removeNode(nodeId: string): Promise<void>;
+
+  // failed-authentication limiter, shared by every node
+  /**
+   * Counts one failed attempt for `key` (a client address) in the fixed window that contains `now`
+   * and returns the count in that window, including this one.
+   */
+  recordAuthFailure(key: string, windowMs: number, now: number): Promise<number>;
+  /** Failed attempts for `key` in the window that contains `now`. */
+  authFailures(key: string, windowMs: number, now: number): Promise<number>;
+
+  close(): Promise<void>;
+}
