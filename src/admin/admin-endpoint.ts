@@ -14,6 +14,18 @@ export interface AdminRequest {
   readonly actor: User;
   /** Reads and strictly parses the JSON body (throws HttpError 400/413/415). */
   json(): Promise<unknown>;
+  /** Records an administrative action (always, whatever the audit switch) with who did it. */
+  recordAdmin(action: AdminAction): void;
+}
+
+/** An administrative action for the audit log. */
+export interface AdminAction {
+  /** What was done, for people: `token created`, `settings changed: auditLog=false`, … (never a secret). */
+  readonly action: string;
+  readonly tokenId?: string | null;
+  readonly tokenLabel?: string | null;
+  /** Secrets to scrub from the record (e.g. the value of a token just created). */
+  readonly extraSecrets?: readonly string[];
 }
 
 /** A JSON response, or a streamed one (exports). */

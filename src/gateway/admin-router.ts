@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminDeps, AdminEndpoint, AdminRequest } from '../admin/admin-endpoint.js';
+import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest } from '../admin/admin-endpoint.js';
 import type { CanonicalRequest } from '../http/canonical-request.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
@@ -13,6 +13,8 @@ export interface AdminCall {
   readonly actor: User;
   /** The body, when a JsonData rule already read it. */
   readonly bufferedBody: { readonly bytes: Buffer; readonly value: unknown } | null;
+  /** Records an administrative action of this call. */
+  readonly recordAdmin: (action: AdminAction) => void;
 }
 
 /**
@@ -58,6 +60,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
       method: call.canonical.method,
       query: call.canonical.query,
       actor: call.actor,
+      recordAdmin: call.recordAdmin,
       json: async () => {
         if (call.bufferedBody !== null) return call.bufferedBody.value;
         return (await readJsonBody(call.req, call.canonical.headers, this.#bodyLimit)).value;

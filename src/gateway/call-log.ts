@@ -1,3 +1,4 @@
+import type { AdminActionInput } from '../audit/audit-record-builder.js';
 import type { AuditDecision } from '../store/models.js';
 
 /** What the gateway knows about one token call when it records it. */
@@ -27,6 +28,8 @@ export interface CallRecordInput {
 export interface CallLog {
   /** Queues one audit record (when the audit log is on). */
   record(input: CallRecordInput): void;
+  /** Records an administrative action (always, whatever the audit switch). */
+  recordAdmin(input: AdminActionInput): void;
   /** Counts one successful call for usage details (when usage details are on). */
   countUsage(tokenId: string, ip: string, time: number): void;
   /** False when the audit queue is full and calls must wait (fail closed). */

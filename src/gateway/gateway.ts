@@ -183,6 +183,21 @@ export class Gateway {
         res,
         actor: auth.user,
         bufferedBody: bodyBytes === null ? null : { bytes: bodyBytes, value: bodyValue },
+        recordAdmin: (action) =>
+          deps.calls.recordAdmin({
+            time: deps.now(),
+            actor: auth.user.username,
+            authMethod: auth.method,
+            method: canonical.method,
+            path: canonical.path,
+            action: action.action,
+            tokenId: action.tokenId ?? null,
+            tokenLabel: action.tokenLabel ?? null,
+            clientIp: state.ip,
+            userAgent: state.req.headers['user-agent'] ?? '',
+            secret: auth.secret,
+            extraSecrets: action.extraSecrets ?? [],
+          }),
       });
       this.#record(state, status < 400 ? 'allowed' : 'error', status < 400 ? 'admin API' : 'admin API refused the call', status);
       if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());

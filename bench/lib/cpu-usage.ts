@@ -1,0 +1,81 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * How much CPU the rest of the machine took while a run was measured: the machine is shared, and a
+ * busy neighbour explains a slow round better than any guess. Linux only (/proc); null elsewhere.
+ */
+interface CpuSnapshot {
+  /**
+   * Busy ticks of all CPUs: user, nice, system and steal (another VM's use). irq and softirq are
+   * left out: the kernel may account our own loopback traffic there rather than to our processes.
+   */
+  readonly busy: number;
+  /** All ticks of all CPUs, idle included. */
+  readonly all: number;
+  readonly cpus: number;
+  /** Ticks of the benchmark's own processes: this one (and its reaped children, e.g. wrk) and every live member of `groups`. */
+  readonly ours: number;
+}
+
+function procStat(): { busy: number; all: number; cpus: number } {
+  const text = readFileSync('/proc/stat', 'utf8');
+  const fields = (text.split('\n')[0] ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+  const cpus = text.split('\n').filter((line) => /^cpu\d+ /.test(line)).length;
+  return {
+    busy: user + nice + system + irq + softirq + steal,
+    all: user + nice + system + idle + iowait + irq + softirq + steal,
+    cpus,
+  };
+}
+
+/** utime + stime (+ cutime + cstime when `withChildren`) from a /proc/PID/stat line; pgrp too. */
+function processTicks(pid: string, withChildren: boolean): { pgrp: number; ticks: number } | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // rest[0] is field 3 (state): field N is rest[N - 3].
+    const ticks = Number(rest[11]) + Number(rest[12]) + (withChildren ? Number(rest[13]) + Number(rest[14]) : 0);
+    return { pgrp: Number(rest[2]), ticks };
+  } catch {
+    return null;
+  }
+}
+
+function snapshot(groups: readonly number[]): CpuSnapshot {
+  const wanted = new Set(groups);
+  let ours = processTicks('self', true)?.ticks ?? 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
+    const info = processTicks(pid, false);
+    if (info !== null && wanted.has(info.pgrp)) ours += info.ticks;
+  }
+  return { ...procStat(), ours };
+}
+
+/**
+ * Runs `fn` and says how much CPU other processes used meanwhile, in percent of one CPU
+ * (200 = both CPUs of a 2-CPU machine fully taken by others).
+ */
+export async function withOtherCpu<T>(
+  groups: () => readonly number[],
+  fn: () => Promise<T>,
+): Promise<{ readonly value: T; readonly otherCpuPercent: number | null }> {
+  let before: CpuSnapshot | null = null;
+  try {
+    before = snapshot(groups());
+  } catch {
+    before = null;
+  }
+  const value = await fn();
+  if (before === null) return { value, otherCpuPercent: null };
+  try {
+    const after = snapshot(groups());
+    const wall = (after.all - before.all) / Math.max(1, after.cpus);
+    if (wall <= 0) return { value, otherCpuPercent: null };
+    const other = after.busy - before.busy - (after.ours - before.ours);
+    return { value, otherCpuPercent: Math.max(0, Math.round((other / wall) * 100)) };
+  } catch {
+    return { value, otherCpuPercent: null };
+  }
+}

@@ -1,0 +1,199 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasCommand } from './machine.js';
+import { nginxArgs, writeNginxConfig } from './nginx.js';
+import type { RowId } from './options.js';
+import { freePort } from './ports.js';
+import { logTail, type ProcessGroup } from './processes.js';
+import { buildTokengate, checkCli, startTokengate } from './tokengate.js';
+import { GET_PATH, POST_PATH, RULES_3, RULES_JSON, rules100 } from './workload.js';
+import type { WrkRequest } from './wrk.js';
+
+export const ROW_LABELS: Readonly<Record<RowId, string>> = {
+  1: 'upstream directly (the limit)',
+  2: 'Node http + undici pool.stream(), no auth',
+  3: 'nginx proxy_pass',
+  4: 'nginx auth_basic {SHA}',
+  5: 'tokengate Basic, 3-line limitTo, audit on',
+  6: 'tokengate Bearer, 100-line limitTo',
+  7: 'tokengate POST 2 MiB, JsonData rule',
+};
+
+/** A row that cannot run here, with the reason printed instead of its numbers. */
+export class SkipRow extends Error {
+  override readonly name = 'SkipRow';
+}
+
+export interface TargetContext {
+  readonly processes: ProcessGroup;
+  readonly repoDir: string;
+  readonly benchDir: string;
+  readonly workDir: string;
+  readonly upstreamUrl: string;
+  /** CPU of the proxy under test (null: not pinned). */
+  readonly proxyCpu: string | null;
+  readonly build: boolean;
+  /** Row 7's 2 MiB JSON document. */
+  readonly bodyFile: string;
+  /** Progress messages. */
+  readonly log: (message: string) => void;
+  /** Temporary directories to remove at the end. */
+  readonly tempDirs: string[];
+}
+
+const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
+const BENCH_PASSWORD_USER = 'bench';
+
+/** Starts what each row measures, once, and says what request to send to it. */
+export class Targets {
+  readonly #ctx: TargetContext;
+  #nginx: Promise<{ proxyUrl: string; authUrl: string; authorization: string }> | null = null;
+  #tokengateReady: Promise<void> | null = null;
+
+  constructor(ctx: TargetContext) {
+    this.#ctx = ctx;
+  }
+
+  /** @throws SkipRow when the row cannot run here */
+  async prepare(row: RowId): Promise<WrkRequest> {
+    const ctx = this.#ctx;
+    const get = (base: string, authorization: string | null): WrkRequest => ({
+      url: base + GET_PATH,
+      method: 'GET',
+      authorization,
+      bodyFile: null,
+    });
+    switch (row) {
+      case 1:
+        return get(ctx.upstreamUrl, null);
+      case 2: {
+        const started = await ctx.processes.start({
+          name: 'passthrough',
+          command: process.execPath,
+          args: ['--import', 'tsx', join(ctx.benchDir, 'lib', 'passthrough-proxy.ts'), '0', ctx.upstreamUrl],
+          cpu: ctx.proxyCpu,
+          cwd: ctx.repoDir,
+          logFile: join(ctx.workDir, 'passthrough.log'),
+          ready: { kind: 'line', pattern: LISTENING },
+          timeoutMs: 30_000,
+        });
+        return get(started.match?.[1] ?? '', null);
+      }
+      case 3:
+        return get((await this.#startNginx()).proxyUrl, null);
+      case 4: {
+        const nginx = await this.#startNginx();
+        return get(nginx.authUrl, nginx.authorization);
+      }
+      case 5: {
+        const gate = await this.#tokengate(row, RULES_3, 'basic', {});
+        return get(gate.url, gate.authorization);
+      }
+      case 6: {
+        const gate = await this.#tokengate(row, rules100(), 'bearer', {});
+        return get(gate.url, gate.authorization);
+      }
+      case 7: {
+        const gate = await this.#tokengate(row, RULES_JSON, 'basic', { TOKENGATE_BODY_LIMIT: '4194304' });
+        return { url: gate.url + POST_PATH, method: 'POST', authorization: gate.authorization, bodyFile: ctx.bodyFile };
+      }
+    }
+  }
+
+  #startNginx(): Promise<{ proxyUrl: string; authUrl: string; authorization: string }> {
+    this.#nginx ??= this.#launchNginx();
+    return this.#nginx;
+  }
+
+  async #launchNginx(): Promise<{ proxyUrl: string; authUrl: string; authorization: string }> {
+    const ctx = this.#ctx;
+    if (!hasCommand('nginx', ['-v'])) {
+      throw new SkipRow('nginx is not installed (Debian: apt-get update && apt-get install -y nginx)');
+    }
+    // Its own temporary prefix: as root, nginx's worker runs as nobody and must read it.
+    const prefix = mkdtempSync(join(tmpdir(), 'tokengate-bench-nginx-'));
+    ctx.tempDirs.push(prefix);
+    const password = `bench-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+    const [proxyPort, authPort] = [await freePort(), await freePort()];
+    const upstreamPort = Number(new URL(ctx.upstreamUrl).port);
+    const files = writeNginxConfig({
+      templateDir: join(ctx.benchDir, 'nginx'),
+      prefix,
+      upstreamPort,
+      proxyPort,
+      authPort,
+      user: BENCH_PASSWORD_USER,
+      password,
+    });
+    const test = await ctx.processes.run('nginx', nginxArgs(prefix, files, true), { timeoutMs: 15_000 });
+    if (test.code !== 0) throw new SkipRow(`nginx -t rejected the config: ${(test.stderr || test.stdout).trim()}`);
+    try {
+      await ctx.processes.start({
+        name: 'nginx',
+        command: 'nginx',
+        args: nginxArgs(prefix, files),
+        cpu: ctx.proxyCpu,
+        logFile: join(ctx.workDir, 'nginx.log'),
+        ready: { kind: 'port', port: authPort },
+        timeoutMs: 15_000,
+      });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nerror.log:\n${logTail(files.errorLog)}`);
+    }
+    return {
+      proxyUrl: `http://127.0.0.1:${proxyPort}`,
+      authUrl: `http://127.0.0.1:${authPort}`,
+      authorization: `Basic ${Buffer.from(`${BENCH_PASSWORD_USER}:${password}`).toString('base64')}`,
+    };
+  }
+
+  #ensureTokengate(): Promise<void> {
+    this.#tokengateReady ??= (async () => {
+      const ctx = this.#ctx;
+      if (ctx.build) {
+        ctx.log('building tokengate (npm run build)…');
+        const failed = await buildTokengate(ctx.processes, ctx.repoDir);
+        if (failed !== null) throw new SkipRow(failed);
+      }
+      const broken = await checkCli(ctx.processes, ctx.repoDir);
+      if (broken !== null) throw new SkipRow(broken);
+    })();
+    return this.#tokengateReady;
+  }
+
+  async #tokengate(
+    row: RowId,
+    limitTo: string,
+    auth: 'basic' | 'bearer',
+    env: Readonly<Record<string, string>>,
+  ): Promise<{ url: string; authorization: string }> {
+    await this.#ensureTokengate();
+    const ctx = this.#ctx;
+    try {
+      return await startTokengate(ctx.processes, {
+        name: `tokengate-row${row}`,
+        repoDir: ctx.repoDir,
+        workDir: ctx.workDir,
+        upstreamUrl: ctx.upstreamUrl,
+        cpu: ctx.proxyCpu,
+        limitTo,
+        auth,
+        env,
+      });
+    } catch (err) {
+      throw new SkipRow(`tokengate could not be started: ${(err as Error).message}`);
+    }
+  }
+}
+
+/** Removes temporary directories (quietly: this runs on exit too). */
+export function removeDirs(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // best effort
+    }
+  }
+}

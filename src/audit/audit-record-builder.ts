@@ -1,0 +1,196 @@
+import type { AuditDecision, AuditRecord } from '../store/models.js';
+import {
+  escapeControl,
+  redactedParamNames,
+  redactQuery,
+  redactSecret,
+  type SecretForms,
+  secretForms,
+  truncate,
+} from './sanitize.js';
+
+/**
+ * What is known about one call when it is recorded: plain values as received. The shape is the
+ * gateway's `CallRecordInput` (src/gateway/call-log.ts), so one can be passed as the other.
+ */
+export interface AuditRecordInput {
+  readonly time: number;
+  readonly tokenId: string | null;
+  readonly tokenLabel: string | null;
+  readonly user: string | null;
+  readonly authMethod: string | null;
+  readonly method: string;
+  /** Canonical path (already normalised by the HTTP layer). */
+  readonly path: string;
+  /** Query string as received, without `?`. */
+  readonly rawQuery: string;
+  readonly decision: AuditDecision;
+  readonly reason: string;
+  readonly upstreamStatus: number | null;
+  readonly clientIp: string;
+  /** The `User-Agent` header as received ('' when absent). */
+  readonly userAgent: string;
+  readonly durationMs: number;
+  /** The credential the client presented, scrubbed from every field; null when none. */
+  readonly secret: string | null;
+  /** More secrets to scrub from every field (e.g. the value of a token just created). */
+  readonly extraSecrets?: readonly string[];
+}
+
+/** Longest stored value of each string field, in UTF-16 code units, after escaping. */
+export const FIELD_LIMITS = Object.freeze({
+  tokenId: 128,
+  tokenLabel: 255,
+  user: 255,
+  authMethod: 16,
+  method: 32,
+  path: 2048,
+  query: 2048,
+  reason: 512,
+  clientIp: 64,
+  userAgent: 256,
+  node: 128,
+});
+
+export interface AuditRecordBuilderOptions {
+  /** This node's id (`config.nodeId`). */
+  readonly node: string;
+  /** Extra query parameter names to redact (`config.audit.redactParams`), case-insensitive. */
+  readonly redactParams?: readonly string[];
+}
+
+/** Builds a safe `AuditRecord` from plain inputs. */
+export type AuditRecordBuilder = (input: AuditRecordInput) => AuditRecord;
+
+/** Removes every secret in `secrets` from `value`. */
+function scrub(value: string, secrets: readonly SecretForms[]): string {
+  let out = value;
+  for (const secret of secrets) out = redactSecret(out, secret);
+  return out;
+}
+
+/**
+ * Scrubs the secrets, escapes control characters, then truncates — in that order, so a secret is
+ * gone before anything could cut it in half, and a cut never splits an escape sequence.
+ */
+function clean(value: string, limit: number, secrets: readonly SecretForms[]): string {
+  const scrubbed = scrub(value, secrets);
+  const escaped = escapeControl(scrubbed);
+  // escaping can turn text into a secret's literal characters (e.g. a secret containing `\x0a`)
+  return truncate(escaped === scrubbed ? escaped : scrub(escaped, secrets), limit);
+}
+
+function cleanOrNull(value: string | null, limit: number, secrets: readonly SecretForms[]): string | null {
+  return value === null ? null : clean(value, limit, secrets);
+}
+
+function secretsOf(input: AuditRecordInput): SecretForms[] {
+  const out: SecretForms[] = [];
+  const first = secretForms(input.secret);
+  if (first !== null) out.push(first);
+  for (const extra of input.extraSecrets ?? []) {
+    const forms = secretForms(extra);
+    if (forms !== null) out.push(forms);
+  }
+  return out;
+}
+
+function wholeNonNegative(n: number): number {
+  return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
+}
+
+/**
+ * Returns a function that turns plain call facts into an `AuditRecord`: sensitive query values
+ * redacted, the presented secret scrubbed from every string field (in any form `redactSecret`
+ * knows), control characters escaped, long values truncated (user agent 256, reason 512,
+ * path 2048, query 2048; see {@link FIELD_LIMITS}). Never throws for any string input.
+ *
+ * @example
+ * const build = createAuditRecordBuilder({ node: 'node-1', redactParams: config.audit.redactParams });
+ * writer.enqueue(build({ time: Date.now(), tokenId: 'k1', tokenLabel: 'ci', user: 'bob',
+ *   authMethod: 'basic', method: 'GET', path: '/rest/api/space', rawQuery: 'password=x',
+ *   decision: 'allowed', reason: '', upstreamStatus: 200, clientIp: '10.0.0.1',
+ *   userAgent: 'curl/8', durationMs: 12, secret: presented }));
+ */
+export function createAuditRecordBuilder(options: AuditRecordBuilderOptions): AuditRecordBuilder {
+  const names = redactedParamNames(options.redactParams ?? []);
+  const node = clean(options.node, FIELD_LIMITS.node, []);
+  return (input) => {
+    const secret = secretsOf(input);
+    const status = input.upstreamStatus;
+    return {
+      time: wholeNonNegative(input.time),
+      tokenId: cleanOrNull(input.tokenId, FIELD_LIMITS.tokenId, secret),
+      tokenLabel: cleanOrNull(input.tokenLabel, FIELD_LIMITS.tokenLabel, secret),
+      user: cleanOrNull(input.user, FIELD_LIMITS.user, secret),
+      authMethod: cleanOrNull(input.authMethod, FIELD_LIMITS.authMethod, secret),
+      method: clean(input.method, FIELD_LIMITS.method, secret),
+      path: clean(input.path, FIELD_LIMITS.path, secret),
+      query: clean(redactQuery(input.rawQuery, names), FIELD_LIMITS.query, secret),
+      decision: input.decision,
+      reason: clean(input.reason, FIELD_LIMITS.reason, secret),
+      upstreamStatus: status !== null && Number.isInteger(status) ? status : null,
+      clientIp: clean(input.clientIp, FIELD_LIMITS.clientIp, secret),
+      userAgent: clean(input.userAgent, FIELD_LIMITS.userAgent, secret),
+      durationMs: wholeNonNegative(input.durationMs),
+      node,
+    };
+  };
+}
+
+/** An administrative action (always recorded, whatever the `auditLog` switch). */
+export interface AdminActionInput {
+  readonly time: number;
+  /** Who did it (username). */
+  readonly actor: string;
+  /** How the actor authenticated: `basic`, `bearer`, `session` (web page) or `cli`. */
+  readonly authMethod: string | null;
+  readonly method: string;
+  readonly path: string;
+  /**
+   * What was done, for people: e.g. `token created: "ci deploy" for bob`, `settings changed:
+   * auditLog=false`, `user disabled: alice`. Never put a secret here (it is scrubbed anyway
+   * when `secret` is given).
+   */
+  readonly action: string;
+  /** The token the action is about (created or deleted), when there is one. */
+  readonly tokenId?: string | null;
+  readonly tokenLabel?: string | null;
+  readonly clientIp: string;
+  readonly userAgent: string;
+  readonly durationMs?: number;
+  /** The actor's presented credential, scrubbed from every field. */
+  readonly secret?: string | null;
+  /** More secrets to scrub (e.g. the value of the token just created). */
+  readonly extraSecrets?: readonly string[];
+}
+
+/**
+ * An `admin` record: who did which administrative action. Built by the same rules as token
+ * calls; `user` is the actor.
+ *
+ * @example
+ * writer.enqueue(adminAuditRecord(build, { time: now(), actor: 'admin', authMethod: 'basic',
+ *   method: 'POST', path: '/rest/extender/1.0/tokenTools/set', action: 'settings changed: auditLog=false',
+ *   clientIp: ip, userAgent: ua, secret: presented }));
+ */
+export function adminAuditRecord(build: AuditRecordBuilder, input: AdminActionInput): AuditRecord {
+  return build({
+    time: input.time,
+    tokenId: input.tokenId ?? null,
+    tokenLabel: input.tokenLabel ?? null,
+    user: input.actor,
+    authMethod: input.authMethod,
+    method: input.method,
+    path: input.path,
+    rawQuery: '',
+    decision: 'admin',
+    reason: input.action,
+    upstreamStatus: null,
+    clientIp: input.clientIp,
+    userAgent: input.userAgent,
+    durationMs: input.durationMs ?? 0,
+    secret: input.secret ?? null,
+    extraSecrets: input.extraSecrets ?? [],
+  });
+}

@@ -1,0 +1,67 @@
+import { COMMON_HELP } from './cli-common.js';
+import { describeCliError, UsageError } from './cli-errors.js';
+import type { CliIo } from './cli-io.js';
+import { runTokenCommand } from './token-command.js';
+import { runUserCommand } from './user-command.js';
+
+export const USAGE = `Usage: tokengate <command> [options]
+
+Scoped, expiring, audited REST API tokens in front of any REST API.
+
+Commands:
+  serve [--port N] [--host H] [--upstream URL] [--public-url URL] [--demo]
+                     run the gateway (tokengate serve --help)
+  user add USERNAME [--email E] [--display-name N] [--admin] [--password-stdin]
+  user list [--json] | user disable USERNAME | user enable USERNAME | user passwd USERNAME
+                     manage users (tokengate user --help)
+  token create --label L [--user U] [--days N] [--limit-to RULES] [--token SECRET] [--author A] [--json]
+  token list [--json] | token delete ID | token reveal ID
+                     manage tokens (tokengate token --help)
+  check …            try restriction rules against a request (tokengate check --help)
+  audit …            show and follow the audit log (tokengate audit --help)
+  help               this text
+
+${COMMON_HELP}
+Every option can also come from a configuration file (--config) and TOKENGATE_* variables.
+`;
+
+/** A command that lives in its own module, loaded only when used. */
+type LazyCommand = (argv: string[]) => Promise<number>;
+
+const LAZY: Readonly<Record<string, LazyCommand>> = {
+  serve: async (argv) => (await import('./serve-command.js')).runServeCommand(argv),
+  check: async (argv) => (await import('./check-command.js')).runCheckCommand(argv),
+  audit: async (argv) => (await import('./audit-command.js')).runAuditCommand(argv),
+};
+
+/**
+ * Runs `tokengate ARGV…` and returns the exit code: 0 done, 1 the command failed, 2 bad usage.
+ * Errors are printed on ONE line to stderr (`tokengate: …`), never with a stack.
+ */
+export async function runTokengate(argv: string[], io: CliIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'user':
+        return await runUserCommand(rest, io);
+      case 'token':
+        return await runTokenCommand(rest, io);
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return 0;
+      case undefined:
+        throw new UsageError('missing command: serve, user, token, check, audit or help');
+      default: {
+        const lazy = LAZY[command];
+        if (lazy === undefined) throw new UsageError(`unknown command "${command}"`);
+        return await lazy(rest);
+      }
+    }
+  } catch (err) {
+    const { line, exitCode } = describeCliError(err);
+    io.stderr(line);
+    return exitCode;
+  }
+}

@@ -1,0 +1,81 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load-config.js';
+import type { Config } from '../config/config.js';
+import { bootstrapDemo } from '../demo/demo-bootstrap.js';
+import { startDemoUpstream } from '../demo/demo-upstream.js';
+import { startGateway } from '../gateway/start-gateway.js';
+
+const USAGE =
+  'usage: tokengate serve [--port N] [--host H] [--upstream URL] [--public-url URL] [--data-dir D] [--config F] [--demo]';
+
+/**
+ * `tokengate serve`: runs the gateway until SIGTERM/SIGINT, then shuts down gracefully
+ * (stop accepting, finish in-flight calls within a bound, drain the audit queue, exit 0).
+ */
+export async function runServeCommand(argv: string[]): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        upstream: { type: 'string' },
+        'public-url': { type: 'string' },
+        'data-dir': { type: 'string' },
+        config: { type: 'string' },
+        demo: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const overrides: Record<string, unknown> = {};
+  if (values.port !== undefined) overrides.port = Number(values.port);
+  if (values.host !== undefined) overrides.host = values.host;
+  if (values.upstream !== undefined) overrides.upstream = values.upstream;
+  if (values['public-url'] !== undefined) overrides.publicUrl = values['public-url'];
+  if (values['data-dir'] !== undefined) overrides.dataDir = values['data-dir'];
+
+  const demo = values.demo === true;
+  const demoUpstream = demo ? await startDemoUpstream() : null;
+  if (demoUpstream !== null) overrides.upstream = demoUpstream.url;
+
+  const loaded = loadConfig({ file: values.config as string | undefined, env: process.env, overrides });
+  if (!loaded.ok) {
+    process.stderr.write(`tokengate: invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
+    await demoUpstream?.close();
+    return 1;
+  }
+  const config: Config = loaded.config;
+  if (config.upstream.url === null) {
+    process.stderr.write('tokengate: no upstream: give --upstream URL (or TOKENGATE_UPSTREAM), or --demo to try the built-in sample API\n');
+    return 1;
+  }
+
+  const gateway = await startGateway(config);
+  if (demo) {
+    const welcome = await bootstrapDemo(gateway.services, config.publicUrl ?? gateway.url);
+    process.stdout.write(`${welcome.lines.join('\n')}\n`);
+  }
+  process.stdout.write(`listening on ${gateway.url}\n`);
+
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: `${signal}: shutting down` })}\n`);
+      gateway
+        .close()
+        .then(() => demoUpstream?.close())
+        .then(() => resolve(0))
+        .catch(() => resolve(1));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}

@@ -1,0 +1,125 @@
+import type { User } from '../store/models.js';
+import { COMMON_HELP, expectPositionals, parseCommandLine, withServices } from './cli-common.js';
+import { CliError, UsageError } from './cli-errors.js';
+import { formatTime, renderTable } from './cli-format.js';
+import { type CliIo, readSecretFromStdin } from './cli-io.js';
+
+const HELP_COMMAND = 'tokengate user --help';
+
+export const USER_USAGE = `Usage: tokengate user <action> [options]
+
+  user add USERNAME [--email E] [--display-name N] [--admin] [--password-stdin]
+                          create a user (the password, for the web page, is read from stdin)
+  user list [--json]      every user
+  user disable USERNAME   the user's tokens stop working at once, on every node
+  user enable USERNAME
+  user passwd USERNAME    set the web-page password, read from stdin
+
+${COMMON_HELP}`;
+
+/** A user as the CLI prints it: never the password hash. */
+function userJson(user: User) {
+  const { passwordHash, ...rest } = user;
+  return { ...rest, hasPassword: passwordHash !== null };
+}
+
+async function add(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
+      email: { type: 'string' },
+      'display-name': { type: 'string' },
+      admin: { type: 'boolean' },
+      'password-stdin': { type: 'boolean' },
+    },
+    HELP_COMMAND,
+  );
+  const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
+  const password = values['password-stdin'] === true ? await readSecretFromStdin(io, 'password') : null;
+  if (password === '') throw new CliError('--password-stdin: no password on standard input');
+  const user = await withServices(values, io, (services) =>
+    services.users.add({
+      username,
+      email: values.email ?? null,
+      displayName: values['display-name'] ?? null,
+      admin: values.admin === true,
+      password,
+    }),
+  );
+  io.stdout(`created user ${user.username}${user.admin ? ' (administrator)' : ''}\n`);
+  return 0;
+}
+
+async function list(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, { json: { type: 'boolean' } }, HELP_COMMAND);
+  expectPositionals(positionals, [], HELP_COMMAND);
+  const users = await withServices(values, io, (services) => services.users.list());
+  if (values.json === true) {
+    io.stdout(`${JSON.stringify(users.map(userJson), null, 2)}\n`);
+    return 0;
+  }
+  if (users.length === 0) {
+    io.stdout('no users yet: create one with tokengate user add USERNAME --admin\n');
+    return 0;
+  }
+  const rows = users.map((u) => [
+    u.username,
+    u.email ?? '',
+    u.displayName ?? '',
+    u.admin ? 'yes' : 'no',
+    u.active ? 'yes' : 'DISABLED',
+    u.passwordHash === null ? 'no' : 'yes',
+    formatTime(u.dateCreated),
+  ]);
+  io.stdout(renderTable(['USERNAME', 'EMAIL', 'DISPLAY NAME', 'ADMIN', 'ACTIVE', 'PASSWORD', 'CREATED'], rows));
+  return 0;
+}
+
+async function setActive(argv: string[], io: CliIo, active: boolean): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, {}, HELP_COMMAND);
+  const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
+  const user = await withServices(values, io, (services) =>
+    active ? services.users.enable(username) : services.users.disable(username),
+  );
+  io.stdout(`${active ? 'enabled' : 'disabled'} user ${user.username}\n`);
+  return 0;
+}
+
+async function passwd(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, {}, HELP_COMMAND);
+  const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
+  const password = await readSecretFromStdin(io, 'new password');
+  if (password === '') throw new CliError('no password on standard input');
+  await withServices(values, io, (services) => services.users.setPassword(username, password));
+  io.stdout(`password of ${username} changed\n`);
+  return 0;
+}
+
+/**
+ * `tokengate user …`: add, list, disable, enable, passwd — a thin shell over `UserService`.
+ * Returns the exit code; throws `UsageError` / `CliError` / `HttpError` for the caller to print.
+ */
+export async function runUserCommand(argv: string[], io: CliIo): Promise<number> {
+  const [action, ...rest] = argv;
+  if (action === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(USER_USAGE);
+    return 0;
+  }
+  if (action === undefined || action.startsWith('-')) {
+    throw new UsageError('missing action: add, list, disable, enable or passwd (options come after it)', HELP_COMMAND);
+  }
+  switch (action) {
+    case 'add':
+      return add(rest, io);
+    case 'list':
+      return list(rest, io);
+    case 'disable':
+      return setActive(rest, io, false);
+    case 'enable':
+      return setActive(rest, io, true);
+    case 'passwd':
+      return passwd(rest, io);
+    default:
+      throw new UsageError(`unknown action "user ${action}"`, HELP_COMMAND);
+  }
+}

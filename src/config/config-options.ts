@@ -1,0 +1,228 @@
+/** How an environment variable's text becomes a value. */
+export type EnvKind = 'int' | 'nullableInt' | 'bool' | 'string' | 'nullableString' | 'enum' | 'size' | 'list';
+
+/** A plain configuration value (as in a JSON/YAML file). */
+export type ConfigValue = string | number | boolean | null | readonly string[];
+
+/** One documented configuration option. */
+export interface ConfigOption {
+  /** Dotted path in the configuration file (`upstream.timeoutMs`). */
+  readonly key: string;
+  /** Environment variable that overrides the file. */
+  readonly env: string;
+  /** Default value (null = none); `nodeId` is computed (`hostname-pid`). */
+  readonly default: ConfigValue;
+  readonly description: string;
+  readonly kind: EnvKind;
+}
+
+/**
+ * Every configuration option, in documentation order: the key in the file, the environment
+ * variable, the default and what it does. Printed as the README table by
+ * `scripts/print-config-table.ts`; `load-config.test.ts` checks the defaults against `loadConfig`.
+ */
+export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
+  {
+    key: 'port',
+    env: 'TOKENGATE_PORT',
+    default: 8080,
+    kind: 'int',
+    description: 'Port to listen on (0 = any free port).',
+  },
+  {
+    key: 'host',
+    env: 'TOKENGATE_HOST',
+    default: '127.0.0.1',
+    kind: 'string',
+    description: 'Interface to listen on (`0.0.0.0` for every interface).',
+  },
+  {
+    key: 'publicUrl',
+    env: 'TOKENGATE_PUBLIC_URL',
+    default: null,
+    kind: 'nullableString',
+    description: 'Public base URL clients use (e.g. `https://wiki.example.com`); none = the listen address.',
+  },
+  {
+    key: 'upstream.url',
+    env: 'TOKENGATE_UPSTREAM',
+    default: null,
+    kind: 'nullableString',
+    description:
+      'Origin of the protected REST API (`scheme://host[:port]`); required by `serve` unless `--demo`. In the file, `upstream: URL` is short for `upstream: {url: URL}`.',
+  },
+  {
+    key: 'upstream.timeoutMs',
+    env: 'TOKENGATE_UPSTREAM_TIMEOUT_MS',
+    default: 30_000,
+    kind: 'int',
+    description: 'Upstream response timeout, ms (`504` after it).',
+  },
+  {
+    key: 'upstream.connectTimeoutMs',
+    env: 'TOKENGATE_UPSTREAM_CONNECT_TIMEOUT_MS',
+    default: 5_000,
+    kind: 'int',
+    description: 'Upstream connect timeout, ms (`502` after it).',
+  },
+  {
+    key: 'upstream.identityHeader',
+    env: 'TOKENGATE_IDENTITY_HEADER',
+    default: 'X-Forwarded-User',
+    kind: 'nullableString',
+    description:
+      'Header that carries the caller\u2019s username upstream (removed from incoming requests); empty = none.',
+  },
+  {
+    key: 'upstream.credentials.username',
+    env: 'TOKENGATE_UPSTREAM_USERNAME',
+    default: null,
+    kind: 'string',
+    description: 'Fixed Basic credentials sent upstream: username (with `password`).',
+  },
+  {
+    key: 'upstream.credentials.password',
+    env: 'TOKENGATE_UPSTREAM_PASSWORD',
+    default: null,
+    kind: 'string',
+    description: 'Fixed Basic credentials sent upstream: password.',
+  },
+  {
+    key: 'upstream.credentials.token',
+    env: 'TOKENGATE_UPSTREAM_TOKEN',
+    default: null,
+    kind: 'string',
+    description: 'Fixed Bearer token sent upstream (instead of username/password).',
+  },
+  {
+    key: 'dataDir',
+    env: 'TOKENGATE_DATA_DIR',
+    default: './data',
+    kind: 'string',
+    description: 'Data directory: SQLite database, `encryption.key`.',
+  },
+  {
+    key: 'database.url',
+    env: 'TOKENGATE_DATABASE_URL',
+    default: null,
+    kind: 'nullableString',
+    description:
+      '`postgres://…` to share one PostgreSQL database between several nodes; none = SQLite in the data directory.',
+  },
+  {
+    key: 'secureMode',
+    env: 'TOKENGATE_SECURE_MODE',
+    default: false,
+    kind: 'bool',
+    description:
+      'Secure mode: a secret is shown only once, at creation; only digests are kept. Startup only: restart every node to change it.',
+  },
+  {
+    key: 'maxExpiryDays',
+    env: 'TOKENGATE_MAX_EXPIRY_DAYS',
+    default: null,
+    kind: 'nullableInt',
+    description: 'Longest token lifetime in days; when set, never-expiring tokens are refused. None = no maximum.',
+  },
+  {
+    key: 'bodyLimitBytes',
+    env: 'TOKENGATE_BODY_LIMIT',
+    default: 1_048_576,
+    kind: 'size',
+    description: 'Largest body read for a JsonData rule (`413` above it): bytes, or with a unit (`512kb`, `2mb`).',
+  },
+  {
+    key: 'trustedProxyHops',
+    env: 'TOKENGATE_TRUSTED_PROXY_HOPS',
+    default: 0,
+    kind: 'int',
+    description:
+      'How many proxies in front of tokengate append to `X-Forwarded-For` (the client address is read past them).',
+  },
+  {
+    key: 'auth.failureLimit',
+    env: 'TOKENGATE_AUTH_FAILURE_LIMIT',
+    default: 20,
+    kind: 'int',
+    description: 'Failed authentications allowed per client address per window (`429` after).',
+  },
+  {
+    key: 'auth.failureWindowMs',
+    env: 'TOKENGATE_AUTH_FAILURE_WINDOW_MS',
+    default: 60_000,
+    kind: 'int',
+    description: 'Window of the failure limit, ms.',
+  },
+  {
+    key: 'auth.cacheSize',
+    env: 'TOKENGATE_AUTH_CACHE_SIZE',
+    default: 100_000,
+    kind: 'int',
+    description: 'Most tokens kept in the in-memory cache.',
+  },
+  {
+    key: 'audit.retentionDays',
+    env: 'TOKENGATE_AUDIT_RETENTION_DAYS',
+    default: 90,
+    kind: 'int',
+    description: 'Audit records older than this many days are deleted; 0 = keep forever.',
+  },
+  {
+    key: 'audit.queueSize',
+    env: 'TOKENGATE_AUDIT_QUEUE_SIZE',
+    default: 50_000,
+    kind: 'int',
+    description: 'Most audit records waiting to be written.',
+  },
+  {
+    key: 'audit.batchMs',
+    env: 'TOKENGATE_AUDIT_BATCH_MS',
+    default: 100,
+    kind: 'int',
+    description: 'Audit batch window, ms (the most a crash can lose).',
+  },
+  {
+    key: 'audit.onFull',
+    env: 'TOKENGATE_AUDIT_ON_FULL',
+    default: 'reject',
+    kind: 'enum',
+    description: 'When the audit queue is full: `reject` calls with `503` (fail closed) or `drop` records (counted).',
+  },
+  {
+    key: 'audit.redactParams',
+    env: 'TOKENGATE_AUDIT_REDACT_PARAMS',
+    default: [],
+    kind: 'list',
+    description:
+      'Extra query parameter names whose values are redacted in the audit log (environment: comma-separated).',
+  },
+  {
+    key: 'nodeId',
+    env: 'TOKENGATE_NODE_ID',
+    default: 'hostname-pid',
+    kind: 'string',
+    description: 'Name of this node in audit records and heartbeats.',
+  },
+  {
+    key: 'logLevel',
+    env: 'TOKENGATE_LOG_LEVEL',
+    default: 'info',
+    kind: 'enum',
+    description: 'Log level: `error`, `warn`, `info` or `debug`.',
+  },
+] satisfies ConfigOption[]);
+
+/** Settings read only from the environment (keys are never put in a configuration file). */
+export const ENVIRONMENT_ONLY_OPTIONS: readonly { readonly env: string; readonly description: string }[] =
+  Object.freeze([
+    {
+      env: 'TOKENGATE_DIGEST_KEY',
+      description:
+        'Key of token digests (32 bytes, base64 or 64 hex digits). Default: generated once and kept in the database, so every node computes the same digests.',
+    },
+    {
+      env: 'TOKENGATE_ENCRYPTION_KEY',
+      description:
+        'Key that encrypts kept secrets in standard mode (32 bytes, base64 or 64 hex digits). Default: generated into `<dataDir>/encryption.key` (mode 0600). Use the same key on every node.',
+    },
+  ]);

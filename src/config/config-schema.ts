@@ -1,0 +1,206 @@
+import { z } from 'zod';
+import type { Config, UpstreamCredentials } from './config.js';
+import { parseSize } from './size.js';
+
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Headers tokengate itself owns: they cannot carry the caller's identity. */
+const RESERVED_HEADERS = new Set([
+  'authorization',
+  'cookie',
+  'host',
+  'connection',
+  'content-length',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+]);
+const BLANK_OR_CONTROL = /[\s\p{Cc}]/u;
+
+function int(min: number, max: number) {
+  return z
+    .number({ invalid_type_error: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+}
+
+function text(what = 'a string') {
+  return z.string({ invalid_type_error: `must be ${what}` });
+}
+
+/** An http(s) URL without credentials, query or fragment; `originOnly` also refuses a path. */
+function httpUrl(example: string, originOnly: boolean) {
+  return text(`a URL such as ${example}`).transform((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `must be a URL such as ${example}, got ${JSON.stringify(value)}`,
+      });
+      return z.NEVER;
+    }
+    const problem =
+      url.protocol !== 'http:' && url.protocol !== 'https:'
+        ? `must start with http:// or https://, got ${JSON.stringify(value)}`
+        : url.username !== '' || url.password !== ''
+          ? 'must not contain credentials (use upstream.credentials)'
+          : url.search !== '' || url.hash !== ''
+            ? 'must not have a query or fragment'
+            : originOnly && url.pathname !== '/'
+              ? `must be an origin only (scheme://host[:port]): tokengate forwards the request path as it is, got path ${url.pathname}`
+              : null;
+    if (problem !== null) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      return z.NEVER;
+    }
+    return originOnly ? url.origin : `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+  });
+}
+
+const identityHeader = text('a header name, or empty for none')
+  .nullable()
+  .transform((value, ctx) => {
+    const name = value?.trim() ?? '';
+    if (name === '') return null;
+    if (!HEADER_NAME.test(name)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${JSON.stringify(name)} is not a valid header name` });
+      return z.NEVER;
+    }
+    if (RESERVED_HEADERS.has(name.toLowerCase())) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `${name} cannot carry the caller's identity` });
+      return z.NEVER;
+    }
+    return name;
+  });
+
+const credentials = z
+  .object(
+    {
+      type: z.enum(['basic', 'bearer']).optional(),
+      username: text()
+        .min(1, 'must not be empty')
+        .refine((v) => !v.includes(':'), 'must not contain ":"')
+        .optional(),
+      password: text().min(1, 'must not be empty').optional(),
+      token: text()
+        .min(1, 'must not be empty')
+        .refine((v) => !BLANK_OR_CONTROL.test(v), 'must not contain whitespace')
+        .optional(),
+    },
+    { invalid_type_error: 'must be an object: {username, password} (Basic) or {token} (Bearer)' },
+  )
+  .strict()
+  .nullable()
+  .transform((value, ctx): UpstreamCredentials | null => {
+    if (value === null) return null;
+    const { type, username, password, token } = value;
+    const fail = (message: string) => {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+      return z.NEVER;
+    };
+    if (token !== undefined && (username !== undefined || password !== undefined)) {
+      return fail('give either username and password (Basic) or token (Bearer), not both');
+    }
+    if (token !== undefined)
+      return type === 'basic' ? fail('type basic needs username and password, not token') : { type: 'bearer', token };
+    if (username === undefined && password === undefined)
+      return fail('give username and password (Basic) or token (Bearer)');
+    if (username === undefined || password === undefined) return fail('username and password must be given together');
+    if (type === 'bearer') return fail('type bearer needs token, not username and password');
+    return { type: 'basic', username, password };
+  });
+
+const bodyLimit = z.preprocess(
+  (value) => (typeof value === 'string' ? (parseSize(value) ?? value) : value),
+  z
+    .number({ invalid_type_error: 'must be a number of bytes or a size such as 512kb or 2mb' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(1024 ** 3, 'must be at most 1gb'),
+);
+
+/**
+ * The whole configuration as it may be written in a file (after `upstream: URL` shorthands are
+ * expanded), with the documented defaults, turned into a `Config`. Unknown keys are errors.
+ */
+export function configSchema(defaultNodeId: string) {
+  return z
+    .object({
+      port: int(0, 65_535).default(8080),
+      host: text().min(1, 'must not be empty').default('127.0.0.1'),
+      publicUrl: httpUrl('https://wiki.example.com', false).nullable().default(null),
+      upstream: z
+        .object(
+          {
+            url: httpUrl('https://confluence.example.com', true).nullable().default(null),
+            timeoutMs: int(1, 3_600_000).default(30_000),
+            connectTimeoutMs: int(1, 600_000).default(5_000),
+            identityHeader: identityHeader.default('X-Forwarded-User'),
+            credentials: credentials.default(null),
+          },
+          {
+            invalid_type_error:
+              'must be a URL, or an object with url, timeoutMs, connectTimeoutMs, identityHeader, credentials',
+          },
+        )
+        .strict()
+        .default({}),
+      dataDir: text().min(1, 'must not be empty').default('./data'),
+      database: z
+        .object({
+          url: text()
+            .nullable()
+            .transform((value, ctx) => {
+              const url = value?.trim() ?? '';
+              if (url === '') return null;
+              if (!/^postgres(ql)?:\/\/./.test(url)) {
+                ctx.addIssue({
+                  code: z.ZodIssueCode.custom,
+                  message: 'must be a postgres://… URL (leave empty for SQLite in the data directory)',
+                });
+                return z.NEVER;
+              }
+              return url;
+            })
+            .default(null),
+        })
+        .strict()
+        .default({}),
+      secureMode: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),
+      maxExpiryDays: int(1, 36_500).nullable().default(null),
+      bodyLimitBytes: bodyLimit.default(1_048_576),
+      trustedProxyHops: int(0, 32).default(0),
+      auth: z
+        .object({
+          failureLimit: int(1, 1_000_000_000).default(20),
+          failureWindowMs: int(1_000, 86_400_000).default(60_000),
+          cacheSize: int(1, 100_000_000).default(100_000),
+        })
+        .strict()
+        .default({}),
+      audit: z
+        .object({
+          retentionDays: int(0, 36_500).default(90),
+          queueSize: int(1, 100_000_000).default(50_000),
+          batchMs: int(1, 60_000).default(100),
+          onFull: z.enum(['reject', 'drop'], { message: 'must be "reject" or "drop"' }).default('reject'),
+          redactParams: z
+            .array(text().min(1, 'must not be empty'), { invalid_type_error: 'must be a list of parameter names' })
+            .default([]),
+        })
+        .strict()
+        .default({}),
+      nodeId: text()
+        .min(1, 'must not be empty')
+        .max(128, 'must be at most 128 characters')
+        .refine((v) => !BLANK_OR_CONTROL.test(v), 'must not contain whitespace or control characters')
+        .default(defaultNodeId),
+      logLevel: z
+        .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
+        .default('info'),
+    })
+    .strict() satisfies z.ZodType<Config, z.ZodTypeDef, unknown>;
+}

@@ -1,0 +1,138 @@
+/**
+ * Black-box: the real `tokengate serve` process on a free port, a real upstream process that
+ * records what it receives, and a real data directory. Users and tokens are made with the CLI.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  type RunningTokengate,
+  type RunningUpstream,
+  basic,
+  runCli,
+  startRecordingUpstream,
+  startTokengate,
+  tempDir,
+} from '../testing/processes.js';
+
+function createToken(dataDir: string, args: string[]): { id: string; token: string } {
+  const result = runCli(['token', 'create', '--json', ...args], { dataDir });
+  assert.equal(result.status, 0, result.stderr);
+  return JSON.parse(result.stdout) as { id: string; token: string };
+}
+
+describe('gateway: forwarding allowed calls', () => {
+  const dir = tempDir();
+  let upstream: RunningUpstream;
+  let gate: RunningTokengate;
+  let alice: { id: string; token: string };
+  let unbound: { id: string; token: string };
+  let restricted: { id: string; token: string };
+
+  before(async () => {
+    assert.equal(runCli(['user', 'add', 'alice', '--email', 'alice@example.com', '--admin'], { dataDir: dir.path }).status, 0);
+    assert.equal(runCli(['user', 'add', 'bob'], { dataDir: dir.path }).status, 0);
+    alice = createToken(dir.path, ['--label', 'alice script', '--user', 'alice']);
+    unbound = createToken(dir.path, ['--label', 'anyone']);
+    restricted = createToken(dir.path, [
+      '--label',
+      'pages only',
+      '--user',
+      'alice',
+      '--limit-to',
+      '[POST].*/rest/api/content/?[JsonData::type==page][JsonData::title==TEST.*]\\n[GET].*/rest/api/space.*',
+    ]);
+    upstream = await startRecordingUpstream();
+    gate = await startTokengate({ dataDir: dir.path, upstream: upstream.url });
+  });
+
+  after(async () => {
+    await gate?.stop();
+    await upstream?.stop();
+    dir.remove();
+  });
+
+  test('Basic USER:TOKEN reaches the upstream without the client credentials, with the identity header', async () => {
+    await upstream.clear();
+    const response = await fetch(`${gate.url}/rest/api/space?limit=5&os_password=hunter2&os_username=x`, {
+      headers: { authorization: basic('alice', alice.token), cookie: 'JSESSIONID=abc', 'x-forwarded-user': 'mallory' },
+    });
+    assert.equal(response.status, 200);
+    const [received] = await upstream.records();
+    assert.ok(received);
+    assert.equal(received.url, '/rest/api/space?limit=5');
+    assert.equal(received.headers.authorization, undefined);
+    assert.equal(received.headers.cookie, undefined);
+    assert.equal(received.headers['x-forwarded-user'], 'alice');
+    assert.match(String(received.headers['x-forwarded-for']), /127\.0\.0\.1/);
+    assert.equal(received.headers['x-forwarded-proto'], 'http');
+  });
+
+  test('the email works as the Basic user, case-insensitively', async () => {
+    const response = await fetch(`${gate.url}/rest/api/space`, { headers: { authorization: basic('ALICE@example.com', alice.token) } });
+    assert.equal(response.status, 200);
+  });
+
+  test('an unbound token works for any existing user with Basic, as that user', async () => {
+    await upstream.clear();
+    const response = await fetch(`${gate.url}/rest/api/user/current`, { headers: { authorization: basic('bob', unbound.token) } });
+    assert.equal(response.status, 200);
+    const [received] = await upstream.records();
+    assert.equal(received?.headers['x-forwarded-user'], 'bob');
+    const nobody = await fetch(`${gate.url}/rest/api/user/current`, { headers: { authorization: basic('nobody', unbound.token) } });
+    assert.equal(nobody.status, 401);
+  });
+
+  test('a JsonData rule reads the body, and the checked bytes are what the upstream receives', async () => {
+    await upstream.clear();
+    const body = JSON.stringify({ type: 'page', title: 'TEST plan', space: { key: 'PM' } });
+    const allowed = await fetch(`${gate.url}/rest/api/content`, {
+      method: 'POST',
+      headers: { authorization: basic('alice', restricted.token), 'content-type': 'application/json' },
+      body,
+    });
+    assert.equal(allowed.status, 200);
+    const [received] = await upstream.records();
+    assert.equal(received?.body, body);
+
+    const denied = await fetch(`${gate.url}/rest/api/content`, {
+      method: 'POST',
+      headers: { authorization: basic('alice', restricted.token), 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'blogpost', title: 'TEST x' }),
+    });
+    assert.equal(denied.status, 403);
+    const message = (await denied.json()) as { status: string; message: string };
+    assert.equal(message.status, 'error');
+    assert.match(message.message, /pages only/);
+    assert.equal((await upstream.records()).length, 1, 'a denied call never reaches the upstream');
+  });
+
+  test('a streamed body passes through untouched when no rule needs it', async () => {
+    await upstream.clear();
+    const big = 'x'.repeat(3 * 1024 * 1024);
+    const response = await fetch(`${gate.url}/rest/api/attachment`, {
+      method: 'PUT',
+      headers: { authorization: basic('alice', alice.token), 'content-type': 'application/octet-stream' },
+      body: big,
+    });
+    assert.equal(response.status, 200);
+    const [received] = await upstream.records();
+    assert.equal(received?.body.length, big.length);
+  });
+
+  test('redirects are passed through with Location rewritten to the public URL', async () => {
+    const response = await fetch(`${gate.url}/rest/test/redirect`, {
+      headers: { authorization: basic('alice', alice.token) },
+      redirect: 'manual',
+    });
+    assert.equal(response.status, 302);
+    assert.equal(response.headers.get('location'), `${gate.url}/rest/api/space/NEW`);
+  });
+
+  test('healthz answers without auth; paths outside /rest/ are 404 and never forwarded', async () => {
+    assert.equal((await fetch(`${gate.url}/healthz`)).status, 200);
+    await upstream.clear();
+    const response = await fetch(`${gate.url}/admin/secret`, { headers: { authorization: basic('alice', alice.token) } });
+    assert.equal(response.status, 404);
+    assert.equal((await upstream.records()).length, 0);
+  });
+});

@@ -1,0 +1,192 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { AdminDeps, AdminEndpoint } from '../admin/admin-endpoint.js';
+import { auditEndpoint } from '../admin/audit-endpoint.js';
+import { checkEndpoint } from '../admin/check-endpoint.js';
+import { deleteEndpoint } from '../admin/delete-endpoint.js';
+import { getTokensEndpoint } from '../admin/get-tokens-endpoint.js';
+import { OPENAPI_PATH, openApiDocument } from '../admin/openapi.js';
+import { setEndpoint } from '../admin/set-endpoint.js';
+import { settingsEndpoint } from '../admin/settings-endpoint.js';
+import { snippetEndpoint } from '../admin/snippet-endpoint.js';
+import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
+import { type Services, openServices } from '../app/open-services.js';
+import { createAuditCallLog } from '../audit/audit-call-log.js';
+import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
+import { AuditWriter } from '../audit/audit-writer.js';
+import { startRetention } from '../audit/retention.js';
+import { AuthCache } from '../auth/auth-cache.js';
+import { FailureLimiter } from '../auth/failure-limiter.js';
+import type { Config } from '../config/config.js';
+import { createLogger, describeError, type Logger } from '../log/logger.js';
+import { AdminRouter } from './admin-router.js';
+import { Upstream } from './forward.js';
+import { Gateway } from './gateway.js';
+import { sendJson } from './send.js';
+import { SettingsHolder } from './settings-holder.js';
+
+/** Every tokenTools endpoint, one file each. */
+export const ADMIN_ENDPOINTS: readonly AdminEndpoint<GatewayAdminDeps>[] = [
+  getTokensEndpoint,
+  setEndpoint,
+  deleteEndpoint,
+  settingsEndpoint,
+  checkEndpoint,
+  snippetEndpoint,
+  auditEndpoint as AdminEndpoint<GatewayAdminDeps>,
+];
+
+export interface GatewayAdminDeps extends TokenToolsDeps, AdminDeps {
+  readonly publicUrl: string;
+}
+
+export interface StartGatewayOptions {
+  /** Clock (tests inject one; the product uses Date.now). */
+  readonly now?: () => number;
+  readonly log?: Logger;
+  /** Called once the server listens, with its URL. */
+  readonly onListening?: (url: string) => void;
+}
+
+export interface RunningGateway {
+  readonly url: string;
+  readonly server: Server;
+  readonly services: Services;
+  /** Graceful stop: no new connections, in-flight calls finish (bounded), audit drained, store closed. */
+  close(): Promise<void>;
+}
+
+/** How long in-flight requests may take to finish on shutdown. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/**
+ * Starts tokengate: opens the store, loads the settings, wires authentication, restrictions,
+ * audit and the admin API, and listens.
+ *
+ * @example
+ * const gateway = await startGateway(config);
+ * process.on('SIGTERM', () => gateway.close().then(() => process.exit(0)));
+ */
+export async function startGateway(config: Config, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? createLogger(config.logLevel);
+  const services = await openServices(config, { now });
+  const { store } = services;
+  try {
+    const settings = await SettingsHolder.load(store);
+    const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
+    const unsubscribe = store.subscribe((change) => {
+      cache.apply(change);
+      settings.apply(change).catch((err: unknown) => log.error('could not reload settings', describeError(err)));
+    });
+    const limiter = new FailureLimiter({
+      store,
+      limit: config.auth.failureLimit,
+      windowMs: config.auth.failureWindowMs,
+      now,
+    });
+    const writer = new AuditWriter({
+      store,
+      batchMs: config.audit.batchMs,
+      queueSize: config.audit.queueSize,
+      onFull: config.audit.onFull,
+      log,
+    });
+    const calls = createAuditCallLog({
+      writer,
+      build: createAuditRecordBuilder({ node: config.nodeId, redactParams: config.audit.redactParams }),
+      settings: () => settings.current,
+      log,
+    });
+    const stopRetention = startRetention({ store, retentionDays: config.audit.retentionDays, now });
+
+    const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const listenUrl = `http://${host}:${address.port}`;
+    const publicUrl = config.publicUrl ?? listenUrl;
+
+    const upstream =
+      config.upstream.url === null
+        ? null
+        : new Upstream({
+            url: config.upstream.url,
+            timeoutMs: config.upstream.timeoutMs,
+            connectTimeoutMs: config.upstream.connectTimeoutMs,
+            publicOrigin: new URL(publicUrl).origin,
+          });
+    const adminDeps: GatewayAdminDeps = {
+      config,
+      store,
+      now,
+      settings: () => settings.current,
+      settingsHolder: settings,
+      tokens: services.tokens,
+      users: services.users,
+      publicUrl,
+    };
+    const admin = new AdminRouter(ADMIN_ENDPOINTS, adminDeps);
+    const openApi = JSON.stringify(openApiDocument(publicUrl));
+    let healthy = true;
+    const localRoutes = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
+      if (path === '/healthz') {
+        sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'stopping', database: store.dialect, node: config.nodeId });
+        return true;
+      }
+      if (path === OPENAPI_PATH && req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(openApi) });
+        res.end(openApi);
+        return true;
+      }
+      return false;
+    };
+    const gateway = new Gateway({
+      config,
+      publicUrl,
+      cache,
+      digest: services.digest,
+      limiter,
+      settings,
+      calls,
+      admin,
+      upstream,
+      now,
+      localRoutes,
+    });
+    server.on('request', gateway.handle);
+
+    const sockets = new Set<Socket>();
+    server.on('connection', (socket: Socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+
+    let closing: Promise<void> | null = null;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        healthy = false;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(timer);
+        unsubscribe();
+        stopRetention();
+        await writer.drain(SHUTDOWN_GRACE_MS);
+        await upstream?.close();
+        await services.close();
+      })();
+      return closing;
+    };
+    log.info('tokengate started', { url: listenUrl, publicUrl, upstream: config.upstream.url, database: store.dialect, secureMode: config.secureMode });
+    options.onListening?.(listenUrl);
+    return { url: listenUrl, server, services, close };
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+}

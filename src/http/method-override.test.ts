@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { canonicalize } from './canonicalize.js';
+import { findMethodOverride } from './method-override.js';
+
+const NO_QUERY: ReadonlyMap<string, readonly string[]> = new Map();
+
+describe('findMethodOverride', () => {
+  for (const header of ['x-http-method-override', 'x-http-method', 'x-method-override']) {
+    test(`refuses the ${header} header`, () => {
+      const message = findMethodOverride({ [header]: 'DELETE' }, NO_QUERY);
+      assert.ok(message !== null);
+      assert.match(message, new RegExp(header));
+    });
+
+    test(`refuses an empty ${header} header too`, () => {
+      assert.notEqual(findMethodOverride({ [header]: '' }, NO_QUERY), null);
+    });
+  }
+
+  test('refuses a _method query parameter, also encoded', () => {
+    for (const target of [
+      '/rest/api/space?_method=DELETE',
+      '/rest/api/space?a=1&_method',
+      '/rest/api/space?%5Fmethod=PUT',
+    ]) {
+      const result = canonicalize({ method: 'POST', target, headers: {} }, { publicUrl: null });
+      assert.ok(result.ok);
+      const message = findMethodOverride(result.request.headers, result.request.query);
+      assert.ok(message !== null, target);
+      assert.match(message, /_method/);
+    }
+  });
+
+  test('allows a request without an override', () => {
+    assert.equal(
+      findMethodOverride(
+        { 'content-type': 'application/json' },
+        new Map([
+          ['method', ['x']],
+          ['limit', ['10']],
+        ]),
+      ),
+      null,
+    );
+  });
+});

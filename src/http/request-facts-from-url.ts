@@ -1,0 +1,43 @@
+import type { RequestFacts } from '../restrictions/types.js';
+import { canonicalize } from './canonicalize.js';
+
+/**
+ * Builds the facts the restriction engine sees from a method and a URL typed by a person
+ * (absolute, or a path with a query), through the same canonicaliser as the gateway — so a
+ * dry run answers exactly what the gateway would.
+ *
+ * @example
+ * factsFromUrl('get', 'https://wiki.example.com/rest/api/content?spaceKey=PM', 'https://wiki.example.com', undefined)
+ * // { ok: true, facts: { method: 'GET', path: '/rest/api/content', query: Map { spaceKey → ['PM'] }, … } }
+ */
+export function factsFromUrl(
+  method: string,
+  url: string,
+  publicUrl: string | null,
+  body: unknown,
+): { ok: true; facts: RequestFacts } | { ok: false; message: string } {
+  let target = url;
+  let base = publicUrl;
+  if (/^https?:\/\//i.test(url)) {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { ok: false, message: `not a valid URL: ${url.slice(0, 200)}` };
+    }
+    const rawPath = url.slice(url.indexOf('/', url.indexOf('//') + 2) >>> 0);
+    target = url.indexOf('/', url.indexOf('//') + 2) < 0 ? '/' : rawPath;
+    base ??= parsed.origin;
+  }
+  const result = canonicalize({ method, target, headers: {} }, { publicUrl: base });
+  if (!result.ok) return { ok: false, message: result.message };
+  const request = result.request;
+  const facts: RequestFacts = {
+    method: request.method,
+    path: request.path,
+    absoluteUrl: request.absoluteUrl,
+    query: request.query,
+    body: body === undefined ? { kind: 'none' } : { kind: 'json', value: body },
+  };
+  return { ok: true, facts };
+}

@@ -1,0 +1,122 @@
+import { HttpError } from '../http/http-error.js';
+
+/** A token as `tokenTools/get` lists it (the fields the page reads); never with its secret here. */
+export interface ListedToken {
+  readonly id: string;
+  readonly label: string;
+  readonly user: string | null;
+  readonly userDisplayName?: string | null;
+  readonly author: string | null;
+  readonly limitTo: string;
+  readonly dateCreated: number;
+  readonly validUntil: number;
+  readonly expired: boolean;
+  readonly counter: number;
+  readonly ip: string | null;
+  readonly lastUsed: number;
+}
+
+export const SORT_KEYS = ['label', 'user', 'created', 'expiry', 'lastUsed', 'calls'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+
+/** What the page asks of the token list. */
+export interface TokenQuery {
+  /** Case-insensitive text found in the label, the user or the user's display name ('' = all). */
+  readonly search: string;
+  readonly sort: SortKey;
+  readonly descending: boolean;
+  readonly startAt: number;
+  readonly maxResults: number;
+}
+
+/** Longest accepted search text. */
+const MAX_SEARCH = 200;
+const MAX_PAGE = 200;
+
+function last(query: ReadonlyMap<string, readonly string[]>, name: string): string | undefined {
+  const values = query.get(name);
+  return values === undefined ? undefined : values[values.length - 1];
+}
+
+function wholeNumber(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
+  if (text === undefined || text === '') return fallback;
+  if (!/^\d{1,9}$/.test(text)) throw new HttpError(400, `${name} must be a whole number`);
+  const value = Number(text);
+  if (value < min || value > max) throw new HttpError(400, `${name} must be between ${min} and ${max}`);
+  return value;
+}
+
+/**
+ * Reads `q`, `sort`, `dir`, `startAt` and `maxResults` (1–200, default 25). Default order:
+ * newest first. @throws HttpError 400
+ */
+export function parseTokenQuery(query: ReadonlyMap<string, readonly string[]>): TokenQuery {
+  const search = (last(query, 'q') ?? '').trim();
+  if (search.length > MAX_SEARCH) throw new HttpError(400, `the search text must be at most ${MAX_SEARCH} characters`);
+  const sortText = last(query, 'sort') ?? 'created';
+  if (!(SORT_KEYS as readonly string[]).includes(sortText)) {
+    throw new HttpError(400, `sort must be one of ${SORT_KEYS.join(', ')}`);
+  }
+  const dir = last(query, 'dir') ?? (sortText === 'created' ? 'desc' : 'asc');
+  if (dir !== 'asc' && dir !== 'desc') throw new HttpError(400, 'dir must be asc or desc');
+  return {
+    search,
+    sort: sortText as SortKey,
+    descending: dir === 'desc',
+    startAt: wholeNumber(last(query, 'startAt'), 'startAt', 0, 0, 1_000_000_000),
+    maxResults: wholeNumber(last(query, 'maxResults'), 'maxResults', 25, 1, MAX_PAGE),
+  };
+}
+
+const collator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
+
+/** Never-expiring tokens sort after every dated one (ascending). */
+function expiryKey(token: ListedToken): number {
+  return token.validUntil === 0 ? Number.MAX_SAFE_INTEGER : token.validUntil;
+}
+
+function compare(a: ListedToken, b: ListedToken, key: SortKey): number {
+  switch (key) {
+    case 'label':
+      return collator.compare(a.label, b.label);
+    case 'user':
+      // unbound tokens ("any user") sort first
+      return collator.compare(a.user ?? '', b.user ?? '');
+    case 'created':
+      return a.dateCreated - b.dateCreated;
+    case 'expiry':
+      return expiryKey(a) - expiryKey(b);
+    case 'lastUsed':
+      return a.lastUsed - b.lastUsed;
+    case 'calls':
+      return a.counter - b.counter;
+  }
+}
+
+/**
+ * Filters, sorts (stable; ties by creation, newest first) and pages the tokens.
+ *
+ * @example
+ * applyTokenQuery(all, { search: 'ci', sort: 'label', descending: false, startAt: 0, maxResults: 25 })
+ * // { total: 3, tokens: [ …the 3 tokens whose label or user contains "ci" ] }
+ */
+export function applyTokenQuery<T extends ListedToken>(
+  tokens: readonly T[],
+  query: TokenQuery,
+): { total: number; tokens: T[] } {
+  const needle = query.search.toLowerCase();
+  const matching =
+    needle === ''
+      ? [...tokens]
+      : tokens.filter(
+          (t) =>
+            t.label.toLowerCase().includes(needle) ||
+            (t.user ?? '').toLowerCase().includes(needle) ||
+            (t.userDisplayName ?? '').toLowerCase().includes(needle),
+        );
+  const sign = query.descending ? -1 : 1;
+  matching.sort(
+    (a, b) => sign * compare(a, b, query.sort) || b.dateCreated - a.dateCreated || collator.compare(a.id, b.id),
+  );
+  return { total: matching.length, tokens: matching.slice(query.startAt, query.startAt + query.maxResults) };
+}

@@ -1,0 +1,63 @@
+/** Helpers for the restriction engine's tests: parse-or-fail, request facts, plain views. */
+import assert from 'node:assert/strict';
+import { parseLimitTo } from './parse.js';
+import type { EvaluatedBody, ParseError, RequestFacts, RuleSet, Verdict } from './types.js';
+
+export const PUBLIC_URL = 'https://wiki.example.com';
+
+/** Parses `text`, failing the test with the parse error when it does not parse. */
+export function mustParse(text: string): RuleSet {
+  const result = parseLimitTo(text);
+  if (!result.ok) assert.fail(`expected ${JSON.stringify(text)} to parse: ${result.error.message}`);
+  return result.ruleSet;
+}
+
+/** The parse error of `text`, failing the test when it parses. */
+export function parseErrorOf(text: string): ParseError {
+  const result = parseLimitTo(text);
+  if (result.ok) assert.fail(`expected ${JSON.stringify(text)} not to parse`);
+  return result.error;
+}
+
+export interface FactsInput {
+  /** Query as an object; an array value is a repeated parameter. */
+  readonly query?: Readonly<Record<string, string | readonly string[]>>;
+  /** A JSON value, `'none'` for a request without body; absent = body not read. */
+  readonly body?: unknown;
+  /** Public base URL; `null` means none (absoluteUrl = path). */
+  readonly publicUrl?: string | null;
+}
+
+/** Request facts as the gateway builds them (method upper-cased, absoluteUrl = public URL + path). */
+export function facts(method: string, path: string, input: FactsInput = {}): RequestFacts {
+  const query = new Map<string, readonly string[]>();
+  for (const [name, value] of Object.entries(input.query ?? {}))
+    query.set(name, typeof value === 'string' ? [value] : value);
+  const publicUrl = input.publicUrl === undefined ? PUBLIC_URL : input.publicUrl;
+  let body: EvaluatedBody | undefined;
+  if (input.body === 'none') body = { kind: 'none' };
+  else if ('body' in input) body = { kind: 'json', value: input.body };
+  return {
+    method: method.toUpperCase(),
+    path,
+    absoluteUrl: publicUrl === null ? path : publicUrl + path,
+    query,
+    ...(body === undefined ? {} : { body }),
+  };
+}
+
+/** The allowing line, or `false` when denied. */
+export function allowedLine(verdict: Verdict): number | false {
+  return verdict.allowed ? verdict.line : false;
+}
+
+/** A rule set as plain data (pattern sources instead of matchers), for structural comparison. */
+export function plainRules(ruleSet: RuleSet, withLines = true) {
+  return ruleSet.rules.map((rule) => ({
+    ...(withLines ? { line: rule.line } : {}),
+    methods: rule.methods === null ? null : [...rule.methods],
+    url: rule.url.source,
+    query: rule.query.map((part) => ({ name: part.name, regex: part.pattern.source })),
+    json: rule.json.map((part) => ({ node: part.node, path: [...part.path], regex: part.pattern.source })),
+  }));
+}

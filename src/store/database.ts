@@ -1,0 +1,105 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table types of the tokengate database, as Kysely sees them. Column names are snake_case.
+ * Times are epoch milliseconds (INTEGER on SQLite, BIGINT on PostgreSQL, read back as numbers).
+ * Booleans are integers 0/1 on SQLite and BOOLEAN on PostgreSQL: write them with the dialect's
+ * `bool()` hook, read them with `Boolean()`.
+ */
+export type DbBool = number | boolean;
+
+/** `users`: one row per user, keyed by the lower-case username. */
+export interface UsersTable {
+  /** lower-case username (JavaScript `toLowerCase()`), primary key */
+  username_key: string;
+  username: string;
+  email: string | null;
+  /** lower-case email, unique; null when there is no email */
+  email_key: string | null;
+  display_name: string | null;
+  admin: DbBool;
+  active: DbBool;
+  password_hash: string | null;
+  date_created: number;
+}
+
+/** `tokens`: one row per token, looked up by id or digest (unique). */
+export interface TokensTable {
+  id: string;
+  label: string;
+  /** lower-case bound username, or null */
+  user_key: string | null;
+  /** bound username as displayed, or null */
+  user: string | null;
+  author: string | null;
+  limit_to: string;
+  digest: string;
+  secret_ciphertext: string | null;
+  date_created: number;
+  valid_until: number;
+  counter: number;
+  ip: string | null;
+  last_used: number;
+}
+
+/** `settings` and `meta`: text key, text value (settings hold JSON). */
+export interface KeyValueTable {
+  key: string;
+  value: string;
+}
+
+/** `audit`: one row per call; `id` grows with every insert and is never reused. */
+export interface AuditTable {
+  id: Generated<number>;
+  time: number;
+  token_id: string | null;
+  token_label: string | null;
+  user: string | null;
+  /** lower-case `user`, for case-insensitive filters */
+  user_key: string | null;
+  auth_method: string | null;
+  method: string;
+  path: string;
+  query: string;
+  decision: string;
+  reason: string;
+  upstream_status: number | null;
+  client_ip: string;
+  user_agent: string;
+  duration_ms: number;
+  node: string;
+}
+
+/** `changes`: the change feed; `seq` grows and is never reused. */
+export interface ChangesTable {
+  seq: Generated<number>;
+  kind: string;
+  key: string;
+  time: number;
+}
+
+/** `nodes`: heartbeats of the nodes sharing the database. */
+export interface NodesTable {
+  node_id: string;
+  secure_mode: DbBool;
+  last_seen: number;
+}
+
+/** `auth_failures`: failed authentications per key and fixed window. */
+export interface AuthFailuresTable {
+  key: string;
+  window_start: number;
+  count: number;
+}
+
+/** Every table, as Kysely's database type. */
+export interface Database {
+  users: UsersTable;
+  tokens: TokensTable;
+  settings: KeyValueTable;
+  meta: KeyValueTable;
+  audit: AuditTable;
+  changes: ChangesTable;
+  nodes: NodesTable;
+  auth_failures: AuthFailuresTable;
+}

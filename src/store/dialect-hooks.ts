@@ -1,0 +1,38 @@
+import type { Kysely } from 'kysely';
+import type { Database, DbBool } from './database.js';
+
+/** A running source of "something changed" signals (PostgreSQL LISTEN); see {@link FeedSignal}. */
+export interface FeedSignalHandle {
+  stop(): Promise<void>;
+}
+
+/** Starts a push source that calls `wake` when the change feed should read new changes. */
+export type FeedSignal = (wake: () => void) => FeedSignalHandle;
+
+/** The few things the shared Kysely store code must ask the dialect. */
+export interface DialectHooks {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Largest number of bound parameters in one statement. */
+  readonly maxParams: number;
+  /** Boolean as stored: 0/1 on SQLite, true/false on PostgreSQL. */
+  bool(value: boolean): DbBool;
+  /**
+   * Runs `fn` in a write transaction (SQLite: `BEGIN IMMEDIATE`, so concurrent writers from other
+   * processes wait on `busy_timeout` instead of failing on a lock upgrade).
+   */
+  write<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /** Inside a write transaction, before rows go into `changes` (PostgreSQL: serialise writers). */
+  beforeChanges(trx: Kysely<Database>): Promise<void>;
+  /** Inside the same transaction, after rows went into `changes` (PostgreSQL: `pg_notify`). */
+  afterChanges(trx: Kysely<Database>, lastSeq: number): Promise<void>;
+  /** The violated unique constraint's description (index or column name) when `err` is one. */
+  uniqueViolation(err: unknown): string | undefined;
+  /** Cheap check whether another connection committed since the last call (SQLite `data_version`). */
+  hasNews?(db: Kysely<Database>): Promise<boolean>;
+  /** Refreshes planner statistics now and then (SQLite `PRAGMA optimize`). */
+  optimize?(db: Kysely<Database>): Promise<void>;
+  /** Push source for the change feed, started while someone is subscribed. */
+  readonly feedSignal?: FeedSignal;
+  /** How often the change feed polls, ms. */
+  readonly pollMs: number;
+}

@@ -1,0 +1,520 @@
+import { CompiledQuery, type Kysely } from 'kysely';
+import { auditPage } from './audit-page.js';
+import { auditWhere } from './audit-where.js';
+import { ChangeFeed } from './change-feed.js';
+import type { Database } from './database.js';
+import type { DialectHooks } from './dialect-hooks.js';
+import type {
+  AuditFilter,
+  AuditRecord,
+  Change,
+  ChangeKind,
+  NewUser,
+  RuntimeSettings,
+  StoredAuditRecord,
+  TokenRecord,
+  UsageDelta,
+  User,
+} from './models.js';
+import {
+  AUDIT_COLUMNS,
+  AUDIT_SAMPLE_ROW,
+  auditParameters,
+  isChangeKind,
+  keyOf,
+  num,
+  toAudit,
+  tokenRow,
+  toToken,
+  toUser,
+} from './rows.js';
+import { mergeSettings, settingsRows } from './settings-rows.js';
+import { DuplicateTokenError, DuplicateUserError, type Store, type Unsubscribe } from './store.js';
+import { mergeUsage } from './usage.js';
+
+/** One row for the change feed, written in the same transaction as the change it announces. */
+interface ChangeItem {
+  readonly kind: ChangeKind;
+  readonly key: string;
+}
+
+/** What a mutation returns: its result and the changes it made. */
+interface Mutation<T> {
+  readonly value: T;
+  readonly changes: readonly ChangeItem[];
+}
+
+/** Keep change rows of the last 10 minutes or the last 10,000, whichever is more. */
+const KEEP_CHANGES_MS = 10 * 60_000;
+const KEEP_CHANGES_ROWS = 10_000;
+/** Auth-failure windows are kept twice the largest window seen (a day when none was seen). */
+const DEFAULT_FAILURE_RETENTION_MS = 24 * 60 * 60_000;
+const MAINTENANCE_MS = 60_000;
+/** Planner statistics are refreshed every this many maintenance runs (hourly). */
+const OPTIMIZE_EVERY = 60;
+/** Audit rows deleted per statement (and transaction) by `pruneAudit`. */
+const PRUNE_BATCH = 1000;
+const DEFAULT_PAGE = 500;
+/** Audit rows per INSERT statement (fewer than the parameter limits allow: faster to prepare). */
+const AUDIT_ROWS_PER_STATEMENT = 200;
+
+/**
+ * The {@link Store} over a migrated `Kysely<Database>`: all query code, for both SQLite and
+ * PostgreSQL. Dialect differences live in {@link DialectHooks}.
+ */
+export class KyselyStore implements Store {
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly #db: Kysely<Database>;
+  readonly #hooks: DialectHooks;
+  readonly #feed: ChangeFeed;
+  readonly #maintenance: NodeJS.Timeout;
+  readonly #auditInsertCache = new Map<number, string>();
+  #largestFailureWindow = 0;
+  #maintenanceRuns = 0;
+  #closing: Promise<void> | undefined;
+
+  private constructor(db: Kysely<Database>, hooks: DialectHooks, startSeq: number) {
+    this.dialect = hooks.dialect;
+    this.#db = db;
+    this.#hooks = hooks;
+    const hasNews = hooks.hasNews;
+    this.#feed = new ChangeFeed({
+      read: (after, limit) => this.changesAfter(after, limit),
+      ...(hasNews !== undefined && { hasNews: () => hasNews.call(hooks, db) }),
+      ...(hooks.feedSignal !== undefined && { signal: hooks.feedSignal }),
+      pollMs: hooks.pollMs,
+      startSeq,
+    });
+    this.#maintenance = setInterval(() => {
+      this.maintain(Date.now()).catch(() => {
+        // retried on the next interval; a busy database is no reason to stop
+      });
+    }, MAINTENANCE_MS);
+    this.#maintenance.unref();
+  }
+
+  /**
+   * A store over `db` (already migrated). The change feed starts at the current sequence.
+   *
+   * @example
+   * const store = await KyselyStore.open(db, sqliteHooks('/data/tokengate.db'));
+   */
+  static async open(db: Kysely<Database>, hooks: DialectHooks): Promise<KyselyStore> {
+    const row = await db
+      .selectFrom('changes')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    return new KyselyStore(db, hooks, num(row?.seq));
+  }
+
+  // ---- users -------------------------------------------------------------------------------
+
+  async createUser(user: NewUser): Promise<User> {
+    const email = user.email === undefined || user.email === '' ? null : user.email;
+    const row = {
+      username_key: keyOf(user.username),
+      username: user.username,
+      email,
+      email_key: email === null ? null : keyOf(email),
+      display_name: user.displayName ?? null,
+      admin: this.#hooks.bool(user.admin ?? false),
+      active: this.#hooks.bool(user.active ?? true),
+      password_hash: user.passwordHash ?? null,
+      date_created: Date.now(),
+    };
+    try {
+      await this.#mutate(async (trx) => {
+        await trx.insertInto('users').values(row).execute();
+        return { value: undefined, changes: [{ kind: 'user', key: row.username_key }] };
+      });
+    } catch (err) {
+      const violated = this.#hooks.uniqueViolation(err);
+      if (violated !== undefined) throw new DuplicateUserError(violated.includes('email') ? 'email' : 'username');
+      throw err;
+    }
+    return toUser(row);
+  }
+
+  async findUser(nameOrEmail: string, byEmailToo = false): Promise<User | undefined> {
+    const key = keyOf(nameOrEmail);
+    const rows = await this.#db
+      .selectFrom('users')
+      .selectAll()
+      .where((eb) =>
+        byEmailToo ? eb.or([eb('username_key', '=', key), eb('email_key', '=', key)]) : eb('username_key', '=', key),
+      )
+      .execute();
+    const row = rows.find((r) => r.username_key === key) ?? rows[0];
+    return row === undefined ? undefined : toUser(row);
+  }
+
+  async listUsers(): Promise<User[]> {
+    const rows = await this.#db.selectFrom('users').selectAll().orderBy('username_key').execute();
+    return rows.map(toUser);
+  }
+
+  async setUserActive(username: string, active: boolean): Promise<boolean> {
+    return this.#updateUser(username, { active: this.#hooks.bool(active) });
+  }
+
+  async setUserPassword(username: string, passwordHash: string | null): Promise<boolean> {
+    return this.#updateUser(username, { password_hash: passwordHash });
+  }
+
+  async #updateUser(
+    username: string,
+    set: { active?: number | boolean; password_hash?: string | null },
+  ): Promise<boolean> {
+    const key = keyOf(username);
+    return this.#mutate(async (trx) => {
+      const result = await trx.updateTable('users').set(set).where('username_key', '=', key).executeTakeFirst();
+      const found = Number(result.numUpdatedRows) > 0;
+      return { value: found, changes: found ? [{ kind: 'user', key }] : [] };
+    });
+  }
+
+  // ---- tokens ------------------------------------------------------------------------------
+
+  async insertToken(token: TokenRecord): Promise<void> {
+    try {
+      await this.#mutate(async (trx) => {
+        await trx.insertInto('tokens').values(tokenRow(token)).execute();
+        return { value: undefined, changes: [{ kind: 'token', key: token.digest }] };
+      });
+    } catch (err) {
+      if (this.#hooks.uniqueViolation(err)?.includes('digest')) throw new DuplicateTokenError();
+      throw err;
+    }
+  }
+
+  async findTokenByDigest(digest: string): Promise<TokenRecord | undefined> {
+    const row = await this.#db.selectFrom('tokens').selectAll().where('digest', '=', digest).executeTakeFirst();
+    return row === undefined ? undefined : toToken(row);
+  }
+
+  async findTokenById(id: string): Promise<TokenRecord | undefined> {
+    const row = await this.#db.selectFrom('tokens').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : toToken(row);
+  }
+
+  async listTokens(user?: string): Promise<TokenRecord[]> {
+    let query = this.#db.selectFrom('tokens').selectAll();
+    if (user !== undefined) query = query.where('user_key', '=', keyOf(user));
+    const rows = await query.orderBy('date_created', 'desc').orderBy('id', 'desc').execute();
+    return rows.map(toToken);
+  }
+
+  async deleteToken(id: string): Promise<TokenRecord | undefined> {
+    return this.#mutate(async (trx) => {
+      const row = await trx.deleteFrom('tokens').where('id', '=', id).returningAll().executeTakeFirst();
+      if (row === undefined) return { value: undefined, changes: [] };
+      return { value: toToken(row), changes: [{ kind: 'token', key: row.digest }] };
+    });
+  }
+
+  async wipeSecrets(): Promise<number> {
+    return this.#mutate(async (trx) => {
+      const rows = await trx
+        .updateTable('tokens')
+        .set({ secret_ciphertext: null })
+        .where('secret_ciphertext', 'is not', null)
+        .returning('digest')
+        .execute();
+      return { value: rows.length, changes: rows.map((r) => ({ kind: 'token', key: r.digest })) };
+    });
+  }
+
+  async addUsage(deltas: readonly UsageDelta[]): Promise<void> {
+    const merged = mergeUsage(deltas);
+    if (merged.length === 0) return;
+    await this.#hooks.write(this.#db, async (trx) => {
+      for (const d of merged) {
+        await trx
+          .updateTable('tokens')
+          .set((eb) => ({
+            counter: eb('counter', '+', d.calls),
+            ip: eb.case().when('last_used', '<=', d.lastUsed).then(d.ip).else(eb.ref('ip')).end(),
+            last_used: eb.case().when('last_used', '<', d.lastUsed).then(d.lastUsed).else(eb.ref('last_used')).end(),
+          }))
+          .where('id', '=', d.tokenId)
+          .execute();
+      }
+    });
+  }
+
+  // ---- settings and metadata ---------------------------------------------------------------
+
+  async getSettings(): Promise<RuntimeSettings> {
+    return mergeSettings(await this.#db.selectFrom('settings').selectAll().execute());
+  }
+
+  async updateSettings(patch: Partial<RuntimeSettings>): Promise<RuntimeSettings> {
+    const rows = settingsRows(patch);
+    return this.#mutate(async (trx) => {
+      for (const row of rows) {
+        await trx
+          .insertInto('settings')
+          .values(row)
+          .onConflict((oc) => oc.column('key').doUpdateSet({ value: row.value }))
+          .execute();
+      }
+      const value = mergeSettings(await trx.selectFrom('settings').selectAll().execute());
+      return { value, changes: rows.length > 0 ? [{ kind: 'settings', key: '' }] : [] };
+    });
+  }
+
+  async getMeta(key: string): Promise<string | undefined> {
+    const row = await this.#db.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirst();
+    return row?.value;
+  }
+
+  async setMeta(key: string, value: string): Promise<void> {
+    await this.#hooks.write(this.#db, (trx) =>
+      trx
+        .insertInto('meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+        .execute(),
+    );
+  }
+
+  // ---- audit -------------------------------------------------------------------------------
+
+  async insertAudit(records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const perStatement = Math.min(AUDIT_ROWS_PER_STATEMENT, Math.floor(this.#hooks.maxParams / AUDIT_COLUMNS));
+    await this.#hooks.write(this.#db, async (trx) => {
+      for (let i = 0; i < records.length; i += perStatement) {
+        const chunk = records.slice(i, i + perStatement);
+        await trx.executeQuery(CompiledQuery.raw(this.#auditInsertSql(chunk.length), auditParameters(chunk)));
+      }
+    });
+  }
+
+  /** Kysely's SQL for inserting `rows` audit rows, compiled once per row count (the hot path). */
+  #auditInsertSql(rows: number): string {
+    let text = this.#auditInsertCache.get(rows);
+    if (text === undefined) {
+      text = this.#db
+        .insertInto('audit')
+        .values(Array.from({ length: rows }, () => AUDIT_SAMPLE_ROW))
+        .compile().sql;
+      this.#auditInsertCache.set(rows, text);
+    }
+    return text;
+  }
+
+  async queryAudit(
+    filter: AuditFilter,
+    startAt: number,
+    maxResults: number,
+  ): Promise<{ total: number; entries: StoredAuditRecord[] }> {
+    const counted = await this.#db
+      .selectFrom('audit')
+      .select((eb) => eb.fn.countAll().as('total'))
+      .where((eb) => auditWhere(eb, filter))
+      .executeTakeFirst();
+    const rows = await auditPage(this.#db, filter, { limit: maxResults, offset: startAt });
+    return { total: num(counted?.total), entries: rows.map(toAudit) };
+  }
+
+  /** Newest first, by (time, id) descending; pages are read with a keyset, never OFFSET. */
+  async *iterateAudit(filter: AuditFilter, pageSize = DEFAULT_PAGE): AsyncIterable<StoredAuditRecord> {
+    const size = Math.max(1, Math.floor(pageSize));
+    let last: StoredAuditRecord | undefined;
+    for (;;) {
+      const rows = await auditPage(this.#db, filter, {
+        limit: size,
+        ...(last !== undefined && { after: { time: last.time, id: last.id } }),
+      });
+      for (const row of rows) {
+        last = toAudit(row);
+        yield last;
+      }
+      if (rows.length < size) return;
+    }
+  }
+
+  async auditAfter(afterId: number, limit: number): Promise<StoredAuditRecord[]> {
+    const rows = await this.#db
+      .selectFrom('audit')
+      .selectAll()
+      .where('id', '>', afterId)
+      .orderBy('id', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toAudit);
+  }
+
+  async pruneAudit(before: number, limit: number): Promise<number> {
+    let deleted = 0;
+    while (deleted < limit) {
+      const batch = Math.min(PRUNE_BATCH, limit - deleted);
+      const result = await this.#hooks.write(this.#db, (trx) =>
+        trx
+          .deleteFrom('audit')
+          .where('id', 'in', (eb) =>
+            eb.selectFrom('audit').select('id').where('time', '<', before).orderBy('time').limit(batch),
+          )
+          .executeTakeFirst(),
+      );
+      const n = Number(result.numDeletedRows);
+      deleted += n;
+      if (n < batch) break;
+    }
+    return deleted;
+  }
+
+  // ---- change feed -------------------------------------------------------------------------
+
+  async currentChangeSeq(): Promise<number> {
+    const row = await this.#db
+      .selectFrom('changes')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    return num(row?.seq);
+  }
+
+  async changesAfter(afterSeq: number, limit = 1000): Promise<Change[]> {
+    const rows = await this.#db
+      .selectFrom('changes')
+      .select(['seq', 'kind', 'key'])
+      .where('seq', '>', afterSeq)
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute();
+    const out: Change[] = [];
+    for (const row of rows) {
+      if (isChangeKind(row.kind)) out.push({ seq: num(row.seq), kind: row.kind, key: row.key });
+    }
+    return out;
+  }
+
+  subscribe(listener: (change: Change) => void): Unsubscribe {
+    return this.#feed.subscribe(listener);
+  }
+
+  // ---- nodes -------------------------------------------------------------------------------
+
+  async heartbeat(nodeId: string, secureMode: boolean, now: number): Promise<void> {
+    const secure = this.#hooks.bool(secureMode);
+    await this.#hooks.write(this.#db, (trx) =>
+      trx
+        .insertInto('nodes')
+        .values({ node_id: nodeId, secure_mode: secure, last_seen: now })
+        .onConflict((oc) => oc.column('node_id').doUpdateSet({ secure_mode: secure, last_seen: now }))
+        .execute(),
+    );
+  }
+
+  async liveNodes(since: number): Promise<{ nodeId: string; secureMode: boolean; lastSeen: number }[]> {
+    const rows = await this.#db
+      .selectFrom('nodes')
+      .selectAll()
+      .where('last_seen', '>=', since)
+      .orderBy('node_id')
+      .execute();
+    return rows.map((r) => ({ nodeId: r.node_id, secureMode: Boolean(r.secure_mode), lastSeen: num(r.last_seen) }));
+  }
+
+  async removeNode(nodeId: string): Promise<void> {
+    await this.#hooks.write(this.#db, (trx) => trx.deleteFrom('nodes').where('node_id', '=', nodeId).execute());
+  }
+
+  // ---- failed-authentication limiter -------------------------------------------------------
+
+  async recordAuthFailure(key: string, windowMs: number, now: number): Promise<number> {
+    if (windowMs > this.#largestFailureWindow) this.#largestFailureWindow = windowMs;
+    const row = await this.#hooks.write(this.#db, (trx) =>
+      trx
+        .insertInto('auth_failures')
+        .values({ key, window_start: windowStart(windowMs, now), count: 1 })
+        .onConflict((oc) =>
+          oc
+            .columns(['key', 'window_start'])
+            .doUpdateSet((eb) => ({ count: eb(eb.ref('auth_failures.count'), '+', 1) })),
+        )
+        .returning('count')
+        .executeTakeFirstOrThrow(),
+    );
+    return num(row.count);
+  }
+
+  async authFailures(key: string, windowMs: number, now: number): Promise<number> {
+    const row = await this.#db
+      .selectFrom('auth_failures')
+      .select('count')
+      .where('key', '=', key)
+      .where('window_start', '=', windowStart(windowMs, now))
+      .executeTakeFirst();
+    return num(row?.count);
+  }
+
+  // ---- housekeeping ------------------------------------------------------------------------
+
+  /**
+   * Deletes change rows older than 10 minutes that are not among the last 10,000, and
+   * failed-authentication windows that ended long ago; now and then refreshes the planner's
+   * statistics (SQLite). Runs every minute by itself; `keep` overrides the change retention.
+   */
+  async maintain(now: number, keep: { changesMs?: number; changesRows?: number } = {}): Promise<void> {
+    const maxSeq = await this.currentChangeSeq();
+    const keepFailures = this.#largestFailureWindow > 0 ? 2 * this.#largestFailureWindow : DEFAULT_FAILURE_RETENTION_MS;
+    await this.#hooks.write(this.#db, async (trx) => {
+      await trx
+        .deleteFrom('changes')
+        .where('seq', '<=', maxSeq - (keep.changesRows ?? KEEP_CHANGES_ROWS))
+        .where('time', '<', now - (keep.changesMs ?? KEEP_CHANGES_MS))
+        .execute();
+      await trx
+        .deleteFrom('auth_failures')
+        .where('window_start', '<', now - keepFailures)
+        .execute();
+    });
+    this.#maintenanceRuns += 1;
+    if (this.#maintenanceRuns % OPTIMIZE_EVERY === 0) await this.#hooks.optimize?.(this.#db);
+  }
+
+  /** Stops the change feed and timers and closes the database connection(s). Idempotent. */
+  async close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#maintenance);
+      await this.#feed.close();
+      await this.#db.destroy();
+    })();
+    return this.#closing;
+  }
+
+  /** Runs a write transaction that records its changes in `changes`, then wakes the local feed. */
+  async #mutate<T>(fn: (trx: Kysely<Database>) => Promise<Mutation<T>>): Promise<T> {
+    const value = await this.#hooks.write(this.#db, async (trx) => {
+      const result = await fn(trx);
+      if (result.changes.length > 0) await this.#recordChanges(trx, result.changes);
+      return result.value;
+    });
+    this.#feed.wake();
+    return value;
+  }
+
+  async #recordChanges(trx: Kysely<Database>, changes: readonly ChangeItem[]): Promise<void> {
+    await this.#hooks.beforeChanges(trx);
+    const time = Date.now();
+    const perStatement = Math.floor(this.#hooks.maxParams / 3);
+    let lastSeq = 0;
+    for (let i = 0; i < changes.length; i += perStatement) {
+      const rows = await trx
+        .insertInto('changes')
+        .values(changes.slice(i, i + perStatement).map((c) => ({ kind: c.kind, key: c.key, time })))
+        .returning('seq')
+        .execute();
+      for (const row of rows) lastSeq = Math.max(lastSeq, num(row.seq));
+    }
+    await this.#hooks.afterChanges(trx, lastSeq);
+  }
+}
+
+/** Start of the fixed window of `windowMs` that contains `now`. */
+function windowStart(windowMs: number, now: number): number {
+  const size = Math.max(1, Math.floor(windowMs));
+  return Math.floor(now / size) * size;
+}

@@ -1,0 +1,39 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { migration0001 } from './0001-initial.js';
+import { dialectTypes, type SqlDialectName, type VersionedMigration } from './migration-context.js';
+import type { MigrationOutcome } from './migration-outcome.js';
+
+/** Every migration, in order. Names sort alphabetically in the order they must run. */
+const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = Object.freeze({
+  '0001-initial': migration0001,
+});
+
+/**
+ * A static migration provider (no filesystem scanning, so it works from `dist/` and bundles).
+ * A failing migration sets `outcome.failed` (the SQLite lock then rolls everything back).
+ *
+ * @example
+ * new Migrator({ db, provider: migrationProvider('sqlite') });
+ */
+export function migrationProvider(dialect: SqlDialectName, outcome?: MigrationOutcome): MigrationProvider {
+  const types = dialectTypes(dialect);
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      const out: Record<string, Migration> = {};
+      for (const [name, build] of Object.entries(MIGRATIONS)) {
+        const migration = build(types);
+        out[name] = {
+          async up(db) {
+            try {
+              await migration.up(db);
+            } catch (err) {
+              if (outcome !== undefined) outcome.failed = true;
+              throw err;
+            }
+          },
+        };
+      }
+      return out;
+    },
+  };
+}

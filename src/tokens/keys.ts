@@ -1,0 +1,114 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StartupError } from '../config/startup-error.js';
+import type { Store } from '../store/store.js';
+import { withInitLock } from './init-lock.js';
+import { verifyKeyCheck } from './key-check.js';
+import { formatKey, KEY_BYTES, parseKey } from './key-encoding.js';
+import { readKeyFile, readOrCreateKeyFile } from './key-file.js';
+
+/** The two keys of a tokengate installation. */
+export interface Keys {
+  /** HMAC key of token digests; the same on every node sharing a database. */
+  readonly digestKey: Buffer;
+  /** AES-256-GCM key of the secrets kept in standard mode. */
+  readonly encryptionKey: Buffer;
+}
+
+export interface LoadKeysOptions {
+  readonly dataDir: string;
+  readonly store: Pick<Store, 'getMeta' | 'setMeta' | 'listTokens'>;
+  /** Environment (`TOKENGATE_DIGEST_KEY`, `TOKENGATE_ENCRYPTION_KEY`). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** In secure mode nothing is sealed, so the encryption key is not compared with the database. */
+  readonly secureMode: boolean;
+}
+
+/** Environment variable of the digest key (32 bytes, base64 or hex). */
+export const DIGEST_KEY_ENV = 'TOKENGATE_DIGEST_KEY';
+/** Environment variable of the encryption key (32 bytes, base64 or hex). */
+export const ENCRYPTION_KEY_ENV = 'TOKENGATE_ENCRYPTION_KEY';
+/** File of the generated encryption key, inside the data directory. */
+export const ENCRYPTION_KEY_FILE = 'encryption.key';
+
+const META_DIGEST_KEY = 'digestKey';
+const META_DIGEST_CHECK = 'digestKeyCheck';
+const META_ENCRYPTION_CHECK = 'encryptionKeyCheck';
+
+function keyFromEnv(env: LoadKeysOptions['env'], name: string): Buffer | null {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') return null;
+  const key = parseKey(value);
+  if (key === null) {
+    throw new StartupError(
+      `${name} must be a 32-byte key written as base64 or 64 hex digits (make one with: openssl rand -base64 32)`,
+    );
+  }
+  return key;
+}
+
+async function digestKeyFromMeta(store: LoadKeysOptions['store']): Promise<Buffer> {
+  let stored = await store.getMeta(META_DIGEST_KEY);
+  if (stored === undefined) {
+    await store.setMeta(META_DIGEST_KEY, formatKey(randomBytes(KEY_BYTES)));
+    stored = await store.getMeta(META_DIGEST_KEY);
+  }
+  const key = stored === undefined ? null : parseKey(stored);
+  if (key === null)
+    throw new StartupError(`the digest key kept in the database (meta "${META_DIGEST_KEY}") is damaged`);
+  return key;
+}
+
+/**
+ * Loads (or, on the first start, creates) the digest key and the encryption key.
+ *
+ * - Digest key: `TOKENGATE_DIGEST_KEY`, else generated once and kept in the store meta, so every
+ *   node sharing a database computes the same digests.
+ * - Encryption key: `TOKENGATE_ENCRYPTION_KEY`, else `<dataDir>/encryption.key` (created with
+ *   mode 0600; refused when group or others may read it).
+ * - A check value of each key is kept in the meta: a node whose key differs from the one that
+ *   made existing digests (or, in standard mode, sealed existing secrets) refuses to start.
+ *
+ * @throws StartupError with a message for the operator.
+ */
+export async function loadKeys(options: LoadKeysOptions): Promise<Keys> {
+  const { dataDir, store, secureMode } = options;
+  const envDigestKey = keyFromEnv(options.env, DIGEST_KEY_ENV);
+  const envEncryptionKey = keyFromEnv(options.env, ENCRYPTION_KEY_ENV);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const keyPath = join(dataDir, ENCRYPTION_KEY_FILE);
+
+  const load = async (): Promise<Keys> => {
+    const encryptionKey = envEncryptionKey ?? (await readOrCreateKeyFile(keyPath));
+    const digestKey = envDigestKey ?? (await digestKeyFromMeta(store));
+    await verifyKeyCheck({
+      store,
+      metaKey: META_DIGEST_CHECK,
+      key: digestKey,
+      recordedKeyInUse: async () => (await store.listTokens()).length > 0,
+      refusal:
+        `the tokens in this database were made with another digest key: start every node with the same ${DIGEST_KEY_ENV} ` +
+        '(or unset it everywhere to use the key kept in the database)',
+    });
+    if (!secureMode) {
+      await verifyKeyCheck({
+        store,
+        metaKey: META_ENCRYPTION_CHECK,
+        key: encryptionKey,
+        recordedKeyInUse: async () => (await store.listTokens()).some((t) => t.secretCiphertext !== null),
+        refusal:
+          `the token secrets kept in this database were encrypted with another key: use the same ${ENCRYPTION_KEY_ENV} ` +
+          `on every node (or the ${ENCRYPTION_KEY_FILE} file of the node that created them)`,
+      });
+    }
+    return { digestKey, encryptionKey };
+  };
+
+  const firstStart =
+    (envEncryptionKey === null && (await readKeyFile(keyPath)) === undefined) ||
+    (envDigestKey === null && (await store.getMeta(META_DIGEST_KEY)) === undefined) ||
+    (await store.getMeta(META_DIGEST_CHECK)) === undefined ||
+    (!secureMode && (await store.getMeta(META_ENCRYPTION_CHECK)) === undefined);
+  return firstStart ? withInitLock(dataDir, load) : load();
+}

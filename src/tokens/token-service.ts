@@ -1,0 +1,199 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from '../config/config.js';
+import { HttpError } from '../http/http-error.js';
+import type { TokenRecord, User } from '../store/models.js';
+import { DuplicateTokenError, type Store } from '../store/store.js';
+import type { Digester } from './digest.js';
+import { validUntilFor } from './expiry.js';
+import { generateSecret } from './secret.js';
+import type { SecretBox } from './secret-box.js';
+import {
+  parseCustomSecret,
+  parseDaysUntilExpiry,
+  parseLabel,
+  parseLimitToInput,
+  parseUserName,
+} from './token-input.js';
+import { type PublicTokenView, publicView } from './token-view.js';
+
+export interface TokenServiceDeps {
+  readonly store: Store;
+  readonly config: Pick<Config, 'secureMode' | 'maxExpiryDays'>;
+  readonly digest: Digester;
+  readonly secretBox: SecretBox;
+  readonly now: () => number;
+}
+
+/**
+ * What a caller asks for, with Extender's field names (`tokenTools/set`). Values come straight
+ * from JSON or the command line and are validated here.
+ */
+export interface CreateTokenInput {
+  /** Required, 1–255 characters after trimming. */
+  readonly label?: unknown;
+  /** Whole days (number or digit string); absent or 0 = never (unless the server sets a maximum). */
+  readonly daysUntilExpiry?: unknown;
+  /** User the token is bound to (case-insensitive); empty = unbound (admins) or the caller. */
+  readonly userName?: unknown;
+  /** Restriction rules, one per line (`\n`, `\\n` or `<br>`). */
+  readonly limitTo?: unknown;
+  /** Caller-chosen secret; empty = generated. */
+  readonly token?: unknown;
+}
+
+export interface CreatedToken {
+  readonly record: TokenRecord;
+  /** The secret, to show once. */
+  readonly secret: string;
+}
+
+/** Generated secrets retried on a digest collision (never expected with 190 random bits). */
+const GENERATE_ATTEMPTS = 3;
+
+function sameUser(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/**
+ * The token model: creation (validation, generation, digest, sealing in standard mode), listing,
+ * deletion, revealing the secret again, and the public view. Every error is an `HttpError`.
+ * Administrators see and manage every token; other users only tokens bound to themselves.
+ *
+ * @example
+ * const { record, secret } = await tokens.create({ label: 'ci', userName: 'ansible', daysUntilExpiry: 30 }, admin);
+ * const views = (await tokens.list(admin)).map((t) => tokens.toPublicView(t, { includeSecret: false }));
+ */
+export class TokenService {
+  readonly #deps: TokenServiceDeps;
+
+  constructor(deps: TokenServiceDeps) {
+    this.#deps = deps;
+  }
+
+  /**
+   * Creates a token for `actor`. Non-admins may only bind tokens to themselves (no user given
+   * means themselves); admins may bind to any active user or leave the token unbound.
+   *
+   * @throws HttpError 400 (invalid field), 403 (not allowed), 404 (unknown user), 409 (secret in use)
+   */
+  async create(input: CreateTokenInput, actor: User): Promise<CreatedToken> {
+    const { store, config, now } = this.#deps;
+    if (!actor.active) throw new HttpError(403, 'your account is disabled');
+    const label = parseLabel(input.label);
+    const days = parseDaysUntilExpiry(input.daysUntilExpiry, config.maxExpiryDays);
+    const user = await this.#boundUser(parseUserName(input.userName), actor);
+    const limitTo = parseLimitToInput(input.limitTo);
+    const custom = parseCustomSecret(input.token);
+
+    for (let attempt = 1; ; attempt++) {
+      const secret = custom ?? generateSecret();
+      const id = randomBytes(16).toString('base64url');
+      const dateCreated = now();
+      const record: TokenRecord = {
+        id,
+        label,
+        user,
+        author: actor.username,
+        limitTo,
+        digest: this.#deps.digest(secret),
+        secretCiphertext: config.secureMode ? null : this.#deps.secretBox.seal(secret, id),
+        dateCreated,
+        validUntil: validUntilFor(dateCreated, days),
+        counter: 0,
+        ip: null,
+        lastUsed: 0,
+      };
+      try {
+        await store.insertToken(record);
+        return { record, secret };
+      } catch (err) {
+        if (!(err instanceof DuplicateTokenError)) throw err;
+        if (custom !== null || attempt >= GENERATE_ATTEMPTS)
+          throw new HttpError(409, 'this token value is already in use');
+      }
+    }
+  }
+
+  /** Tokens `actor` may see, newest first: administrators all, others those bound to them. */
+  async list(actor: User): Promise<TokenRecord[]> {
+    return actor.admin ? this.#deps.store.listTokens() : this.#deps.store.listTokens(actor.username);
+  }
+
+  /** One token `actor` may see. @throws HttpError 400 (no id), 404 (unknown), 403 (another user's) */
+  async get(id: unknown, actor: User): Promise<TokenRecord> {
+    if (typeof id !== 'string' || id === '') throw new HttpError(400, 'id is required: the id of the token');
+    const record = await this.#deps.store.findTokenById(id);
+    if (record === undefined) throw new HttpError(404, `no token with id ${JSON.stringify(id)}`);
+    if (!actor.admin && (record.user === null || !sameUser(record.user, actor.username))) {
+      throw new HttpError(403, 'this token is not yours: only administrators manage other users\u2019 tokens');
+    }
+    return record;
+  }
+
+  /** Deletes (revokes) a token; returns what was deleted. @throws HttpError 400, 403, 404 */
+  async delete(id: unknown, actor: User): Promise<TokenRecord> {
+    const record = await this.get(id, actor);
+    const deleted = await this.#deps.store.deleteToken(record.id);
+    if (deleted === undefined) throw new HttpError(404, `no token with id ${JSON.stringify(record.id)}`);
+    return deleted;
+  }
+
+  /**
+   * The secret of a token, again (administrators, standard mode, secret kept).
+   * @throws HttpError 403 (not an admin), 404, 409 (secure mode, or secret not kept), 500 (cannot decrypt)
+   */
+  async reveal(id: unknown, actor: User): Promise<string> {
+    const record = await this.get(id, actor);
+    if (!actor.admin) throw new HttpError(403, 'only administrators can see a token\u2019s secret again');
+    if (this.#deps.config.secureMode) throw new HttpError(409, 'secure mode: secrets are shown only once, at creation');
+    if (record.secretCiphertext === null) {
+      throw new HttpError(
+        409,
+        'this token\u2019s secret is not kept (secure mode was on): it was shown only once, at creation',
+      );
+    }
+    const secret = this.#open(record);
+    if (secret === undefined) {
+      throw new HttpError(
+        500,
+        'the kept secret of this token cannot be decrypted: the encryption key is not the one that sealed it',
+      );
+    }
+    return secret;
+  }
+
+  /**
+   * The token in Extender's `tokenTools/get` shape. The secret is added only when
+   * `includeSecret` is true, the server is in standard mode and the secret is kept; never the digest.
+   */
+  toPublicView(record: TokenRecord, options: { readonly includeSecret: boolean }): PublicTokenView {
+    const secret = options.includeSecret && !this.#deps.config.secureMode ? this.#open(record) : undefined;
+    return publicView(record, this.#deps.now(), secret);
+  }
+
+  #open(record: TokenRecord): string | undefined {
+    if (record.secretCiphertext === null) return undefined;
+    try {
+      return this.#deps.secretBox.open(record.secretCiphertext, record.id);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async #boundUser(requested: string | null, actor: User): Promise<string | null> {
+    if (!actor.admin) {
+      if (requested !== null && !sameUser(requested, actor.username)) {
+        throw new HttpError(
+          403,
+          'you can create tokens only for yourself: ask an administrator for a token of another user',
+        );
+      }
+      return actor.username;
+    }
+    if (requested === null) return null;
+    const user = await this.#deps.store.findUser(requested);
+    if (user === undefined) throw new HttpError(404, `user ${JSON.stringify(requested)} does not exist`);
+    if (!user.active) throw new HttpError(400, `user ${JSON.stringify(user.username)} is disabled`);
+    return user.username;
+  }
+}
