@@ -19,6 +19,7 @@ import { AuthCache } from '../auth/auth-cache.js';
 import { FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
+import { createPageRoutes } from '../page/page-routes.js';
 import { AdminRouter } from './admin-router.js';
 import { Upstream } from './forward.js';
 import { Gateway } from './gateway.js';
@@ -130,9 +131,21 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       publicUrl,
     };
     const admin = new AdminRouter(ADMIN_ENDPOINTS, adminDeps);
+    const page = createPageRoutes({
+      config,
+      store,
+      tokens: services.tokens,
+      users: services.users,
+      settingsHolder: settings,
+      publicUrl,
+      now,
+      calls,
+      adminEndpoints: ADMIN_ENDPOINTS,
+    });
     const openApi = JSON.stringify(openApiDocument(publicUrl));
     let healthy = true;
     const localRoutes = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
+      if (page(req, res, path)) return true;
       if (path === '/healthz') {
         sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'stopping', database: store.dialect, node: config.nodeId });
         return true;

@@ -54,7 +54,7 @@ async function shot(page: Page, name: string, fullPage = true): Promise<void> {
 /** Every form control on the page has an accessible name (a label, aria-label or aria-labelledby). */
 async function unlabelledControls(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll('input, select, textarea')]
+    Array.from(document.querySelectorAll('input, select, textarea'))
       .filter((el) => {
         const control = el as HTMLInputElement;
         if (control.type === 'hidden' || control.classList.contains('offscreen')) return false;
