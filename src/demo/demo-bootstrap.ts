@@ -24,7 +24,7 @@ export async function bootstrapDemo(services: Services, publicUrl: string): Prom
       lines: [
         ...banner,
         `  The demo admin user exists already; create another token with:`,
-        `    npx tokengate token create --label "my script" --user admin --data-dir ${services.config.dataDir}`,
+        `    node dist/cli/main.js token create --label "my script" --user admin --data-dir ${services.config.dataDir}`,
         '',
       ],
     };
