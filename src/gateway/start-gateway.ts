@@ -59,6 +59,8 @@ export interface RunningGateway {
 
 /** How long in-flight requests may take to finish on shutdown. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often this node records its secure mode and that it is alive (other nodes look back 30 s). */
+const HEARTBEAT_MS = 10_000;
 
 /**
  * Starts tokengate: opens the store, loads the settings, wires authentication, restrictions,
@@ -99,6 +101,11 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       settings: () => settings.current,
       log,
     });
+    const beat = () =>
+      store.heartbeat(config.nodeId, config.secureMode, now()).catch((err: unknown) => log.warn('heartbeat failed', describeError(err)));
+    await beat();
+    const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
+    heartbeatTimer.unref();
     const stopRetention = startRetention({ store, retentionDays: config.audit.retentionDays, now });
 
     const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 });
@@ -188,9 +195,11 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         await closed;
         clearTimeout(timer);
         unsubscribe();
-        stopRetention();
+        clearInterval(heartbeatTimer);
+        await stopRetention();
         await writer.drain(SHUTDOWN_GRACE_MS);
         await upstream?.close();
+        await store.removeNode(config.nodeId).catch(() => undefined);
         await services.close();
       })();
       return closing;
