@@ -1,7 +1,7 @@
-import { parseStrictJson } from '../http/strict-json.js';
 import { HttpError } from '../http/http-error.js';
-import { evaluate, parseLimitTo } from '../restrictions/index.js';
 import { factsFromUrl } from '../http/request-facts-from-url.js';
+import { parseStrictJson } from '../http/strict-json.js';
+import { evaluate, parseLimitTo } from '../restrictions/index.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { refuseUnknownKeys, requireObject } from './request-body.js';
 import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';

@@ -17,7 +17,8 @@ export const deleteEndpoint: AdminEndpoint<TokenToolsDeps> = {
   async handle(req, deps) {
     const body = requireObject(await req.json());
     refuseUnknownKeys(body, new Set(['id']));
-    if (typeof body.id !== 'string' || body.id === '') throw new HttpError(400, 'id is required: the id of the token to delete');
+    if (typeof body.id !== 'string' || body.id === '')
+      throw new HttpError(400, 'id is required: the id of the token to delete');
     const record = await deps.tokens.delete(body.id, req.actor);
     req.recordAdmin({ action: 'token deleted', tokenId: record.id, tokenLabel: record.label });
     return { status: 200, json: { status: 'ok' } };

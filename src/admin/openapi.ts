@@ -48,7 +48,8 @@ export function openApiDocument(serverUrl: string): object {
     info: {
       title: 'tokengate admin API (Extender tokenTools)',
       version: '1.0',
-      description: 'Manage scoped, expiring, audited REST API tokens. Every call is authenticated with a token (Basic USER:TOKEN or Bearer TOKEN).',
+      description:
+        'Manage scoped, expiring, audited REST API tokens. Every call is authenticated with a token (Basic USER:TOKEN or Bearer TOKEN).',
     },
     servers: [{ url: serverUrl }],
     security: [{ basic: [] }, { bearer: [] }],
@@ -122,13 +123,22 @@ export function openApiDocument(serverUrl: string): object {
         delete: {
           summary: 'Delete (revoke) a token',
           requestBody: json({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }),
-          responses: { 200: ok('Deleted', { type: 'object', properties: { status: { const: 'ok' } } }), 400: error, 401: error, 403: error, 404: error },
+          responses: {
+            200: ok('Deleted', { type: 'object', properties: { status: { const: 'ok' } } }),
+            400: error,
+            401: error,
+            403: error,
+            404: error,
+          },
         },
       },
       [`${base}/settings`]: {
         get: {
           summary: 'Runtime settings and secure mode',
-          responses: { 200: ok('Settings', { type: 'object', properties: { status: { const: 'ok' }, settings } }), 401: error },
+          responses: {
+            200: ok('Settings', { type: 'object', properties: { status: { const: 'ok' }, settings } }),
+            401: error,
+          },
         },
       },
       [`${base}/check`]: {
@@ -171,17 +181,28 @@ export function openApiDocument(serverUrl: string): object {
             { name: 'lang', in: 'query', schema: { enum: ['curl', 'javascript', 'python'], default: 'curl' } },
             { name: 'path', in: 'query', schema: { type: 'string', default: '/rest/api/space' } },
           ],
-          responses: { 200: ok('Code', { type: 'object', properties: { code: { type: 'string' }, secretIncluded: { type: 'boolean' } } }), 400: error, 401: error, 403: error, 404: error },
+          responses: {
+            200: ok('Code', {
+              type: 'object',
+              properties: { code: { type: 'string' }, secretIncluded: { type: 'boolean' } },
+            }),
+            400: error,
+            401: error,
+            403: error,
+            404: error,
+          },
         },
       },
       [`${base}/audit`]: {
         get: {
           summary: 'Audit log, newest first (administrators: all; others: their own tokens); CSV/NDJSON export',
-          parameters: ['tokenId', 'user', 'decision', 'from', 'to', 'path', 'startAt', 'maxResults', 'format'].map((name) => ({
-            name,
-            in: 'query',
-            schema: name === 'format' ? { enum: ['json', 'csv', 'ndjson'] } : { type: 'string' },
-          })),
+          parameters: ['tokenId', 'user', 'decision', 'from', 'to', 'path', 'startAt', 'maxResults', 'format'].map(
+            (name) => ({
+              name,
+              in: 'query',
+              schema: name === 'format' ? { enum: ['json', 'csv', 'ndjson'] } : { type: 'string' },
+            }),
+          ),
           responses: {
             200: {
               description: 'A page of records, or the whole filtered range as CSV/NDJSON',

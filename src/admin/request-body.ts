@@ -12,7 +12,10 @@ export function requireObject(value: unknown): Record<string, unknown> {
 export function refuseUnknownKeys(body: Record<string, unknown>, known: ReadonlySet<string>): void {
   const unknown = Object.keys(body).filter((key) => !known.has(key));
   if (unknown.length > 0) {
-    throw new HttpError(400, `unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`);
+    throw new HttpError(
+      400,
+      `unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`,
+    );
   }
 }
 

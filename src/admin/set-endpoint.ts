@@ -47,7 +47,10 @@ export const setEndpoint: AdminEndpoint<TokenToolsDeps> = {
     const tokenKeys = keys.filter((k) => TOKEN_FIELDS.has(k));
     const settingKeys = keys.filter((k) => SETTING_FIELDS.has(k));
     if (tokenKeys.length > 0 && settingKeys.length > 0) {
-      throw new HttpError(400, `send token fields (${tokenKeys.join(', ')}) and settings (${settingKeys.join(', ')}) in separate calls`);
+      throw new HttpError(
+        400,
+        `send token fields (${tokenKeys.join(', ')}) and settings (${settingKeys.join(', ')}) in separate calls`,
+      );
     }
     if (keys.length === 0) throw new HttpError(400, 'the body is empty: send token fields (label, …) or settings');
 
@@ -56,7 +59,11 @@ export const setEndpoint: AdminEndpoint<TokenToolsDeps> = {
       const patch = parseSettings(body);
       const settings = await deps.store.updateSettings(patch);
       await deps.settingsHolder.refresh();
-      req.recordAdmin({ action: `settings changed: ${Object.entries(patch).map(([k, v]) => `${k}=${v}`).join(', ')}` });
+      req.recordAdmin({
+        action: `settings changed: ${Object.entries(patch)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`,
+      });
       return { status: 200, json: { status: 'ok', settings: { ...settings, secureMode: deps.config.secureMode } } };
     }
 

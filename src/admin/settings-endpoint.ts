@@ -12,6 +12,9 @@ export const settingsEndpoint: AdminEndpoint<TokenToolsDeps> = {
   method: 'GET',
   path: `${TOKEN_TOOLS}/settings`,
   async handle(_req, deps) {
-    return { status: 200, json: { status: 'ok', settings: { ...deps.settings(), secureMode: deps.config.secureMode } } };
+    return {
+      status: 200,
+      json: { status: 'ok', settings: { ...deps.settings(), secureMode: deps.config.secureMode } },
+    };
   },
 };

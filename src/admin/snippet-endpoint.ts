@@ -28,7 +28,14 @@ export const snippetEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUr
     const view = await deps.tokens.toPublicView(record, { includeSecret: req.actor.admin });
     const secret = typeof view.token === 'string' ? view.token : null;
     const authType = deps.settings().authType;
-    const code = snippet({ lang: lang as SnippetLanguage, authType, baseUrl: deps.publicUrl, path, user: record.user, secret });
+    const code = snippet({
+      lang: lang as SnippetLanguage,
+      authType,
+      baseUrl: deps.publicUrl,
+      path,
+      user: record.user,
+      secret,
+    });
     return { status: 200, json: { status: 'ok', id, lang, authType, secretIncluded: secret !== null, code } };
   },
 };

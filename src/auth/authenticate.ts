@@ -55,7 +55,15 @@ export async function authenticate(
 ): Promise<AuthResult> {
   const read = readCredentials(header);
   if (!read.ok) {
-    return { ok: false, reason: read.reason, method: null, token: null, userName: null, secret: null, attempted: header !== undefined };
+    return {
+      ok: false,
+      reason: read.reason,
+      method: null,
+      token: null,
+      userName: null,
+      secret: null,
+      attempted: header !== undefined,
+    };
   }
   const credentials = read.credentials;
   const method = credentials.scheme;
@@ -64,7 +72,9 @@ export async function authenticate(
     ({ ok: false, reason, method, token, userName, secret: credentials.secret, attempted: true }) as const;
 
   if (authType !== 'both' && authType !== method) {
-    return fail(`${method === 'basic' ? 'Basic' : 'Bearer'} authentication is not accepted here; use ${authType === 'basic' ? 'Basic USER:TOKEN' : 'Bearer TOKEN'}`);
+    return fail(
+      `${method === 'basic' ? 'Basic' : 'Bearer'} authentication is not accepted here; use ${authType === 'basic' ? 'Basic USER:TOKEN' : 'Bearer TOKEN'}`,
+    );
   }
 
   const cached = await deps.cache.token(deps.digest(credentials.secret));

@@ -18,7 +18,8 @@ const BEARER_TOKEN = /^[\x21-\x7e]+$/;
 
 /** Parses an `Authorization` header value; `undefined` → no credentials. */
 export function readCredentials(header: string | undefined): CredentialsResult {
-  if (header === undefined || header === '') return { ok: false, reason: 'no credentials: send Basic USER:TOKEN or Bearer TOKEN' };
+  if (header === undefined || header === '')
+    return { ok: false, reason: 'no credentials: send Basic USER:TOKEN or Bearer TOKEN' };
   const space = header.indexOf(' ');
   if (space <= 0) return { ok: false, reason: 'malformed Authorization header' };
   const scheme = header.slice(0, space).toLowerCase();

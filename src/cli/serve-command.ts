@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/load-config.js';
 import type { Config } from '../config/config.js';
+import { loadConfig } from '../config/load-config.js';
 import { bootstrapDemo } from '../demo/demo-bootstrap.js';
 import { startDemoUpstream } from '../demo/demo-upstream.js';
 import { startGateway } from '../gateway/start-gateway.js';
@@ -52,7 +52,9 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   }
   const config: Config = loaded.config;
   if (config.upstream.url === null) {
-    process.stderr.write('tokengate: no upstream: give --upstream URL (or TOKENGATE_UPSTREAM), or --demo to try the built-in sample API\n');
+    process.stderr.write(
+      'tokengate: no upstream: give --upstream URL (or TOKENGATE_UPSTREAM), or --demo to try the built-in sample API\n',
+    );
     return 1;
   }
 
@@ -68,7 +70,9 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: `${signal}: shutting down` })}\n`);
+      process.stderr.write(
+        `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: `${signal}: shutting down` })}\n`,
+      );
       gateway
         .close()
         .then(() => demoUpstream?.close())

@@ -30,7 +30,10 @@ export async function bootstrapDemo(services: Services, publicUrl: string): Prom
     };
   }
   const admin = await services.users.add({ username: DEMO_ADMIN, displayName: 'Demo administrator', admin: true });
-  const { record, secret } = await services.tokens.create({ label: 'demo admin token', userName: admin.username }, admin);
+  const { record, secret } = await services.tokens.create(
+    { label: 'demo admin token', userName: admin.username },
+    admin,
+  );
   return {
     lines: [
       ...banner,

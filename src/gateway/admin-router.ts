@@ -49,7 +49,9 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
       method: 'GET',
       path,
       handle: async () => {
-        throw new HttpError(405, `method ${method} is not allowed here; use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+        throw new HttpError(405, `method ${method} is not allowed here; use ${allowed.join(' or ')}`, {
+          allow: allowed.join(', '),
+        });
       },
     };
   }

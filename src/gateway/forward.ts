@@ -1,7 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import { buildClientHeaders } from './upstream-headers.js';
 
 export interface UpstreamOptions {

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  basic,
   type RunningTokengate,
   type RunningUpstream,
-  basic,
   runCli,
   startRecordingUpstream,
   startTokengate,
@@ -29,7 +29,10 @@ describe('gateway: forwarding allowed calls', () => {
   let restricted: { id: string; token: string };
 
   before(async () => {
-    assert.equal(runCli(['user', 'add', 'alice', '--email', 'alice@example.com', '--admin'], { dataDir: dir.path }).status, 0);
+    assert.equal(
+      runCli(['user', 'add', 'alice', '--email', 'alice@example.com', '--admin'], { dataDir: dir.path }).status,
+      0,
+    );
     assert.equal(runCli(['user', 'add', 'bob'], { dataDir: dir.path }).status, 0);
     alice = createToken(dir.path, ['--label', 'alice script', '--user', 'alice']);
     unbound = createToken(dir.path, ['--label', 'anyone']);
@@ -68,17 +71,23 @@ describe('gateway: forwarding allowed calls', () => {
   });
 
   test('the email works as the Basic user, case-insensitively', async () => {
-    const response = await fetch(`${gate.url}/rest/api/space`, { headers: { authorization: basic('ALICE@example.com', alice.token) } });
+    const response = await fetch(`${gate.url}/rest/api/space`, {
+      headers: { authorization: basic('ALICE@example.com', alice.token) },
+    });
     assert.equal(response.status, 200);
   });
 
   test('an unbound token works for any existing user with Basic, as that user', async () => {
     await upstream.clear();
-    const response = await fetch(`${gate.url}/rest/api/user/current`, { headers: { authorization: basic('bob', unbound.token) } });
+    const response = await fetch(`${gate.url}/rest/api/user/current`, {
+      headers: { authorization: basic('bob', unbound.token) },
+    });
     assert.equal(response.status, 200);
     const [received] = await upstream.records();
     assert.equal(received?.headers['x-forwarded-user'], 'bob');
-    const nobody = await fetch(`${gate.url}/rest/api/user/current`, { headers: { authorization: basic('nobody', unbound.token) } });
+    const nobody = await fetch(`${gate.url}/rest/api/user/current`, {
+      headers: { authorization: basic('nobody', unbound.token) },
+    });
     assert.equal(nobody.status, 401);
   });
 
@@ -131,7 +140,9 @@ describe('gateway: forwarding allowed calls', () => {
   test('healthz answers without auth; paths outside /rest/ are 404 and never forwarded', async () => {
     assert.equal((await fetch(`${gate.url}/healthz`)).status, 200);
     await upstream.clear();
-    const response = await fetch(`${gate.url}/admin/secret`, { headers: { authorization: basic('alice', alice.token) } });
+    const response = await fetch(`${gate.url}/admin/secret`, {
+      headers: { authorization: basic('alice', alice.token) },
+    });
     assert.equal(response.status, 404);
     assert.equal((await upstream.records()).length, 0);
   });

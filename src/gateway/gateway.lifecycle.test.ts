@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../config/load-config.js';
 import {
-  type RunningUpstream,
   basic,
+  type RunningUpstream,
   runCli,
   startRecordingUpstream,
   startTokengate,
@@ -38,7 +38,9 @@ describe('gateway lifecycle', () => {
   test('SIGTERM lets a call in flight finish, then exits 0', async () => {
     const token = createToken(dir.path, ['--label', 'slow', '--user', 'carol']);
     const gate = await startTokengate({ dataDir: dir.path, upstream: upstream.url });
-    const inFlight = fetch(`${gate.url}/rest/test/slow?ms=700`, { headers: { authorization: basic('carol', token.token) } });
+    const inFlight = fetch(`${gate.url}/rest/test/slow?ms=700`, {
+      headers: { authorization: basic('carol', token.token) },
+    });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const exited = gate.stop('SIGTERM');
     const response = await inFlight;

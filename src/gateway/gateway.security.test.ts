@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
+  basic,
   type RunningTokengate,
   type RunningUpstream,
-  basic,
   runCli,
   startRecordingUpstream,
   startTokengate,
@@ -21,7 +21,11 @@ function createToken(dataDir: string, args: string[]): { id: string; token: stri
 }
 
 /** Sends a raw request-target (fetch would normalise it). */
-function rawGet(url: string, target: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+function rawGet(
+  url: string,
+  target: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, method: 'GET', path: target, headers }, (res) => {
@@ -49,7 +53,14 @@ describe('gateway: refusals', () => {
     assert.equal(runCli(['user', 'add', 'root', '--admin'], { dataDir: dir.path }).status, 0);
     assert.equal(runCli(['user', 'add', 'bob'], { dataDir: dir.path }).status, 0);
     admin = createToken(dir.path, ['--label', 'admin', '--user', 'root']);
-    spaces = createToken(dir.path, ['--label', 'spaces reader', '--user', 'root', '--limit-to', '[GET].*/rest/api/space.*']);
+    spaces = createToken(dir.path, [
+      '--label',
+      'spaces reader',
+      '--user',
+      'root',
+      '--limit-to',
+      '[GET].*/rest/api/space.*',
+    ]);
     bobs = createToken(dir.path, ['--label', 'bob', '--user', 'bob']);
     upstream = await startRecordingUpstream();
     gate = await startTokengate({
@@ -75,7 +86,9 @@ describe('gateway: refusals', () => {
   });
 
   test('an unknown token and another user\u2019s token get the same answer', async () => {
-    const unknown = await fetch(`${gate.url}/rest/api/space`, { headers: { authorization: basic('root', 'tgp_not_a_real_token_123456') } });
+    const unknown = await fetch(`${gate.url}/rest/api/space`, {
+      headers: { authorization: basic('root', 'tgp_not_a_real_token_123456') },
+    });
     const other = await fetch(`${gate.url}/rest/api/space`, { headers: { authorization: basic('root', bobs.token) } });
     assert.equal(unknown.status, 401);
     assert.equal(other.status, 401);
@@ -92,7 +105,9 @@ describe('gateway: refusals', () => {
       body: JSON.stringify({ authType: 'both' }),
     });
     assert.equal(set.status, 200);
-    const afterSwitch = await fetch(`${gate.url}/rest/api/space`, { headers: { authorization: `Bearer ${admin.token}` } });
+    const afterSwitch = await fetch(`${gate.url}/rest/api/space`, {
+      headers: { authorization: `Bearer ${admin.token}` },
+    });
     assert.equal(afterSwitch.status, 200);
     const challenge = await fetch(`${gate.url}/rest/api/space`);
     assert.match(challenge.headers.get('www-authenticate') ?? '', /Basic .*Bearer|Bearer .*Basic/s);
@@ -100,7 +115,9 @@ describe('gateway: refusals', () => {
 
   test('a call no rule allows → 403 naming the token, never forwarded', async () => {
     await upstream.clear();
-    const response = await fetch(`${gate.url}/rest/api/content`, { headers: { authorization: basic('root', spaces.token) } });
+    const response = await fetch(`${gate.url}/rest/api/content`, {
+      headers: { authorization: basic('root', spaces.token) },
+    });
     assert.equal(response.status, 403);
     assert.match(((await response.json()) as { message: string }).message, /spaces reader/);
     assert.equal((await upstream.records()).length, 0);
@@ -137,7 +154,9 @@ describe('gateway: refusals', () => {
     const token = createToken(dead.path, ['--label', 'x', '--user', 'root']);
     const down = await startTokengate({ dataDir: dead.path, upstream: 'http://127.0.0.1:9' });
     try {
-      const response = await fetch(`${down.url}/rest/api/space`, { headers: { authorization: basic('root', token.token) } });
+      const response = await fetch(`${down.url}/rest/api/space`, {
+        headers: { authorization: basic('root', token.token) },
+      });
       assert.equal(response.status, 502);
       assert.equal(((await response.json()) as { status: string }).status, 'error');
     } finally {
@@ -153,7 +172,9 @@ describe('gateway: refusals', () => {
       env: { TOKENGATE_UPSTREAM_TIMEOUT_MS: '300' },
     });
     try {
-      const response = await fetch(`${slow.url}/rest/test/slow?ms=2000`, { headers: { authorization: basic('root', admin.token) } });
+      const response = await fetch(`${slow.url}/rest/test/slow?ms=2000`, {
+        headers: { authorization: basic('root', admin.token) },
+      });
       assert.equal(response.status, 504);
     } finally {
       await slow.stop();

@@ -14,7 +14,7 @@ import type { RequestFacts } from '../restrictions/types.js';
 import type { AuditDecision } from '../store/models.js';
 import type { AdminRouter } from './admin-router.js';
 import type { CallLog } from './call-log.js';
-import { Upstream, UpstreamError } from './forward.js';
+import { type Upstream, UpstreamError } from './forward.js';
 import { sendError } from './send.js';
 import type { SettingsHolder } from './settings-holder.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
@@ -102,7 +102,8 @@ export class Gateway {
     state.canonical = canonical;
     const path = canonical.path;
     if (!path.startsWith('/rest/')) {
-      if (!this.#deps.localRoutes(req, res, path)) sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
+      if (!this.#deps.localRoutes(req, res, path))
+        sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
       return;
     }
     await this.#tokenCall(state, canonical, res);
@@ -120,7 +121,9 @@ export class Gateway {
     }
 
     if (!deps.calls.hasRoom() && !(await deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS))) {
-      sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', { 'retry-after': '1' });
+      sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
+        'retry-after': '1',
+      });
       return;
     }
 
@@ -134,7 +137,9 @@ export class Gateway {
       const retryAfter = auth.attempted ? await deps.limiter.fail(state.ip) : 0;
       this.#record(state, 'unauthenticated', auth.reason, null);
       if (retryAfter > 0) {
-        sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(retryAfter) });
+        sendError(res, 429, 'too many failed authentication attempts; try again later', {
+          'retry-after': String(retryAfter),
+        });
       } else {
         sendError(res, 401, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
       }
@@ -142,7 +147,12 @@ export class Gateway {
     }
 
     if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
-      return this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
+      return this.#refuse(
+        state,
+        res,
+        403,
+        'tokens are restricted to Extender endpoints (/rest/extender/*) on this server',
+      );
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
     if (override !== null) return this.#refuse(state, res, 400, override);
@@ -199,7 +209,12 @@ export class Gateway {
             extraSecrets: action.extraSecrets ?? [],
           }),
       });
-      this.#record(state, status < 400 ? 'allowed' : 'error', status < 400 ? 'admin API' : 'admin API refused the call', status);
+      this.#record(
+        state,
+        status < 400 ? 'allowed' : 'error',
+        status < 400 ? 'admin API' : 'admin API refused the call',
+        status,
+      );
       if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
       return;
     }
@@ -219,8 +234,19 @@ export class Gateway {
     if (bodyBytes !== null) headers['content-length'] = String(bodyBytes.length);
     const body = bodyBytes ?? (hasBody(state.req) ? state.req : null);
     try {
-      const status = await upstream.forward(res, canonical.method, query === '' ? canonical.path : `${canonical.path}?${query}`, headers, body);
-      this.#record(state, 'allowed', `allowed by ${verdict.line === 0 ? 'an unrestricted token' : `line ${verdict.line}`}`, status);
+      const status = await upstream.forward(
+        res,
+        canonical.method,
+        query === '' ? canonical.path : `${canonical.path}?${query}`,
+        headers,
+        body,
+      );
+      this.#record(
+        state,
+        'allowed',
+        `allowed by ${verdict.line === 0 ? 'an unrestricted token' : `line ${verdict.line}`}`,
+        status,
+      );
       deps.calls.countUsage(auth.token.id, state.ip, deps.now());
     } catch (err) {
       if (!(err instanceof UpstreamError)) throw err;

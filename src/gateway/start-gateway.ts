@@ -10,7 +10,7 @@ import { setEndpoint } from '../admin/set-endpoint.js';
 import { settingsEndpoint } from '../admin/settings-endpoint.js';
 import { snippetEndpoint } from '../admin/snippet-endpoint.js';
 import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
-import { type Services, openServices } from '../app/open-services.js';
+import { openServices, type Services } from '../app/open-services.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -102,7 +102,9 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       log,
     });
     const beat = () =>
-      store.heartbeat(config.nodeId, config.secureMode, now()).catch((err: unknown) => log.warn('heartbeat failed', describeError(err)));
+      store
+        .heartbeat(config.nodeId, config.secureMode, now())
+        .catch((err: unknown) => log.warn('heartbeat failed', describeError(err)));
     await beat();
     const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
     heartbeatTimer.unref();
@@ -154,11 +156,18 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     const localRoutes = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
       if (page(req, res, path)) return true;
       if (path === '/healthz') {
-        sendJson(res, healthy ? 200 : 503, { status: healthy ? 'ok' : 'stopping', database: store.dialect, node: config.nodeId });
+        sendJson(res, healthy ? 200 : 503, {
+          status: healthy ? 'ok' : 'stopping',
+          database: store.dialect,
+          node: config.nodeId,
+        });
         return true;
       }
       if (path === OPENAPI_PATH && req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(openApi) });
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(openApi),
+        });
         res.end(openApi);
         return true;
       }
@@ -204,7 +213,13 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       })();
       return closing;
     };
-    log.info('tokengate started', { url: listenUrl, publicUrl, upstream: config.upstream.url, database: store.dialect, secureMode: config.secureMode });
+    log.info('tokengate started', {
+      url: listenUrl,
+      publicUrl,
+      upstream: config.upstream.url,
+      database: store.dialect,
+      secureMode: config.secureMode,
+    });
     options.onListening?.(listenUrl);
     return { url: listenUrl, server, services, close };
   } catch (err) {

@@ -15,7 +15,10 @@ export interface Logger {
 }
 
 /** A logger that writes lines at `level` and above to `write` (default: stderr). */
-export function createLogger(level: LogLevel, write: (line: string) => void = (line) => process.stderr.write(line)): Logger {
+export function createLogger(
+  level: LogLevel,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): Logger {
   const at =
     (lineLevel: LogLevel) =>
     (message: string, fields: Record<string, unknown> = {}): void => {

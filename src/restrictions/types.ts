@@ -50,7 +50,9 @@ export interface ParseError {
   readonly message: string;
 }
 
-export type ParseResult = { readonly ok: true; readonly ruleSet: RuleSet } | { readonly ok: false; readonly error: ParseError };
+export type ParseResult =
+  | { readonly ok: true; readonly ruleSet: RuleSet }
+  | { readonly ok: false; readonly error: ParseError };
 
 /**
  * The body as the evaluator sees it.
@@ -83,7 +85,7 @@ export interface LineFailure {
 }
 
 export type Verdict =
-  | { readonly allowed: true; /** matched line, 0 when the rule set is empty */ readonly line: number }
+  | { readonly allowed: true /** matched line, 0 when the rule set is empty */; readonly line: number }
   | {
       readonly allowed: false;
       /** True when the body was not given and a JsonData part could still allow the request. */

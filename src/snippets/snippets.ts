@@ -36,7 +36,8 @@ export function snippet(input: SnippetInput): string {
   const url = input.baseUrl + input.path;
   const secret = input.secret ?? SECRET_PLACEHOLDER;
   const user = input.user ?? USER_PLACEHOLDER;
-  const useBasic = input.authType === 'basic' || (input.authType === 'both' && input.user === null) || input.user === null;
+  const useBasic =
+    input.authType === 'basic' || (input.authType === 'both' && input.user === null) || input.user === null;
   switch (input.lang) {
     case 'curl':
       return useBasic
@@ -57,7 +58,12 @@ export function snippet(input: SnippetInput): string {
       const auth = useBasic
         ? `auth=(${JSON.stringify(user)}, ${JSON.stringify(secret)})`
         : `headers={"Authorization": ${JSON.stringify(`Bearer ${secret}`)}}`;
-      return ['import requests', '', `response = requests.get(${JSON.stringify(url)}, ${auth})`, 'print(response.status_code, response.json())'].join('\n');
+      return [
+        'import requests',
+        '',
+        `response = requests.get(${JSON.stringify(url)}, ${auth})`,
+        'print(response.status_code, response.json())',
+      ].join('\n');
     }
   }
 }

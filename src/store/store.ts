@@ -65,7 +65,11 @@ export interface Store {
 
   // audit
   insertAudit(records: readonly AuditRecord[]): Promise<void>;
-  queryAudit(filter: AuditFilter, startAt: number, maxResults: number): Promise<{ total: number; entries: StoredAuditRecord[] }>;
+  queryAudit(
+    filter: AuditFilter,
+    startAt: number,
+    maxResults: number,
+  ): Promise<{ total: number; entries: StoredAuditRecord[] }>;
   /** Every matching record, newest first, read in pages (for exports). */
   iterateAudit(filter: AuditFilter, pageSize?: number): AsyncIterable<StoredAuditRecord>;
   /** Records with id greater than `afterId`, oldest first (for `audit --follow`). */
