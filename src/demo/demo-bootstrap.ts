@@ -46,6 +46,9 @@ export async function bootstrapDemo(services: Services, publicUrl: string): Prom
       `    curl -s -u ${admin.username}:${secret} ${publicUrl}/rest/api/space`,
       `    curl -s -u ${admin.username}:${secret} ${publicUrl}/rest/extender/1.0/tokenTools/get`,
       '',
+      `  Web page: ${publicUrl}/tokengate/ — give admin a password first:`,
+      `    node dist/cli/main.js user passwd admin --data-dir ${services.config.dataDir}`,
+      '',
     ],
   };
 }
