@@ -1,25 +1,7 @@
-import type { AdminActionInput } from '../audit/audit-record-builder.js';
-import type { AuditDecision } from '../store/models.js';
+import type { AdminActionInput, AuditRecordInput } from '../audit/audit-record-builder.js';
 
-/** What the gateway knows about one token call when it records it. */
-export interface CallRecordInput {
-  readonly time: number;
-  readonly tokenId: string | null;
-  readonly tokenLabel: string | null;
-  readonly user: string | null;
-  readonly authMethod: string | null;
-  readonly method: string;
-  readonly path: string;
-  readonly rawQuery: string;
-  readonly decision: AuditDecision;
-  readonly reason: string;
-  readonly upstreamStatus: number | null;
-  readonly clientIp: string;
-  readonly userAgent: string;
-  readonly durationMs: number;
-  /** The credential the client presented, scrubbed from every recorded field; null when none. */
-  readonly secret: string | null;
-}
+/** What the gateway knows about one token call when it records it: the audit builder's input. */
+export type CallRecordInput = AuditRecordInput;
 
 /**
  * Where the gateway sends what happened: audit records, usage details and internal errors.

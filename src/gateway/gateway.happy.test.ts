@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   basic,
+  createTokenWithCli,
   type RunningTokengate,
   type RunningUpstream,
   runCli,
@@ -13,12 +14,6 @@ import {
   startTokengate,
   tempDir,
 } from '../testing/processes.js';
-
-function createToken(dataDir: string, args: string[]): { id: string; token: string } {
-  const result = runCli(['token', 'create', '--json', ...args], { dataDir });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as { id: string; token: string };
-}
 
 describe('gateway: forwarding allowed calls', () => {
   const dir = tempDir();
@@ -34,9 +29,9 @@ describe('gateway: forwarding allowed calls', () => {
       0,
     );
     assert.equal(runCli(['user', 'add', 'bob'], { dataDir: dir.path }).status, 0);
-    alice = createToken(dir.path, ['--label', 'alice script', '--user', 'alice']);
-    unbound = createToken(dir.path, ['--label', 'anyone']);
-    restricted = createToken(dir.path, [
+    alice = createTokenWithCli(dir.path, ['--label', 'alice script', '--user', 'alice']);
+    unbound = createTokenWithCli(dir.path, ['--label', 'anyone']);
+    restricted = createTokenWithCli(dir.path, [
       '--label',
       'pages only',
       '--user',

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { loadConfig } from '../config/load-config.js';
 import {
   basic,
+  createTokenWithCli,
   type RunningUpstream,
   runCli,
   startRecordingUpstream,
@@ -14,12 +15,6 @@ import {
   tempDir,
 } from '../testing/processes.js';
 import { startGateway } from './start-gateway.js';
-
-function createToken(dataDir: string, args: string[]): { id: string; token: string } {
-  const result = runCli(['token', 'create', '--json', ...args], { dataDir });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as { id: string; token: string };
-}
 
 describe('gateway lifecycle', () => {
   const dir = tempDir();
@@ -36,7 +31,7 @@ describe('gateway lifecycle', () => {
   });
 
   test('SIGTERM lets a call in flight finish, then exits 0', async () => {
-    const token = createToken(dir.path, ['--label', 'slow', '--user', 'carol']);
+    const token = createTokenWithCli(dir.path, ['--label', 'slow', '--user', 'carol']);
     const gate = await startTokengate({ dataDir: dir.path, upstream: upstream.url });
     const inFlight = fetch(`${gate.url}/rest/test/slow?ms=700`, {
       headers: { authorization: basic('carol', token.token) },
@@ -49,7 +44,7 @@ describe('gateway lifecycle', () => {
   });
 
   test('a token expires at its validUntil (clock injected into an in-process server)', async () => {
-    const token = createToken(dir.path, ['--label', 'short', '--user', 'carol', '--days', '1']);
+    const token = createTokenWithCli(dir.path, ['--label', 'short', '--user', 'carol', '--days', '1']);
     let now = Date.now();
     const loaded = loadConfig({
       env: {},

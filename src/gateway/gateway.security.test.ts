@@ -6,6 +6,7 @@ import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import {
   basic,
+  createTokenWithCli,
   type RunningTokengate,
   type RunningUpstream,
   runCli,
@@ -13,12 +14,6 @@ import {
   startTokengate,
   tempDir,
 } from '../testing/processes.js';
-
-function createToken(dataDir: string, args: string[]): { id: string; token: string } {
-  const result = runCli(['token', 'create', '--json', ...args], { dataDir });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as { id: string; token: string };
-}
 
 /** Sends a raw request-target (fetch would normalise it). */
 function rawGet(
@@ -52,8 +47,8 @@ describe('gateway: refusals', () => {
   before(async () => {
     assert.equal(runCli(['user', 'add', 'root', '--admin'], { dataDir: dir.path }).status, 0);
     assert.equal(runCli(['user', 'add', 'bob'], { dataDir: dir.path }).status, 0);
-    admin = createToken(dir.path, ['--label', 'admin', '--user', 'root']);
-    spaces = createToken(dir.path, [
+    admin = createTokenWithCli(dir.path, ['--label', 'admin', '--user', 'root']);
+    spaces = createTokenWithCli(dir.path, [
       '--label',
       'spaces reader',
       '--user',
@@ -61,7 +56,7 @@ describe('gateway: refusals', () => {
       '--limit-to',
       '[GET].*/rest/api/space.*',
     ]);
-    bobs = createToken(dir.path, ['--label', 'bob', '--user', 'bob']);
+    bobs = createTokenWithCli(dir.path, ['--label', 'bob', '--user', 'bob']);
     upstream = await startRecordingUpstream();
     gate = await startTokengate({
       dataDir: dir.path,
@@ -151,7 +146,7 @@ describe('gateway: refusals', () => {
   test('an unreachable upstream → 502 with a JSON message', async () => {
     const dead = tempDir();
     runCli(['user', 'add', 'root', '--admin'], { dataDir: dead.path });
-    const token = createToken(dead.path, ['--label', 'x', '--user', 'root']);
+    const token = createTokenWithCli(dead.path, ['--label', 'x', '--user', 'root']);
     const down = await startTokengate({ dataDir: dead.path, upstream: 'http://127.0.0.1:9' });
     try {
       const response = await fetch(`${down.url}/rest/api/space`, {
@@ -182,7 +177,7 @@ describe('gateway: refusals', () => {
   });
 
   test('a token deleted by the CLI is refused by the running server within one second', async () => {
-    const doomed = createToken(dir.path, ['--label', 'doomed', '--user', 'root']);
+    const doomed = createTokenWithCli(dir.path, ['--label', 'doomed', '--user', 'root']);
     const headers = { authorization: basic('root', doomed.token) };
     assert.equal((await fetch(`${gate.url}/rest/api/space`, { headers })).status, 200);
     assert.equal(runCli(['token', 'delete', doomed.id], { dataDir: dir.path }).status, 0);

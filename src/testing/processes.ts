@@ -147,3 +147,10 @@ export function runCli(
 export function basic(user: string, token: string): string {
   return `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
 }
+
+/** Creates a token with the real CLI (`token create --json …`) and returns its id and secret; throws on failure. */
+export function createTokenWithCli(dataDir: string, args: string[]): { id: string; token: string } {
+  const result = runCli(['token', 'create', '--json', ...args], { dataDir });
+  if (result.status !== 0) throw new Error(`token create failed (${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as { id: string; token: string };
+}

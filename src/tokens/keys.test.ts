@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { StartupError } from '../config/startup-error.js';
-import type { TokenRecord } from '../store/models.js';
 import { parseKey } from './key-encoding.js';
 import { loadKeys } from './keys.js';
-import { MemoryStore } from './memory-store.test-helpers.js';
+import { MemoryStore, tokenRecord } from './memory-store.test-helpers.js';
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -19,23 +18,6 @@ function tempDir(): string {
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function token(id: string, secretCiphertext: string | null): TokenRecord {
-  return {
-    id,
-    label: id,
-    user: null,
-    author: 'a',
-    limitTo: '',
-    digest: id,
-    secretCiphertext,
-    dateCreated: 1,
-    validUntil: 0,
-    counter: 0,
-    ip: null,
-    lastUsed: 0,
-  };
-}
 
 test('first start: encryption.key created with mode 0600, digest key kept in the store meta; later starts reuse both', async () => {
   const dataDir = join(tempDir(), 'nested', 'data');
@@ -109,7 +91,7 @@ test('an encryption.key readable by group or others is refused', { skip: process
 test('standard mode with another encryption key than the one that sealed kept secrets is refused', async () => {
   const store = new MemoryStore();
   await loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false });
-  await store.insertToken(token('t1', 'v1.sealed'));
+  await store.insertToken(tokenRecord('t1', 'v1.sealed'));
   await assert.rejects(loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false }), (err: unknown) => {
     return err instanceof StartupError && /use the same TOKENGATE_ENCRYPTION_KEY on every node/.test(err.message);
   });
@@ -120,7 +102,7 @@ test('standard mode with another encryption key than the one that sealed kept se
 test('another encryption key is accepted (and recorded) when no secret is kept', async () => {
   const store = new MemoryStore();
   await loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false });
-  await store.insertToken(token('t1', null));
+  await store.insertToken(tokenRecord('t1', null));
   const before = store.meta.get('encryptionKeyCheck');
   await loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false });
   assert.notEqual(store.meta.get('encryptionKeyCheck'), before);
@@ -130,7 +112,7 @@ test('another digest key than the one that made existing tokens is refused', asy
   const store = new MemoryStore();
   const dataDir = tempDir();
   await loadKeys({ dataDir, store, env: {}, secureMode: false });
-  await store.insertToken(token('t1', null));
+  await store.insertToken(tokenRecord('t1', null));
   await assert.rejects(
     loadKeys({ dataDir, store, env: { TOKENGATE_DIGEST_KEY: randomBytes(32).toString('base64') }, secureMode: false }),
     /made with another digest key: start every node with the same TOKENGATE_DIGEST_KEY/,

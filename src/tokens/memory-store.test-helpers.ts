@@ -117,3 +117,21 @@ export class MemoryStore {
     return this as unknown as Store;
   }
 }
+
+/** A plain token record for tests: id doubles as label and digest. */
+export function tokenRecord(id: string, secretCiphertext: string | null): TokenRecord {
+  return {
+    id,
+    label: id,
+    user: null,
+    author: 'a',
+    limitTo: '',
+    digest: id,
+    secretCiphertext,
+    dateCreated: 1,
+    validUntil: 0,
+    counter: 0,
+    ip: null,
+    lastUsed: 0,
+  };
+}

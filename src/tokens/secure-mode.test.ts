@@ -1,26 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StartupError } from '../config/startup-error.js';
-import type { TokenRecord } from '../store/models.js';
-import { MemoryStore } from './memory-store.test-helpers.js';
+import { MemoryStore, tokenRecord } from './memory-store.test-helpers.js';
 import { applySecureModeAtStartup, recordedSecureMode } from './secure-mode.js';
-
-function token(id: string, secretCiphertext: string | null): TokenRecord {
-  return {
-    id,
-    label: id,
-    user: null,
-    author: 'a',
-    limitTo: '',
-    digest: id,
-    secretCiphertext,
-    dateCreated: 1,
-    validUntil: 0,
-    counter: 0,
-    ip: null,
-    lastUsed: 0,
-  };
-}
 
 test('first start records the mode', async () => {
   const store = new MemoryStore();
@@ -32,9 +14,9 @@ test('first start records the mode', async () => {
 test('turning secure mode on discards every kept secret; the tokens stay', async () => {
   const store = new MemoryStore();
   await applySecureModeAtStartup(store, false);
-  await store.insertToken(token('a', 'v1.x'));
-  await store.insertToken(token('b', 'v1.y'));
-  await store.insertToken(token('c', null));
+  await store.insertToken(tokenRecord('a', 'v1.x'));
+  await store.insertToken(tokenRecord('b', 'v1.y'));
+  await store.insertToken(tokenRecord('c', null));
   assert.deepEqual(await applySecureModeAtStartup(store, true), { previous: false, wiped: 2 });
   assert.equal(store.tokens.size, 3);
   assert.ok([...store.tokens.values()].every((t) => t.secretCiphertext === null));
@@ -44,7 +26,7 @@ test('turning secure mode on discards every kept secret; the tokens stay', async
 
 test('back to standard mode: old tokens stay unshowable', async () => {
   const store = new MemoryStore();
-  await store.insertToken(token('a', 'v1.x'));
+  await store.insertToken(tokenRecord('a', 'v1.x'));
   await applySecureModeAtStartup(store, true);
   assert.deepEqual(await applySecureModeAtStartup(store, false), { previous: true, wiped: 0 });
   assert.equal(store.tokens.get('a')?.secretCiphertext, null);
