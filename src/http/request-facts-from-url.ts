@@ -25,8 +25,11 @@ export function factsFromUrl(
     } catch {
       return { ok: false, message: `not a valid URL: ${url.slice(0, 200)}` };
     }
-    const rawPath = url.slice(url.indexOf('/', url.indexOf('//') + 2) >>> 0);
-    target = url.indexOf('/', url.indexOf('//') + 2) < 0 ? '/' : rawPath;
+    // The request-target as typed (not re-encoded by URL): from the first '/' or '?' after the host.
+    const afterScheme = url.indexOf('//') + 2;
+    const targetStart = url.slice(afterScheme).search(/[/?#]/);
+    const rest = targetStart < 0 ? '' : url.slice(afterScheme + targetStart);
+    target = rest.startsWith('/') ? rest : `/${rest}`;
     base ??= parsed.origin;
   }
   const result = canonicalize({ method, target, headers: {} }, { publicUrl: base });
