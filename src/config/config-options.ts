@@ -110,6 +110,21 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
       '`postgres://…` to share one PostgreSQL database between several nodes; none = SQLite in the data directory.',
   },
   {
+    key: 'database.outageGraceMs',
+    env: 'TOKENGATE_DATABASE_OUTAGE_GRACE_MS',
+    default: 60_000,
+    kind: 'int',
+    description:
+      'While the database does not answer, cached, still-valid tokens keep working this long (ms); then token calls get 503. 0 = refuse at once.',
+  },
+  {
+    key: 'metrics.enabled',
+    env: 'TOKENGATE_METRICS_ENABLED',
+    default: true,
+    kind: 'bool',
+    description: 'Serve Prometheus metrics at `GET /metrics` (no secrets, no token labels).',
+  },
+  {
     key: 'secureMode',
     env: 'TOKENGATE_SECURE_MODE',
     default: false,

@@ -166,7 +166,12 @@ export function configSchema(defaultNodeId: string) {
               return url;
             })
             .default(null),
+          outageGraceMs: int(0, 3_600_000).default(60_000),
         })
+        .strict()
+        .default({}),
+      metrics: z
+        .object({ enabled: z.boolean({ invalid_type_error: 'must be true or false' }).default(true) })
         .strict()
         .default({}),
       secureMode: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),

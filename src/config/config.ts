@@ -28,6 +28,15 @@ export interface Config {
   readonly database: {
     /** postgres://… for several nodes; null = SQLite in dataDir. */
     readonly url: string | null;
+    /**
+     * How long, after the database stops answering, calls with cached, still-valid tokens keep
+     * working (ms). Past it, token calls fail closed with 503. 0 = refuse at once. Default 60000.
+     */
+    readonly outageGraceMs: number;
+  };
+  readonly metrics: {
+    /** Serve Prometheus metrics at GET /metrics. Default true. */
+    readonly enabled: boolean;
   };
   /** Secure mode (startup only): secrets shown once, only digests kept. Default false. */
   readonly secureMode: boolean;

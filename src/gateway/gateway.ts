@@ -12,8 +12,10 @@ import { readJsonBody } from '../http/read-json-body.js';
 import { describeVerdict, evaluate } from '../restrictions/index.js';
 import type { RequestFacts } from '../restrictions/types.js';
 import type { AuditDecision } from '../store/models.js';
+import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { AdminRouter } from './admin-router.js';
 import type { CallLog } from './call-log.js';
+import type { DatabaseHealth } from './database-health.js';
 import { type Upstream, UpstreamError } from './forward.js';
 import { sendError } from './send.js';
 import type { SettingsHolder } from './settings-holder.js';
@@ -26,6 +28,8 @@ export interface GatewayDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly limiter: FailureLimiter;
+  /** Whether the database answers; past the outage grace period token calls get 503. */
+  readonly database: DatabaseHealth;
   readonly settings: SettingsHolder;
   readonly calls: CallLog;
   readonly admin: AdminRouter;
@@ -117,6 +121,13 @@ export class Gateway {
     if (wait > 0) {
       this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
       sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(wait) });
+      return;
+    }
+
+    const outage = deps.database.refusal();
+    if (outage !== null) {
+      this.#record(state, 'error', outage, null);
+      sendError(res, 503, outage, { 'retry-after': '5' });
       return;
     }
 
@@ -283,8 +294,15 @@ export class Gateway {
   }
 
   #failClosed(state: CallState, res: ServerResponse, err: unknown): void {
-    const message = err instanceof HttpError ? err.message : 'internal error: the call was refused';
-    const status = err instanceof HttpError ? err.status : 500;
+    const unavailable =
+      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.database.state() !== 'up');
+    const message =
+      err instanceof HttpError
+        ? err.message
+        : unavailable
+          ? 'the database is not answering: the call was refused; try again shortly'
+          : 'internal error: the call was refused';
+    const status = err instanceof HttpError ? err.status : unavailable ? 503 : 500;
     if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
     if (state.canonical?.path.startsWith('/rest/')) {
       try {
@@ -293,7 +311,7 @@ export class Gateway {
         // the audit log is failing too; the call is refused either way
       }
     }
-    sendError(res, status, message);
+    sendError(res, status, message, unavailable ? { 'retry-after': '5' } : {});
   }
 }
 

@@ -21,8 +21,10 @@ import type { Config } from '../config/config.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
 import { AdminRouter } from './admin-router.js';
+import { DatabaseHealth } from './database-health.js';
 import { Upstream } from './forward.js';
 import { Gateway } from './gateway.js';
+import { GatewayMetrics } from './metrics.js';
 import { sendJson } from './send.js';
 import { SettingsHolder } from './settings-holder.js';
 
@@ -101,6 +103,17 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       settings: () => settings.current,
       log,
     });
+    const database = new DatabaseHealth({
+      status: () => store.changeFeedStatus(),
+      graceMs: config.database.outageGraceMs,
+    });
+    const metrics = config.metrics.enabled
+      ? new GatewayMetrics({
+          cache: () => cache.stats(),
+          audit: () => writer.stats(),
+          database: () => ({ state: database.state(), silentMs: database.silentMs() }),
+        })
+      : null;
     const beat = () =>
       store
         .heartbeat(config.nodeId, config.secureMode, now())
@@ -156,10 +169,19 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     const localRoutes = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
       if (page(req, res, path)) return true;
       if (path === '/healthz') {
-        sendJson(res, healthy ? 200 : 503, {
-          status: healthy ? 'ok' : 'stopping',
-          database: store.dialect,
+        const state = database.state();
+        const serving = healthy && state !== 'down';
+        sendJson(res, serving ? 200 : 503, {
+          status: !healthy ? 'stopping' : state === 'down' ? 'database down' : 'ok',
+          database: { kind: store.dialect, state, lastAnsweredMsAgo: database.silentMs() },
           node: config.nodeId,
+        });
+        return true;
+      }
+      if (path === '/metrics' && metrics !== null && req.method === 'GET') {
+        metrics.send(res).catch((err: unknown) => {
+          log.error('could not render metrics', describeError(err));
+          if (!res.headersSent) sendJson(res, 500, { status: 'error', message: 'metrics could not be rendered' });
         });
         return true;
       }
@@ -179,8 +201,9 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       cache,
       digest: services.digest,
       limiter,
+      database,
       settings,
-      calls,
+      calls: metrics === null ? calls : metrics.countCalls(calls),
       admin,
       upstream,
       now,

@@ -16,6 +16,14 @@ export interface ChangeFeedOptions {
 }
 
 const BATCH = 1000;
+
+/** Whether the feed can read the database: when it last did, and the last error since. */
+export interface ChangeFeedStatus {
+  /** Date.now() of the last successful read (or of the start). */
+  readonly lastOkAt: number;
+  /** Message of the last failed read after `lastOkAt`, or null when the last read worked. */
+  readonly lastError: string | null;
+}
 const WARN_EVERY_MS = 60_000;
 
 /**
@@ -33,6 +41,8 @@ export class ChangeFeed {
   #woken = true;
   #closed = false;
   #lastWarning = 0;
+  #lastOkAt = Date.now();
+  #lastError: string | null = null;
 
   constructor(options: ChangeFeedOptions) {
     this.#options = options;
@@ -55,6 +65,14 @@ export class ChangeFeed {
   wake(): void {
     this.#woken = true;
     if (this.#listeners.size > 0) void this.#poll();
+  }
+
+  /**
+   * When the database last answered the feed. While someone listens the feed reads every
+   * `pollMs`, so a `lastOkAt` older than a few polls means the database is not answering.
+   */
+  status(): ChangeFeedStatus {
+    return { lastOkAt: this.#lastOkAt, lastError: this.#lastError };
   }
 
   /** Stops polling and the push source; later subscriptions are ignored. */
@@ -91,8 +109,11 @@ export class ChangeFeed {
         this.#again = false;
         await this.#readAll();
       } while (this.#again && this.#listeners.size > 0);
+      this.#lastOkAt = Date.now();
+      this.#lastError = null;
     } catch (err) {
       this.#woken = true; // read again on the next tick
+      this.#lastError = err instanceof Error ? err.message : String(err);
       this.#warn(err);
     } finally {
       this.#running = false;

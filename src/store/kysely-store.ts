@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { auditPage } from './audit-page.js';
 import { auditWhere } from './audit-where.js';
-import { ChangeFeed } from './change-feed.js';
+import { ChangeFeed, type ChangeFeedStatus } from './change-feed.js';
 import type { Database } from './database.js';
 import type { DialectHooks } from './dialect-hooks.js';
 import type {
@@ -392,6 +392,10 @@ export class KyselyStore implements Store {
 
   subscribe(listener: (change: Change) => void): Unsubscribe {
     return this.#feed.subscribe(listener);
+  }
+
+  changeFeedStatus(): ChangeFeedStatus {
+    return this.#feed.status();
   }
 
   // ---- nodes -------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { ChangeFeedStatus } from './change-feed.js';
 import type {
   AuditFilter,
   AuditRecord,
@@ -87,6 +88,11 @@ export interface Store {
    * SQLite polls; PostgreSQL uses LISTEN/NOTIFY with polling as a safety net.
    */
   subscribe(listener: (change: Change) => void): Unsubscribe;
+  /**
+   * When the change feed last read the database (while someone is subscribed it reads every
+   * poll interval): the gateway's measure of whether the database is answering.
+   */
+  changeFeedStatus(): ChangeFeedStatus;
 
   // nodes (several nodes share one database)
   /** Records this node's secure mode and a heartbeat (now). */

@@ -1,0 +1,158 @@
+/**
+ * Helpers for black-box tests of several `tokengate serve` nodes sharing one PostgreSQL
+ * database: each node is a real process with its own data directory and node id; the database
+ * URL, the encryption key and the rest of the configuration come from the environment.
+ */
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { type RunningTokengate, runCli, startTokengate, tempDir } from './processes.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'src/cli/main.ts');
+
+/** One running node of a cluster. */
+export interface ClusterNode {
+  /** Its node id (`TOKENGATE_NODE_ID`), as audit records name it. */
+  readonly nodeId: string;
+  readonly url: string;
+  readonly gate: RunningTokengate;
+  /** Stops the node (SIGTERM, graceful) and removes its data directory; resolves with the exit code. */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `tokengate serve` as node `nodeId`, with its own temporary data directory and `env`. */
+export async function startNode(nodeId: string, upstream: string, env: NodeJS.ProcessEnv): Promise<ClusterNode> {
+  const dir = tempDir(`tokengate-${nodeId}-`);
+  try {
+    const gate = await startTokengate({ dataDir: dir.path, upstream, env: { ...env, TOKENGATE_NODE_ID: nodeId } });
+    return {
+      nodeId,
+      url: gate.url,
+      gate,
+      stop: async () => {
+        const code = await gate.stop('SIGTERM');
+        dir.remove();
+        return code;
+      },
+    };
+  } catch (err) {
+    dir.remove();
+    throw err;
+  }
+}
+
+/**
+ * Runs the real CLI with `env` (database URL and keys) and a throw-away data directory; throws
+ * with its output unless it exits 0. Returns its stdout.
+ */
+export function cliOk(args: string[], env: NodeJS.ProcessEnv): string {
+  const dir = tempDir('tokengate-cli-');
+  try {
+    const result = runCli(args, { dataDir: dir.path, env });
+    if (result.status !== 0) {
+      throw new Error(`tokengate ${args.join(' ')} exited ${result.status}: ${result.stderr}${result.stdout}`);
+    }
+    return result.stdout;
+  } finally {
+    dir.remove();
+  }
+}
+
+/**
+ * Runs `tokengate serve` (own temporary data directory) expecting it to stop by itself, e.g. a
+ * node that must refuse to start. Resolves with its exit code (null when it was killed) and its
+ * output (stdout + stderr), and whether it printed that it was listening; a node still running
+ * after `timeoutMs` is stopped (SIGTERM, then SIGKILL).
+ */
+export function runServeUntilExit(
+  upstream: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; output: string; listened: boolean; timedOut: boolean }> {
+  const dir = tempDir('tokengate-refused-');
+  const args = ['--import', 'tsx', CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path];
+  const child = spawn(process.execPath, [...args, '--upstream', upstream], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  let timedOut = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  }, timeoutMs);
+  return new Promise((resolvePromise) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      dir.remove();
+      resolvePromise({ code, output, listened: /listening on http:/.test(output), timedOut });
+    });
+  });
+}
+
+/** The answer of one HTTP call: status, headers and the body parsed as JSON (null when it is not JSON). */
+export interface CallResult {
+  readonly status: number;
+  readonly headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: test code reads whatever JSON came back
+  readonly json: any;
+}
+
+/**
+ * One call to `base + path` with `Authorization: auth` and, when given, `X-Forwarded-For: ip`
+ * (the nodes trust one proxy hop, so each scenario can be its own client address).
+ */
+export async function call(
+  base: string,
+  path: string,
+  options: { auth?: string; ip?: string; method?: string; body?: unknown } = {},
+): Promise<CallResult> {
+  const headers: Record<string, string> = {};
+  if (options.auth !== undefined) headers.authorization = options.auth;
+  if (options.ip !== undefined) headers['x-forwarded-for'] = options.ip;
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${base}${path}`, {
+    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  let json: unknown = null;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = null;
+  }
+  return { status: response.status, headers: response.headers, json };
+}
+
+/** A source of client addresses, a new one per call: 10.1.1.1, 10.1.2.1, … */
+export function addressSource(): () => string {
+  let next = 0;
+  return () => {
+    next++;
+    if (next > 250 * 250) throw new Error('out of test client addresses');
+    return `10.${Math.floor(next / 250) + 1}.${next % 250}.1`;
+  };
+}
+
+/** The nearest-rank percentile `p` (0–100) of `values`. */
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return Number.NaN;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[Math.min(sorted.length, rank) - 1] ?? Number.NaN;
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+}
