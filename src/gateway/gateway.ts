@@ -124,13 +124,6 @@ export class Gateway {
       return;
     }
 
-    const outage = deps.database.refusal();
-    if (outage !== null) {
-      this.#record(state, 'error', outage, null);
-      sendError(res, 503, outage, { 'retry-after': '5' });
-      return;
-    }
-
     if (!deps.calls.hasRoom() && !(await deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS))) {
       sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
         'retry-after': '1',
@@ -154,6 +147,14 @@ export class Gateway {
       } else {
         sendError(res, 401, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
       }
+      return;
+    }
+
+    // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
+    const outage = deps.database.refusal();
+    if (outage !== null) {
+      this.#record(state, 'error', outage, null);
+      sendError(res, 503, outage, { 'retry-after': '5' });
       return;
     }
 

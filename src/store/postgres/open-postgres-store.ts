@@ -57,6 +57,12 @@ export async function openPostgresStore(url: string): Promise<KyselyStore> {
   pool.on('error', () => {
     // an idle connection died; the pool replaces it on the next query
   });
+  pool.on('connect', (client) => {
+    // A connection lost while checked out between queries (the server shut down, a failover)
+    // emits 'error' on the client itself, where the pool does not listen: without this the
+    // process would crash. The next query on it fails, and the pool discards it.
+    client.on('error', () => {});
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     if (target.schema !== undefined) await ensureSchema(db, target.schema);

@@ -1,0 +1,171 @@
+/**
+ * Black-box: losing the database. Two `tokengate serve` nodes on a PostgreSQL cluster of the
+ * test's own (initdb + pg_ctl in a temporary directory, never the shared server); the cluster is
+ * stopped and started again while the nodes serve.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import {
+  basic,
+  type RunningTokengate,
+  type RunningUpstream,
+  runCli,
+  startRecordingUpstream,
+  startTokengate,
+  tempDir,
+} from '../testing/processes.js';
+import {
+  createThrowawayPostgres,
+  type ThrowawayPostgres,
+  throwawayPostgresSkipReason,
+} from '../testing/throwaway-postgres.js';
+
+const GRACE_MS = 4000;
+const skip = throwawayPostgresSkipReason();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 100 ms until it returns true; fails after `timeoutMs`. */
+async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  assert.fail(`not within ${timeoutMs} ms: ${what}`);
+}
+
+interface Health {
+  status: string;
+  database: { state: string };
+}
+
+describe('losing the database (throwaway PostgreSQL cluster)', { skip }, () => {
+  const dirs = [tempDir(), tempDir()];
+  let cluster: ThrowawayPostgres;
+  let upstream: RunningUpstream;
+  const nodes: RunningTokengate[] = [];
+  let env: NodeJS.ProcessEnv;
+
+  before(async () => {
+    cluster = await createThrowawayPostgres();
+    env = {
+      TOKENGATE_DATABASE_URL: cluster.url,
+      TOKENGATE_DATABASE_OUTAGE_GRACE_MS: String(GRACE_MS),
+      TOKENGATE_AUDIT_BATCH_MS: '20',
+    };
+    assert.equal(runCli(['user', 'add', 'carol', '--admin'], { dataDir: dirs[0]?.path ?? '', env }).status, 0);
+    upstream = await startRecordingUpstream();
+    for (const [index, dir] of dirs.entries()) {
+      nodes.push(
+        await startTokengate({
+          dataDir: dir.path,
+          upstream: upstream.url,
+          env: { ...env, TOKENGATE_NODE_ID: `outage-${index + 1}` },
+        }),
+      );
+    }
+  });
+
+  after(async () => {
+    for (const node of nodes) {
+      const crashed = node.child.exitCode !== null && node.child.exitCode !== 0;
+      if (crashed) process.stderr.write(`node exited with ${node.child.exitCode}:\n${node.output()}\n`);
+      await node.stop();
+    }
+    await upstream?.stop();
+    cluster?.remove();
+    for (const dir of dirs) dir.remove();
+  });
+
+  test('cached tokens work within the grace period, then 503; back when the database is; nothing lost', async () => {
+    const created = runCli(['token', 'create', '--json', '--label', 'failover', '--user', 'carol'], {
+      dataDir: dirs[0]?.path ?? '',
+      env,
+    });
+    assert.equal(created.status, 0, created.stderr);
+    const token = JSON.parse(created.stdout) as { id: string; token: string };
+    const headers = { authorization: basic('carol', token.token) };
+    let allowed = 0;
+    const call = async (node: RunningTokengate, auth = headers): Promise<Response> => {
+      const response = await fetch(`${node.url}/rest/api/space`, { headers: auth });
+      if (response.status === 200 && auth === headers) allowed++;
+      return response;
+    };
+    const health = async (node: RunningTokengate): Promise<{ code: number; body: Health }> => {
+      const response = await fetch(`${node.url}/healthz`);
+      return { code: response.status, body: (await response.json()) as Health };
+    };
+
+    for (const node of nodes) {
+      assert.equal((await call(node)).status, 200);
+      assert.deepEqual((await health(node)).body.database.state, 'up');
+    }
+
+    cluster.stop();
+    const stoppedAt = Date.now();
+    await eventually('both nodes notice the database is gone', 3000, async () => {
+      const states = await Promise.all(nodes.map(async (node) => (await health(node)).body.database.state));
+      return states.every((state) => state === 'degraded');
+    });
+    // Within the grace period: cached, still-valid tokens keep working on every node…
+    for (const node of nodes) {
+      const response = await call(node);
+      assert.equal(response.status, 200, await response.text());
+      assert.equal((await health(node)).code, 200);
+    }
+    // …while what needs the database waits: an unknown token and a new token get 503, not 500.
+    const unknown = await call(nodes[1] as RunningTokengate, {
+      authorization: basic('carol', 'tgp_notAToken0123456789'),
+    });
+    assert.equal(unknown.status, 503);
+    assert.match(((await unknown.json()) as { message: string }).message, /database/);
+    const create = await fetch(`${nodes[0]?.url}/rest/extender/1.0/tokenTools/set`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ label: 'during the outage', userName: 'carol' }),
+    });
+    assert.equal(create.status, 503);
+    assert.ok(Date.now() - stoppedAt < GRACE_MS, 'the checks above ran within the grace period');
+
+    // Past the grace period every token call fails closed, and /healthz says so.
+    await eventually('calls are refused past the grace period', GRACE_MS + 4000, async () => {
+      return (await call(nodes[0] as RunningTokengate)).status === 503;
+    });
+    const refused = await call(nodes[1] as RunningTokengate);
+    assert.equal(refused.status, 503);
+    assert.match(((await refused.json()) as { message: string }).message, /grace period/);
+    const down = await health(nodes[1] as RunningTokengate);
+    assert.equal(down.code, 503);
+    assert.equal(down.body.database.state, 'down');
+
+    cluster.start();
+    await eventually('both nodes serve again', 15_000, async () => {
+      const codes = await Promise.all(nodes.map(async (node) => (await call(node)).status));
+      return codes.every((code) => code === 200);
+    });
+    for (const node of nodes) assert.equal((await health(node)).body.database.state, 'up');
+
+    // Nothing lost: after a graceful stop, every allowed call is in the audit log and the counter.
+    for (const node of nodes) assert.equal(await node.stop(), 0);
+    const client = new pg.Client({ connectionString: cluster.url });
+    await client.connect();
+    try {
+      const audit = await client.query<{ n: string }>(
+        `select count(*) as n from audit where token_id = $1 and decision = 'allowed'`,
+        [token.id],
+      );
+      const counter = await client.query<{ counter: string }>('select counter from tokens where id = $1', [token.id]);
+      const refusedRows = await client.query<{ n: string }>(
+        `select count(*) as n from audit where token_id = $1 and decision = 'error' and reason like '%grace period%'`,
+        [token.id],
+      );
+      assert.equal(Number(audit.rows[0]?.n), allowed, 'one allowed audit record per successful call');
+      assert.equal(Number(counter.rows[0]?.counter), allowed, 'the usage counter counts every successful call');
+      assert.ok(Number(refusedRows.rows[0]?.n) >= 2, 'the refused calls are in the audit log too');
+    } finally {
+      await client.end();
+    }
+  });
+});
