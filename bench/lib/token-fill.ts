@@ -22,8 +22,8 @@ import type { TokenRecord } from '../../src/store/models.js';
 import { tokenRow } from '../../src/store/rows.js';
 import { toBase62 } from '../../src/tokens/base62.js';
 import { loadKeys } from '../../src/tokens/keys.js';
-import { createSecretBox } from '../../src/tokens/secret-box.js';
 import { SECRET_PREFIX } from '../../src/tokens/secret.js';
+import { createSecretBox } from '../../src/tokens/secret-box.js';
 import { parseLimitToInput } from '../../src/tokens/token-input.js';
 
 /** Characters of the per-run random seed in every benchmark secret. */
@@ -85,9 +85,8 @@ export async function fillTokens(dataDir: string, count: number, seed: string, r
       };
     };
     const columns = Object.keys(tokenRow(record(0)));
-    const insert = db.prepare(
-      `insert into tokens (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`,
-    );
+    const names = columns.map((c) => `"${c}"`).join(', ');
+    const insert = db.prepare(`insert into tokens (${names}) values (${columns.map((c) => `@${c}`).join(', ')})`);
     db.transaction(() => {
       for (let i = 0; i < count; i++) insert.run(tokenRow(record(i)));
     })();

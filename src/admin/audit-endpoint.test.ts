@@ -24,6 +24,7 @@ const CONFIG: Config = {
   trustedProxyHops: 0,
   auth: { failureLimit: 20, failureWindowMs: 60_000, cacheSize: 1000 },
   audit: { retentionDays: 90, queueSize: 50_000, batchMs: 100, onFull: 'reject', redactParams: [] },
+  workers: 1,
   nodeId: 'test',
   logLevel: 'error',
 };

@@ -17,6 +17,8 @@ export interface AuthCacheOptions {
 }
 
 const NO_USER = Symbol('no-user');
+/** Distinct rule texts whose parsed form is kept and shared by every token with that text. */
+const RULE_SETS_KEPT = 10_000;
 
 /**
  * In-memory cache of tokens (by digest) and users (by lower-case name or email) in front of the
@@ -32,6 +34,10 @@ export class AuthCache {
   readonly #store: Store;
   readonly #tokens: LRUCache<string, CachedToken>;
   readonly #users: LRUCache<string, User | typeof NO_USER>;
+  /** Parsed rules by their text: many tokens share a few rule texts (and parsing is the slow part). */
+  readonly #ruleSets = new LRUCache<string, RuleSet>({ max: RULE_SETS_KEPT });
+  /** Bumped by every `apply`/`clear`: a lookup that a change overtook is not cached. */
+  #generation = 0;
   #hits = 0;
   #misses = 0;
 
@@ -49,12 +55,12 @@ export class AuthCache {
       return hit;
     }
     this.#misses++;
+    const generation = this.#generation;
     const record = await this.#store.findTokenByDigest(digest);
     if (record === undefined) return undefined;
-    const parsed = parseLimitTo(record.limitTo);
-    if (!parsed.ok) throw new Error(`stored rules of token ${record.id} do not parse: ${parsed.error.message}`);
-    const entry: CachedToken = { record, ruleSet: parsed.ruleSet };
-    this.#tokens.set(digest, entry);
+    const entry: CachedToken = { record, ruleSet: this.#ruleSet(record) };
+    // A token deleted while it was being read must not be cached after its deletion was applied.
+    if (generation === this.#generation) this.#tokens.set(digest, entry);
     return entry;
   }
 
@@ -67,19 +73,31 @@ export class AuthCache {
       return hit === NO_USER ? undefined : hit;
     }
     this.#misses++;
+    const generation = this.#generation;
     const user = await this.#store.findUser(nameOrEmail, byEmailToo);
-    this.#users.set(key, user ?? NO_USER);
+    if (generation === this.#generation) this.#users.set(key, user ?? NO_USER);
     return user;
+  }
+
+  #ruleSet(record: TokenRecord): RuleSet {
+    const kept = this.#ruleSets.get(record.limitTo);
+    if (kept !== undefined) return kept;
+    const parsed = parseLimitTo(record.limitTo);
+    if (!parsed.ok) throw new Error(`stored rules of token ${record.id} do not parse: ${parsed.error.message}`);
+    this.#ruleSets.set(record.limitTo, parsed.ruleSet);
+    return parsed.ruleSet;
   }
 
   /** Drops the entries a change affects. Any user change drops every user entry (they are few and rare). */
   apply(change: Change): void {
+    this.#generation++;
     if (change.kind === 'token') this.#tokens.delete(change.key);
     else if (change.kind === 'user') this.#users.clear();
   }
 
   /** Drops everything (after a lost change feed). */
   clear(): void {
+    this.#generation++;
     this.#tokens.clear();
     this.#users.clear();
   }

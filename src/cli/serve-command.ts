@@ -1,12 +1,15 @@
+import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
+import { openServices } from '../app/open-services.js';
 import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { bootstrapDemo } from '../demo/demo-bootstrap.js';
 import { startDemoUpstream } from '../demo/demo-upstream.js';
 import { startGateway } from '../gateway/start-gateway.js';
+import { leaveCluster, reportListening, runServeCluster } from './serve-cluster.js';
 
 const USAGE =
-  'usage: tokengate serve [--port N] [--host H] [--upstream URL] [--public-url URL] [--data-dir D] [--config F] [--demo]';
+  'usage: tokengate serve [--port N] [--host H] [--upstream URL] [--public-url URL] [--data-dir D] [--config F] [--workers N] [--demo]';
 
 /**
  * `tokengate serve`: runs the gateway until SIGTERM/SIGINT, then shuts down gracefully
@@ -25,6 +28,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
         'data-dir': { type: 'string' },
         config: { type: 'string' },
         demo: { type: 'boolean' },
+        workers: { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -39,6 +43,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   if (values.upstream !== undefined) overrides.upstream = values.upstream;
   if (values['public-url'] !== undefined) overrides.publicUrl = values['public-url'];
   if (values['data-dir'] !== undefined) overrides.dataDir = values['data-dir'];
+  if (values.workers !== undefined) overrides.workers = Number(values.workers);
 
   const demo = values.demo === true;
   const demoUpstream = demo ? await startDemoUpstream() : null;
@@ -50,20 +55,37 @@ export async function runServeCommand(argv: string[]): Promise<number> {
     await demoUpstream?.close();
     return 1;
   }
-  const config: Config = loaded.config;
+  let config: Config = loaded.config;
   if (config.upstream.url === null) {
     process.stderr.write(
       'tokengate: no upstream: give --upstream URL (or TOKENGATE_UPSTREAM), or --demo to try the built-in sample API\n',
     );
     return 1;
   }
+  if (config.workers > 1 && demo) {
+    process.stderr.write('tokengate: --demo runs one process; leave out --workers\n');
+    await demoUpstream?.close();
+    return 1;
+  }
+  if (config.workers > 1 && cluster.isPrimary) {
+    // Migrations, keys and the secure-mode check run once here, before the workers race for them.
+    const services = await openServices(config);
+    await services.close();
+    return runServeCluster({
+      workers: config.workers,
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    });
+  }
+  if (cluster.isWorker) config = { ...config, nodeId: `${config.nodeId}-w${cluster.worker?.id ?? 0}` };
 
   const gateway = await startGateway(config);
   if (demo) {
     const welcome = await bootstrapDemo(gateway.services, config.publicUrl ?? gateway.url);
     process.stdout.write(`${welcome.lines.join('\n')}\n`);
   }
-  process.stdout.write(`listening on ${gateway.url}\n`);
+  if (cluster.isWorker) reportListening(gateway.url);
+  else process.stdout.write(`listening on ${gateway.url}\n`);
 
   return new Promise((resolve) => {
     let stopping = false;
@@ -76,6 +98,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
       gateway
         .close()
         .then(() => demoUpstream?.close())
+        .then(() => leaveCluster())
         .then(() => resolve(0))
         .catch(() => resolve(1));
     };

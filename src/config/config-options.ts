@@ -212,6 +212,14 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
       'Extra query parameter names whose values are redacted in the audit log (environment: comma-separated).',
   },
   {
+    key: 'workers',
+    env: 'TOKENGATE_WORKERS',
+    default: 1,
+    kind: 'int',
+    description:
+      'Processes serving on the same port (one per core you give tokengate); they share only the database. Each is a node of its own (node id + `-wN`).',
+  },
+  {
     key: 'nodeId',
     env: 'TOKENGATE_NODE_ID',
     default: 'hostname-pid',

@@ -198,6 +198,7 @@ export function configSchema(defaultNodeId: string) {
         })
         .strict()
         .default({}),
+      workers: int(1, 64).default(1),
       nodeId: text()
         .min(1, 'must not be empty')
         .max(128, 'must be at most 128 characters')

@@ -66,6 +66,11 @@ export interface Config {
     /** Extra query parameter names (case-insensitive) whose values are redacted. */
     readonly redactParams: readonly string[];
   };
+  /**
+   * Processes serving on the same port (node:cluster), sharing nothing but the database. Each is
+   * a node of its own (node id + `-wN`). Default 1.
+   */
+  readonly workers: number;
   /** Node id in audit records and heartbeats. Default: hostname-pid. */
   readonly nodeId: string;
   /** Log level: error, warn, info, debug. Default info. */

@@ -55,6 +55,7 @@ test('defaults are exactly the documented ones', () => {
       trustedProxyHops: 0,
       auth: { failureLimit: 20, failureWindowMs: 60000, cacheSize: 100000 },
       audit: { retentionDays: 90, queueSize: 50000, batchMs: 100, onFull: 'reject', redactParams: [] },
+      workers: 1,
       nodeId: 'n',
       logLevel: 'info',
     },
@@ -186,6 +187,7 @@ test('environment: every variable of the table is read', () => {
         TOKENGATE_AUDIT_BATCH_MS: '5',
         TOKENGATE_AUDIT_ON_FULL: 'DROP',
         TOKENGATE_AUDIT_REDACT_PARAMS: ' apikey , sig,,',
+        TOKENGATE_WORKERS: '2',
         TOKENGATE_NODE_ID: 'node-1',
         TOKENGATE_LOG_LEVEL: 'debug',
       },
@@ -211,6 +213,7 @@ test('environment: every variable of the table is read', () => {
     trustedProxyHops: 2,
     auth: { failureLimit: 5, failureWindowMs: 10000, cacheSize: 10 },
     audit: { retentionDays: 0, queueSize: 10, batchMs: 5, onFull: 'drop', redactParams: ['apikey', 'sig'] },
+    workers: 2,
     nodeId: 'node-1',
     logLevel: 'debug',
   });

@@ -37,6 +37,8 @@ export class ChangeFeed {
   #timer: NodeJS.Timeout | undefined;
   #signal: FeedSignalHandle | undefined;
   #running = false;
+  /** The poll loop in progress (it loops again when woken meanwhile), or null. */
+  #current: Promise<void> | null = null;
   #again = false;
   #woken = true;
   #closed = false;
@@ -65,6 +67,18 @@ export class ChangeFeed {
   wake(): void {
     this.#woken = true;
     if (this.#listeners.size > 0) void this.#poll();
+  }
+
+  /**
+   * Reads and delivers every change committed before this call, then resolves: after a local
+   * write, so that this process's own caches have dropped what it changed before the write is
+   * answered (a token deleted here is refused here at once). Never rejects: a failed read is
+   * retried by the next poll.
+   */
+  catchUp(): Promise<void> {
+    this.#woken = true;
+    if (this.#listeners.size === 0) return Promise.resolve();
+    return this.#poll();
   }
 
   /**
@@ -98,11 +112,17 @@ export class ChangeFeed {
     await signal?.stop();
   }
 
-  async #poll(): Promise<void> {
-    if (this.#running) {
+  #poll(): Promise<void> {
+    if (this.#running && this.#current !== null) {
+      // the loop in progress may have read before the caller's change: it reads once more
       this.#again = true;
-      return;
+      return this.#current;
     }
+    this.#current = this.#pollLoop();
+    return this.#current;
+  }
+
+  async #pollLoop(): Promise<void> {
     this.#running = true;
     try {
       do {
@@ -117,6 +137,7 @@ export class ChangeFeed {
       this.#warn(err);
     } finally {
       this.#running = false;
+      this.#current = null;
     }
   }
 

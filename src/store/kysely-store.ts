@@ -494,10 +494,11 @@ export class KyselyStore implements Store {
     const value = await this.#hooks.write(this.#db, async (trx) => {
       const result = await fn(trx);
       if (result.changes.length > 0) await this.#recordChanges(trx, result.changes);
-      return result.value;
+      return { value: result.value, changed: result.changes.length > 0 };
     });
-    this.#feed.wake();
-    return value;
+    // This process's own listeners (the auth cache) see the change before the write is answered.
+    if (value.changed) await this.#feed.catchUp();
+    return value.value;
   }
 
   async #recordChanges(trx: Kysely<Database>, changes: readonly ChangeItem[]): Promise<void> {

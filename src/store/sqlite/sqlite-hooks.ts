@@ -6,7 +6,7 @@ import { withWriteLock } from './write-lock.js';
 /** SQLite's limit of bound parameters per statement (SQLITE_MAX_VARIABLE_NUMBER since 3.32). */
 const SQLITE_MAX_PARAMS = 32_766;
 /** How often the change feed looks at `PRAGMA data_version`. */
-const SQLITE_POLL_MS = 100;
+const SQLITE_POLL_MS = 25;
 
 function codeOf(err: unknown): string | undefined {
   if (typeof err !== 'object' || err === null || !('code' in err)) return undefined;
@@ -15,7 +15,7 @@ function codeOf(err: unknown): string | undefined {
 
 /**
  * The SQLite side of the store: `BEGIN IMMEDIATE` write transactions, 0/1 booleans, and a change
- * feed that polls every 100 ms but reads `changes` only when `PRAGMA data_version` moved (another
+ * feed that polls every 25 ms but reads `changes` only when `PRAGMA data_version` moved (another
  * connection committed) or this process wrote. `file` (the database's absolute path) keys the
  * in-process write lock.
  */

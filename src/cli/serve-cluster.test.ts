@@ -1,0 +1,86 @@
+/**
+ * Black-box: `tokengate serve --workers 2` on one SQLite file — two processes on one port, each a
+ * node of its own, sharing only the database.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  basic,
+  createTokenWithCli,
+  type RunningTokengate,
+  type RunningUpstream,
+  runCli,
+  startRecordingUpstream,
+  startTokengate,
+  tempDir,
+} from '../testing/processes.js';
+
+const TOOLS = '/rest/extender/1.0/tokenTools';
+
+describe('serve --workers 2', () => {
+  const dir = tempDir();
+  let upstream: RunningUpstream;
+  let gate: RunningTokengate;
+  let admin: { authorization: string };
+
+  before(async () => {
+    assert.equal(runCli(['user', 'add', 'root', '--admin'], { dataDir: dir.path }).status, 0);
+    admin = {
+      authorization: basic('root', createTokenWithCli(dir.path, ['--label', 'admin', '--user', 'root']).token),
+    };
+    upstream = await startRecordingUpstream();
+    gate = await startTokengate({
+      dataDir: dir.path,
+      upstream: upstream.url,
+      args: ['--workers', '2'],
+      env: { TOKENGATE_NODE_ID: 'wk' },
+    });
+  });
+
+  after(async () => {
+    await gate?.stop();
+    await upstream?.stop();
+    dir.remove();
+  });
+
+  test('both workers serve one port, count every call, and a deletion reaches both', async () => {
+    assert.match(gate.output(), /listening on http:\/\/127\.0\.0\.1:\d+ \(2 workers\)/);
+    const token = createTokenWithCli(dir.path, ['--label', 'worker-calls', '--user', 'root']);
+    const headers = { authorization: basic('root', token.token) };
+    const calls = 60;
+    const statuses = await Promise.all(
+      Array.from({ length: calls }, () => fetch(`${gate.url}/rest/api/space`, { headers }).then((r) => r.status)),
+    );
+    assert.deepEqual(new Set(statuses), new Set([200]));
+
+    // Every call is recorded once, and both workers (nodes wk-w1, wk-w2) took some.
+    let nodes = new Set<string>();
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const response = await fetch(`${gate.url}${TOOLS}/audit?tokenId=${token.id}&maxResults=1000`, { headers: admin });
+      const body = (await response.json()) as { total: number; entries: { node: string }[] };
+      nodes = new Set(body.entries.map((entry) => entry.node));
+      if (body.total === calls) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.deepEqual([...nodes].sort(), ['wk-w1', 'wk-w2']);
+
+    const deleted = await fetch(`${gate.url}${TOOLS}/delete`, {
+      method: 'DELETE',
+      headers: { ...admin, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: token.id }),
+    });
+    assert.equal(deleted.status, 200);
+    const deadline = Date.now() + 1000;
+    let refusedInARow = 0;
+    while (refusedInARow < 10) {
+      assert.ok(Date.now() < deadline, 'the deletion reaches both workers within one second');
+      const status = (await fetch(`${gate.url}/rest/api/space`, { headers })).status;
+      refusedInARow = status === 401 ? refusedInARow + 1 : 0;
+    }
+  });
+
+  test('SIGTERM stops every worker gracefully (exit 0)', async () => {
+    assert.equal(await gate.stop('SIGTERM'), 0);
+    assert.equal((await fetch(`${gate.url}/healthz`).catch(() => null))?.status, undefined);
+  });
+});
