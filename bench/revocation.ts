@@ -20,8 +20,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { benchStopping, progress, runBench } from './lib/bench-main.js';
 import { withOtherCpu } from './lib/cpu-usage.js';
 import { describeMachine, type MachineDescription } from './lib/machine.js';
+import { parseCount, UsageError } from './lib/options.js';
 import { ProcessGroup } from './lib/processes.js';
 import { type Column, renderTable } from './lib/table.js';
 import { GET_PATH } from './lib/workload.js';
@@ -62,10 +64,6 @@ interface RevocationOptions {
   readonly keepTemp: boolean;
 }
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 const USAGE = `Usage: npm run bench:revocation -- [options]
 
   --reps N            deletions measured per scenario (default 50)
@@ -81,13 +79,6 @@ const USAGE = `Usage: npm run bench:revocation -- [options]
 Scenarios: sqlite-1 ${SCENARIOS['sqlite-1']} · sqlite-2 ${SCENARIOS['sqlite-2']} · postgres ${SCENARIOS.postgres}
 A quick run: npm run bench:revocation -- --reps 5
 `;
-
-function parseInteger(text: string, option: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text)) throw new UsageError(`${option}: expected a whole number, got "${text}"`);
-  const value = Number(text);
-  if (value < min || value > max) throw new UsageError(`${option}: must be between ${min} and ${max}`);
-  return value;
-}
 
 function parseScenarios(text: string): ScenarioId[] {
   const wanted = new Set<ScenarioId>();
@@ -110,10 +101,10 @@ function parseOptions(argv: readonly string[]): RevocationOptions | null {
   const postgresUrl = values.postgres ?? DEFAULT_POSTGRES_URL;
   if (!/^postgres(ql)?:\/\//i.test(postgresUrl)) throw new UsageError('--postgres: expected a postgres:// URL');
   return {
-    reps: parseInteger(values.reps ?? '50', '--reps', 1, 10_000),
+    reps: parseCount(values.reps ?? '50', '--reps', 1, 10_000),
     scenarios: values.scenarios === undefined ? ALL_SCENARIOS : parseScenarios(values.scenarios),
-    pollMs: parseInteger(values['poll-ms'] ?? '1', '--poll-ms', 0, 50),
-    timeoutMs: parseInteger(values['timeout-ms'] ?? '5000', '--timeout-ms', 100, 600_000),
+    pollMs: parseCount(values['poll-ms'] ?? '1', '--poll-ms', 0, 50),
+    timeoutMs: parseCount(values['timeout-ms'] ?? '5000', '--timeout-ms', 100, 600_000),
     postgresUrl,
     outDir: values.out ?? join(BENCH_DIR, 'results'),
     keepTemp: values['keep-temp'] === true,
@@ -138,16 +129,11 @@ function parse(argv: readonly string[]) {
   });
 }
 
-function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
-}
-
 const processes = new ProcessGroup();
 const tempDirs: string[] = [];
 /** PostgreSQL schemas created by this run, dropped at the end. */
 const schemas: { url: string; schema: string }[] = [];
 let keepTemp = false;
-let stopping = false;
 
 // ---- HTTP -------------------------------------------------------------------------------------
 
@@ -471,7 +457,7 @@ async function runScenario(
     );
     result.otherCpuPercent = otherCpuPercent;
   } catch (err) {
-    if (stopping) throw err;
+    if (benchStopping()) throw err;
     result.skipped = `failed after ${result.samples.length} repetition(s): ${(err as Error).message}`;
     progress(`  ${result.skipped}`);
   } finally {
@@ -665,29 +651,12 @@ async function shutdown(): Promise<void> {
   removeTemp();
 }
 
-function onSignal(signal: NodeJS.Signals, code: number): void {
-  if (stopping) return;
-  stopping = true;
-  progress(`\n${signal}: stopping every process the benchmark started…`);
-  shutdown().finally(() => process.exit(code));
-}
-
-process.once('SIGINT', () => onSignal('SIGINT', 130));
-process.once('SIGTERM', () => onSignal('SIGTERM', 143));
-process.once('exit', () => {
-  processes.killAllSync();
-  removeTemp();
+runBench({
+  name: 'bench:revocation',
+  main,
+  shutdown,
+  atExit: () => {
+    processes.killAllSync();
+    removeTemp();
+  },
 });
-
-main()
-  .then(async (code) => {
-    if (stopping) return;
-    await shutdown();
-    process.exit(code);
-  })
-  .catch(async (err: unknown) => {
-    if (stopping) return;
-    process.stderr.write(`bench:revocation: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    await shutdown();
-    process.exit(1);
-  });

@@ -19,8 +19,10 @@ import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { AuthCache, type CachedToken } from '../src/auth/auth-cache.js';
 import { randomBase62 } from '../src/tokens/base62.js';
+import { progress, runBench } from './lib/bench-main.js';
 import { withOtherCpu } from './lib/cpu-usage.js';
 import { describeMachine } from './lib/machine.js';
+import { parseCount, UsageError } from './lib/options.js';
 import { ProcessGroup } from './lib/processes.js';
 import { type Column, renderTable } from './lib/table.js';
 import { benchSecret, type FillResult, openBenchServices, SEED_LENGTH } from './lib/token-fill.js';
@@ -50,10 +52,6 @@ interface LookupOptions {
   readonly keepTemp: boolean;
 }
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 const USAGE = `Usage: npm run bench:lookup -- [options]
 
   --tokens N       tokens in the store (default 1000000; 100k and 1m are understood)
@@ -68,15 +66,6 @@ A quick run: npm run bench:lookup -- --tokens 20000 --samples 5000
 `;
 
 /** `1000000`, `1_000_000`, `1,000,000`, `100k`, `1m`. */
-function parseCount(text: string, option: string, min: number, max: number): number {
-  const match = /^(\d+(?:[_,]\d{3})*)([km])?$/i.exec(text.trim());
-  if (match === null) throw new UsageError(`${option}: expected a whole number like 1000000 or 100k, got "${text}"`);
-  const unit = match[2]?.toLowerCase() === 'm' ? 1_000_000 : match[2]?.toLowerCase() === 'k' ? 1000 : 1;
-  const value = Number((match[1] ?? '').replace(/[_,]/g, '')) * unit;
-  if (value < min || value > max) throw new UsageError(`${option}: must be between ${min} and ${max}`);
-  return value;
-}
-
 function parseOptions(argv: readonly string[]): LookupOptions | null {
   let values: ReturnType<typeof parse>['values'];
   try {
@@ -110,10 +99,6 @@ function parse(argv: readonly string[]) {
     strict: true,
     allowPositionals: false,
   });
-}
-
-function progress(message: string): void {
-  process.stderr.write(`${message}\n`);
 }
 
 /** `gc()` without `--expose-gc` on the command line (the npm script is plain `tsx`); null when refused. */
@@ -279,7 +264,6 @@ const fmtMiB = (mib: number): string => mib.toFixed(0);
 const processes = new ProcessGroup();
 let workDir: string | null = null;
 let keepTemp = false;
-let stopping = false;
 
 function removeTemp(): void {
   if (workDir !== null && !keepTemp) rmSync(workDir, { recursive: true, force: true });
@@ -682,29 +666,12 @@ async function shutdown(): Promise<void> {
   removeTemp();
 }
 
-function onSignal(signal: NodeJS.Signals, code: number): void {
-  if (stopping) return;
-  stopping = true;
-  progress(`\n${signal}: stopping…`);
-  shutdown().finally(() => process.exit(code));
-}
-
-process.once('SIGINT', () => onSignal('SIGINT', 130));
-process.once('SIGTERM', () => onSignal('SIGTERM', 143));
-process.once('exit', () => {
-  processes.killAllSync();
-  removeTemp();
+runBench({
+  name: 'bench:lookup',
+  main,
+  shutdown,
+  atExit: () => {
+    processes.killAllSync();
+    removeTemp();
+  },
 });
-
-main()
-  .then(async (code) => {
-    if (stopping) return;
-    await shutdown();
-    process.exit(code);
-  })
-  .catch(async (err: unknown) => {
-    if (stopping) return;
-    process.stderr.write(`bench:lookup: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    await shutdown();
-    process.exit(1);
-  });

@@ -54,7 +54,8 @@ export function parseDuration(text: string, option: string): number {
   return value;
 }
 
-function parseCount(text: string, option: string, min: number, max: number): number {
+/** A whole number between `min` and `max`. @throws UsageError */
+export function parseCount(text: string, option: string, min: number, max: number): number {
   if (!/^\d+$/.test(text)) throw new UsageError(`${option}: expected a whole number, got "${text}"`);
   const value = Number(text);
   if (value < min || value > max) throw new UsageError(`${option}: must be between ${min} and ${max}`);
