@@ -24,6 +24,7 @@ import {
   overallOtherCpu,
   type RowRecord,
   renderNotes,
+  renderProxyCpu,
   renderResults,
   summarize,
 } from './lib/report.js';
@@ -60,29 +61,41 @@ interface Plan {
   readonly proxyCpu: string | null;
 }
 
-/** Runs wrk and notes how much CPU the rest of the machine took meanwhile. */
-async function measured(fn: () => Promise<WrkResult>): Promise<Measured> {
-  const { value, otherCpuPercent } = await withOtherCpu(() => processes.groupIds(), fn);
-  return { ...value, otherCpuPercent };
+/** Which process group each row measures (see Targets.groupOf); set once the targets exist. */
+let groupOf: (row: RowId) => number | null = () => null;
+
+/**
+ * Runs wrk and notes how much CPU the rest of the machine took meanwhile, and how much the
+ * process group under test (`group`) took per request.
+ */
+async function measured(fn: () => Promise<WrkResult>, group: number | null): Promise<Measured> {
+  const { value, otherCpuPercent, targetCpuMs } = await withOtherCpu(() => processes.groupIds(), fn, group);
+  const proxyCpuUsPerRequest =
+    targetCpuMs === null || value.requests <= 0 ? null : (targetCpuMs * 1000) / value.requests;
+  return { ...value, otherCpuPercent, proxyCpuUsPerRequest };
 }
 
 function otherCpuText(run: Measured): string {
-  return run.otherCpuPercent === null ? '' : `, others used ${run.otherCpuPercent}% CPU`;
+  const cpu =
+    run.proxyCpuUsPerRequest === null ? '' : `, ${run.proxyCpuUsPerRequest.toFixed(1)} µs CPU/request under test`;
+  return `${cpu}${run.otherCpuPercent === null ? '' : `, others used ${run.otherCpuPercent}% CPU`}`;
 }
 
 /** Saturating measurements: warm-up, then rounds in alternating order (1…7, 7…1, …). */
 async function measureSaturation(plan: Plan, active: RowRecord[], requests: Map<RowId, WrkRequest>): Promise<void> {
   const { options } = plan;
   const run = (record: RowRecord, durationS: number): Promise<Measured> =>
-    measured(() =>
-      runWrk(processes, {
-        request: requests.get(record.id) as WrkRequest,
-        durationS,
-        connections: options.connections,
-        meanDelayMs: null,
-        cpu: plan.loadCpu,
-        script: WRK_SCRIPT,
-      }),
+    measured(
+      () =>
+        runWrk(processes, {
+          request: requests.get(record.id) as WrkRequest,
+          durationS,
+          connections: options.connections,
+          meanDelayMs: null,
+          cpu: plan.loadCpu,
+          script: WRK_SCRIPT,
+        }),
+      groupOf(record.id),
     );
   const attempt = async (record: RowRecord, what: string, durationS: number): Promise<Measured | null> => {
     try {
@@ -179,14 +192,18 @@ async function measureHalfLoad(plan: Plan, active: RowRecord[], requests: Map<Ro
       const half = record.halfLoad as HalfLoadResult;
       if (half.error !== null) continue;
       try {
-        const own = await measured(() =>
-          paced(requests.get(record.id) as WrkRequest)(half.calibration.meanDelayMs, options.durationS),
+        const own = await measured(
+          () => paced(requests.get(record.id) as WrkRequest)(half.calibration.meanDelayMs, options.durationS),
+          groupOf(record.id),
         );
         half.runs.push(own);
         let line = `  row ${record.id}: ${formatRate(own.reqPerSec)} req/s (wanted ${formatRate(half.calibration.targetReqPerSec)}), p99 ${formatMs(own.latencyMs.p99)} ms${otherCpuText(own)}`;
         if (half.referenceCalibration !== null) {
           const calibrated = half.referenceCalibration;
-          const ref = await measured(() => paced(referenceOf(record))(calibrated.meanDelayMs, options.durationS));
+          const ref = await measured(
+            () => paced(referenceOf(record))(calibrated.meanDelayMs, options.durationS),
+            groupOf(1),
+          );
           half.referenceRuns.push(ref);
           line += `; upstream directly at ${formatRate(ref.reqPerSec)} req/s: p99 ${formatMs(ref.latencyMs.p99)} ms`;
         }
@@ -281,6 +298,8 @@ async function main(): Promise<number> {
     log: progress,
     tempDirs,
   });
+  targets.setGroup(1, upstream.child.pid);
+  groupOf = (row) => targets.groupOf(row);
 
   // Row 1's request is the reference of the half-load measurement even when row 1 is not shown.
   const requests = new Map<RowId, WrkRequest>();
@@ -316,6 +335,7 @@ async function main(): Promise<number> {
   if (options.halfLoad) await measureHalfLoad(plan, active, requests);
 
   const table = renderResults(records);
+  const proxyCpu = renderProxyCpu(records);
   const notes = renderNotes(records);
   const file = writeResults(options.outDir, machine, plan, records);
   process.stdout.write(
@@ -327,6 +347,7 @@ async function main(): Promise<number> {
       '',
       ...records.filter((r) => r.skipped === null).map((r) => `row ${r.id} sends ${r.request}`),
       'req/s: median of the rounds (min–max); p50/p99: median of the rounds; ×rowN: median over rounds of the ratio to row N in the same round.',
+      ...(proxyCpu === null ? [] : [proxyCpu]),
       ...(options.halfLoad ? [HALF_LOAD_NOTE] : []),
       ...notes.map((n) => `note: ${n}`),
       `saved: ${relative(process.cwd(), file) || file}`,

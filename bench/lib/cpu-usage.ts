@@ -15,7 +15,12 @@ interface CpuSnapshot {
   readonly cpus: number;
   /** Ticks of the benchmark's own processes: this one (and its reaped children, e.g. wrk) and every live member of `groups`. */
   readonly ours: number;
+  /** Ticks of the live members of the `target` group (the process under test), 0 without one. */
+  readonly target: number;
 }
+
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux architecture in use). */
+const TICKS_PER_SECOND = 100;
 
 function procStat(): { busy: number; all: number; cpus: number } {
   const text = readFileSync('/proc/stat', 'utf8');
@@ -42,40 +47,46 @@ function processTicks(pid: string, withChildren: boolean): { pgrp: number; ticks
   }
 }
 
-function snapshot(groups: readonly number[]): CpuSnapshot {
+function snapshot(groups: readonly number[], targetGroup: number | null): CpuSnapshot {
   const wanted = new Set(groups);
   let ours = processTicks('self', true)?.ticks ?? 0;
+  let target = 0;
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     const info = processTicks(pid, false);
-    if (info !== null && wanted.has(info.pgrp)) ours += info.ticks;
+    if (info === null) continue;
+    if (wanted.has(info.pgrp)) ours += info.ticks;
+    if (info.pgrp === targetGroup) target += info.ticks;
   }
-  return { ...procStat(), ours };
+  return { ...procStat(), ours, target };
 }
 
 /**
  * Runs `fn` and says how much CPU other processes used meanwhile, in percent of one CPU
- * (200 = both CPUs of a 2-CPU machine fully taken by others).
+ * (200 = both CPUs of a 2-CPU machine fully taken by others), and how many milliseconds of CPU
+ * the process group `targetGroup` (the process under test) used (null without one).
  */
 export async function withOtherCpu<T>(
   groups: () => readonly number[],
   fn: () => Promise<T>,
-): Promise<{ readonly value: T; readonly otherCpuPercent: number | null }> {
+  targetGroup: number | null = null,
+): Promise<{ readonly value: T; readonly otherCpuPercent: number | null; readonly targetCpuMs: number | null }> {
   let before: CpuSnapshot | null = null;
   try {
-    before = snapshot(groups());
+    before = snapshot(groups(), targetGroup);
   } catch {
     before = null;
   }
   const value = await fn();
-  if (before === null) return { value, otherCpuPercent: null };
+  if (before === null) return { value, otherCpuPercent: null, targetCpuMs: null };
   try {
-    const after = snapshot(groups());
+    const after = snapshot(groups(), targetGroup);
+    const targetCpuMs = targetGroup === null ? null : ((after.target - before.target) * 1000) / TICKS_PER_SECOND;
     const wall = (after.all - before.all) / Math.max(1, after.cpus);
-    if (wall <= 0) return { value, otherCpuPercent: null };
+    if (wall <= 0) return { value, otherCpuPercent: null, targetCpuMs };
     const other = after.busy - before.busy - (after.ours - before.ours);
-    return { value, otherCpuPercent: Math.max(0, Math.round((other / wall) * 100)) };
+    return { value, otherCpuPercent: Math.max(0, Math.round((other / wall) * 100)), targetCpuMs };
   } catch {
-    return { value, otherCpuPercent: null };
+    return { value, otherCpuPercent: null, targetCpuMs: null };
   }
 }

@@ -4,8 +4,14 @@ import { median, type Spread, spread } from './stats.js';
 import { type Column, formatMs, formatRate, formatRatio, renderTable } from './table.js';
 import { errorCount, type WrkResult } from './wrk.js';
 
-/** One wrk run and how much CPU the rest of the machine used meanwhile (% of one CPU). */
-export type Measured = WrkResult & { readonly otherCpuPercent: number | null };
+/**
+ * One wrk run, how much CPU the rest of the machine used meanwhile (% of one CPU), and the CPU
+ * time the process under test spent per request (µs; null when unknown).
+ */
+export type Measured = WrkResult & {
+  readonly otherCpuPercent: number | null;
+  readonly proxyCpuUsPerRequest: number | null;
+};
 
 /** p99 at about half of a row's saturating load, and what the same paced load costs the upstream directly. */
 export interface HalfLoadResult {
@@ -39,6 +45,11 @@ export interface RowSummary {
   readonly errors: number;
   /** Median over the rounds of the CPU other processes took (% of one CPU); null when unknown. */
   readonly otherCpuPercent: number | null;
+  /**
+   * Median over the rounds of the CPU time the process under test spent per request, µs (its own
+   * work only: not wrk's, not the upstream's). Much less sensitive to a busy neighbour than req/s.
+   */
+  readonly proxyCpuUsPerRequest: number | null;
   readonly halfLoad: {
     readonly targetReqPerSec: number;
     readonly achievedReqPerSec: Spread;
@@ -62,6 +73,11 @@ function pairedRatio(row: readonly WrkResult[], base: readonly WrkResult[] | und
 function pairedDifference(row: readonly WrkResult[], base: readonly WrkResult[]): number | null {
   if (row.length === 0 || base.length !== row.length) return null;
   return median(row.map((r, i) => r.latencyMs.p99 - (base[i]?.latencyMs.p99 ?? Number.NaN)));
+}
+
+function proxyCpu(runs: readonly Measured[]): number | null {
+  const known = runs.flatMap((r) => (r.proxyCpuUsPerRequest === null ? [] : [r.proxyCpuUsPerRequest]));
+  return known.length === 0 ? null : median(known);
 }
 
 function otherCpu(runs: readonly Measured[]): number | null {
@@ -89,6 +105,7 @@ export function summarize(record: RowRecord, all: readonly RowRecord[]): RowSumm
     requests: record.rounds.reduce((sum, r) => sum + r.requests, 0),
     errors: record.rounds.reduce((sum, r) => sum + errorCount(r), 0),
     otherCpuPercent: otherCpu(record.rounds),
+    proxyCpuUsPerRequest: proxyCpu(record.rounds),
     halfLoad:
       half === null || half.runs.length === 0
         ? null
@@ -149,6 +166,24 @@ export function renderResults(records: readonly RowRecord[]): string {
     ];
   });
   return renderTable(COLUMNS, lines);
+}
+
+/**
+ * The line under the table with each row's CPU time per request in the process under test
+ * (median of the rounds), and its ratio to row 2's; null when none is known.
+ */
+export function renderProxyCpu(records: readonly RowRecord[]): string | null {
+  const summaries = records.flatMap((record) => {
+    const summary = record.skipped === null ? summarize(record, records) : null;
+    return summary?.proxyCpuUsPerRequest == null ? [] : [{ id: record.id, us: summary.proxyCpuUsPerRequest }];
+  });
+  if (summaries.length === 0) return null;
+  const row2 = summaries.find((s) => s.id === 2)?.us;
+  const parts = summaries.map(({ id, us }) => {
+    const vs = row2 === undefined || id === 2 || us <= 0 ? '' : ` (row 2 ÷ this ${formatRatio(row2 / us)})`;
+    return `row ${id} ${us >= 100 ? us.toFixed(0) : us.toFixed(1)} µs${vs}`;
+  });
+  return `CPU per request in the process under test (median of the rounds; row 1 = the upstream): ${parts.join(' · ')}`;
 }
 
 /** Notes under the table: skipped rows in full, errors, half-load runs that missed their rate. */

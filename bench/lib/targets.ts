@@ -49,10 +49,23 @@ const BENCH_PASSWORD_USER = 'bench';
 export class Targets {
   readonly #ctx: TargetContext;
   #nginx: Promise<{ proxyUrl: string; authUrl: string; authorization: string }> | null = null;
+  #nginxGroup: number | null = null;
   #tokengateReady: Promise<void> | null = null;
+  /** Process group of what each row measures (each started process leads its own group). */
+  readonly #groups = new Map<RowId, number>();
 
   constructor(ctx: TargetContext) {
     this.#ctx = ctx;
+  }
+
+  /** The process group whose CPU time a row measures (null: unknown, or not started by the benchmark). */
+  groupOf(row: RowId): number | null {
+    return this.#groups.get(row) ?? null;
+  }
+
+  /** Says which process group row `row` measures (row 1: the upstream, started outside). */
+  setGroup(row: RowId, group: number | undefined): void {
+    if (group !== undefined) this.#groups.set(row, group);
   }
 
   /** @throws SkipRow when the row cannot run here */
@@ -78,12 +91,17 @@ export class Targets {
           ready: { kind: 'line', pattern: LISTENING },
           timeoutMs: 30_000,
         });
+        this.setGroup(row, started.child.pid);
         return get(started.match?.[1] ?? '', null);
       }
-      case 3:
-        return get((await this.#startNginx()).proxyUrl, null);
+      case 3: {
+        const nginx = await this.#startNginx();
+        this.setGroup(row, this.#nginxGroup ?? undefined);
+        return get(nginx.proxyUrl, null);
+      }
       case 4: {
         const nginx = await this.#startNginx();
+        this.setGroup(row, this.#nginxGroup ?? undefined);
         return get(nginx.authUrl, nginx.authorization);
       }
       case 5: {
@@ -129,7 +147,7 @@ export class Targets {
     const test = await ctx.processes.run('nginx', nginxArgs(prefix, files, true), { timeoutMs: 15_000 });
     if (test.code !== 0) throw new SkipRow(`nginx -t rejected the config: ${(test.stderr || test.stdout).trim()}`);
     try {
-      await ctx.processes.start({
+      const started = await ctx.processes.start({
         name: 'nginx',
         command: 'nginx',
         args: nginxArgs(prefix, files),
@@ -138,6 +156,7 @@ export class Targets {
         ready: { kind: 'port', port: authPort },
         timeoutMs: 15_000,
       });
+      this.#nginxGroup = started.child.pid ?? null;
     } catch (err) {
       throw new Error(`${(err as Error).message}\nerror.log:\n${logTail(files.errorLog)}`);
     }
@@ -171,7 +190,7 @@ export class Targets {
     await this.#ensureTokengate();
     const ctx = this.#ctx;
     try {
-      return await startTokengate(ctx.processes, {
+      const gate = await startTokengate(ctx.processes, {
         name: `tokengate-row${row}`,
         repoDir: ctx.repoDir,
         workDir: ctx.workDir,
@@ -181,6 +200,8 @@ export class Targets {
         auth,
         env,
       });
+      this.setGroup(row, gate.started.child.pid);
+      return gate;
     } catch (err) {
       throw new SkipRow(`tokengate could not be started: ${(err as Error).message}`);
     }

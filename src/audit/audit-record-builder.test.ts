@@ -180,3 +180,26 @@ test('adminAuditRecord: decision admin, the actor as user, every secret scrubbed
   }
   assert.equal(r.reason, 'token created: "ci" for bob ([REDACTED])');
 });
+
+test('remembered results never cross secrets: every record equals one built by a fresh builder', () => {
+  const shared = createAuditRecordBuilder({ node: 'node-a', redactParams: ['pin'] });
+  const secrets = Array.from({ length: 20 }, (_, i) => `tgp_memo${i}_${'x'.repeat(24)}`);
+  for (let round = 0; round < 3; round++) {
+    for (const [i, secret] of secrets.entries()) {
+      for (const other of [secret, secrets[(i + 1) % secrets.length] as string]) {
+        // the same field values under different secrets: what is scrubbed depends on the secret
+        const call = input({
+          secret,
+          userAgent: `agent ${other}`,
+          path: `/rest/api/${other}`,
+          rawQuery: `q=${other}&pin=1`,
+          reason: round === 1 ? `line ${i}` : '',
+        });
+        const fresh = createAuditRecordBuilder({ node: 'node-a', redactParams: ['pin'] })(call);
+        const record = shared(call);
+        assert.deepEqual(record, fresh);
+        assert.ok(!strings(record).some((s) => s.includes(secret)), 'the presented secret is scrubbed');
+      }
+    }
+  }
+});

@@ -80,23 +80,39 @@ function clean(value: string, limit: number, secrets: readonly SecretForms[]): s
   return truncate(escaped === scrubbed ? escaped : scrub(escaped, secrets), limit);
 }
 
-function cleanOrNull(value: string | null, limit: number, secrets: readonly SecretForms[]): string | null {
-  return value === null ? null : clean(value, limit, secrets);
-}
-
-function secretsOf(input: AuditRecordInput): SecretForms[] {
-  const out: SecretForms[] = [];
-  const first = secretForms(input.secret);
-  if (first !== null) out.push(first);
-  for (const extra of input.extraSecrets ?? []) {
-    const forms = secretForms(extra);
-    if (forms !== null) out.push(forms);
-  }
-  return out;
-}
-
 function wholeNonNegative(n: number): number {
   return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
+}
+
+/** Indexes of the string fields in {@link FieldMemo.byField}. */
+const TOKEN_ID = 0;
+const TOKEN_LABEL = 1;
+const USER = 2;
+const AUTH_METHOD = 3;
+const METHOD = 4;
+const PATH = 5;
+const QUERY = 6;
+const REASON = 7;
+const CLIENT_IP = 8;
+const USER_AGENT = 9;
+const FIELD_COUNT = 10;
+
+/** Secrets whose forms (and cleaned values) are kept between calls. */
+const MEMO_SECRETS = 8;
+/** Cleaned values kept per field and secret; the map starts over when full. */
+const MEMO_VALUES = 32;
+/** Values longer than this are cleaned every time (and not kept). */
+const MEMO_MAX_LENGTH = 256;
+
+/**
+ * One presented secret's forms and, per field, what values were cleaned to under it: a call from
+ * the same client repeats its token id, label, user, address, user agent… and `clean` is a pure
+ * function of (value, field limit, secret), so the result can be reused as it is.
+ */
+interface FieldMemo {
+  readonly secrets: readonly SecretForms[];
+  /** Raw value → cleaned value, per field (created when first needed). */
+  readonly byField: (Map<string, string> | undefined)[];
 }
 
 /**
@@ -104,6 +120,11 @@ function wholeNonNegative(n: number): number {
  * redacted, the presented secret scrubbed from every string field (in any form `redactSecret`
  * knows), control characters escaped, long values truncated (user agent 256, reason 512,
  * path 2048, query 2048; see {@link FIELD_LIMITS}). Never throws for any string input.
+ *
+ * For speed it remembers, for the last few presented secrets, their precomputed forms and the
+ * cleaned text of short field values (bounded: 8 secrets × 10 fields × 32 values of at most 256
+ * characters), in memory only. Only what a record may hold is handed out: a remembered result is
+ * exactly what cleaning the same value under the same secret gives.
  *
  * @example
  * const build = createAuditRecordBuilder({ node: 'node-1', redactParams: config.audit.redactParams });
@@ -115,27 +136,96 @@ function wholeNonNegative(n: number): number {
 export function createAuditRecordBuilder(options: AuditRecordBuilderOptions): AuditRecordBuilder {
   const names = redactedParamNames(options.redactParams ?? []);
   const node = clean(options.node, FIELD_LIMITS.node, []);
+  /** By presented secret; '' = no secret (nothing to scrub). */
+  const memos = new Map<string, FieldMemo>();
+
+  const newMemo = (secrets: readonly SecretForms[]): FieldMemo => ({
+    secrets,
+    byField: new Array<Map<string, string> | undefined>(FIELD_COUNT).fill(undefined),
+  });
+
+  /** Remembers `cleaned` as the cleaned text of `value` in `field`. */
+  const keep = (memo: FieldMemo, field: number, value: string, cleaned: string): void => {
+    let seen = memo.byField[field];
+    if (seen === undefined) {
+      seen = new Map();
+      memo.byField[field] = seen;
+    } else if (seen.size >= MEMO_VALUES) {
+      seen.clear();
+    }
+    seen.set(value, cleaned);
+  };
+
+  /** The memo for a call with one secret (or none); null with extra secrets (admin records: rare). */
+  const memoOf = (input: AuditRecordInput): FieldMemo | null => {
+    if (input.extraSecrets !== undefined && input.extraSecrets.length > 0) return null;
+    const key = input.secret ?? '';
+    let memo = memos.get(key);
+    if (memo === undefined) {
+      const forms = secretForms(input.secret);
+      memo = newMemo(forms === null ? [] : [forms]);
+      if (memos.size >= MEMO_SECRETS) memos.clear();
+      memos.set(key, memo);
+    }
+    return memo;
+  };
+
+  const cleanField = (memo: FieldMemo, field: number, value: string, limit: number): string => {
+    if (value.length > MEMO_MAX_LENGTH) return clean(value, limit, memo.secrets);
+    let cleaned = memo.byField[field]?.get(value);
+    if (cleaned === undefined) {
+      cleaned = clean(value, limit, memo.secrets);
+      keep(memo, field, value, cleaned);
+    }
+    return cleaned;
+  };
+
+  const cleanFieldOrNull = (memo: FieldMemo, field: number, value: string | null, limit: number): string | null =>
+    value === null ? null : cleanField(memo, field, value, limit);
+
+  const cleanQuery = (memo: FieldMemo, rawQuery: string): string => {
+    if (rawQuery === '') return cleanField(memo, QUERY, rawQuery, FIELD_LIMITS.query);
+    if (rawQuery.length > MEMO_MAX_LENGTH) return clean(redactQuery(rawQuery, names), FIELD_LIMITS.query, memo.secrets);
+    let cleaned = memo.byField[QUERY]?.get(rawQuery);
+    if (cleaned === undefined) {
+      cleaned = clean(redactQuery(rawQuery, names), FIELD_LIMITS.query, memo.secrets);
+      keep(memo, QUERY, rawQuery, cleaned);
+    }
+    return cleaned;
+  };
+
   return (input) => {
-    const secret = secretsOf(input);
+    const memo = memoOf(input) ?? newMemo(secretsOf(input));
     const status = input.upstreamStatus;
     return {
       time: wholeNonNegative(input.time),
-      tokenId: cleanOrNull(input.tokenId, FIELD_LIMITS.tokenId, secret),
-      tokenLabel: cleanOrNull(input.tokenLabel, FIELD_LIMITS.tokenLabel, secret),
-      user: cleanOrNull(input.user, FIELD_LIMITS.user, secret),
-      authMethod: cleanOrNull(input.authMethod, FIELD_LIMITS.authMethod, secret),
-      method: clean(input.method, FIELD_LIMITS.method, secret),
-      path: clean(input.path, FIELD_LIMITS.path, secret),
-      query: clean(redactQuery(input.rawQuery, names), FIELD_LIMITS.query, secret),
+      tokenId: cleanFieldOrNull(memo, TOKEN_ID, input.tokenId, FIELD_LIMITS.tokenId),
+      tokenLabel: cleanFieldOrNull(memo, TOKEN_LABEL, input.tokenLabel, FIELD_LIMITS.tokenLabel),
+      user: cleanFieldOrNull(memo, USER, input.user, FIELD_LIMITS.user),
+      authMethod: cleanFieldOrNull(memo, AUTH_METHOD, input.authMethod, FIELD_LIMITS.authMethod),
+      method: cleanField(memo, METHOD, input.method, FIELD_LIMITS.method),
+      path: cleanField(memo, PATH, input.path, FIELD_LIMITS.path),
+      query: cleanQuery(memo, input.rawQuery),
       decision: input.decision,
-      reason: clean(input.reason, FIELD_LIMITS.reason, secret),
+      reason: cleanField(memo, REASON, input.reason, FIELD_LIMITS.reason),
       upstreamStatus: status !== null && Number.isInteger(status) ? status : null,
-      clientIp: clean(input.clientIp, FIELD_LIMITS.clientIp, secret),
-      userAgent: clean(input.userAgent, FIELD_LIMITS.userAgent, secret),
+      clientIp: cleanField(memo, CLIENT_IP, input.clientIp, FIELD_LIMITS.clientIp),
+      userAgent: cleanField(memo, USER_AGENT, input.userAgent, FIELD_LIMITS.userAgent),
       durationMs: wholeNonNegative(input.durationMs),
       node,
     };
   };
+}
+
+function secretsOf(input: AuditRecordInput): SecretForms[] {
+  const out: SecretForms[] = [];
+  const first = secretForms(input.secret);
+  if (first !== null) out.push(first);
+  for (const extra of input.extraSecrets ?? []) {
+    const forms = secretForms(extra);
+    if (forms !== null) out.push(forms);
+  }
+  return out;
 }
 
 /** An administrative action (always recorded, whatever the `auditLog` switch). */

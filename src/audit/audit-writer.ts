@@ -59,7 +59,8 @@ const silentLogger: Logger = { error() {}, warn() {}, info() {}, debug() {} };
  *
  * The hot path only calls the synchronous `enqueue` / `countUsage` (no await, never throws). A
  * timer (armed when there is something to write, unref'ed) writes everything queued every
- * `batchMs`: records through `store.insertAudit` in chunks of `maxBatch`, then usage details
+ * `batchMs`: records through `store.insertAudit` in chunks of `maxBatch` (one transaction each;
+ * SQLite writes synchronously, so the event loop gets a turn between chunks), then usage details
  * through `store.addUsage` as aggregated increments (calls summed, `lastUsed` the latest, `ip` of
  * the latest call). A failed store call is retried with exponential backoff (up to
  * `retryMaxMs`) and nothing is lost: records stay queued and keep counting against the bound;
@@ -320,6 +321,8 @@ export class AuditWriter {
         this.#written += batch.length;
         this.#compact();
         this.#wakeWaiters();
+        // The store call ran synchronously (SQLite): let waiting requests through before the next chunk.
+        if (budget > 0) await yieldToEventLoop();
       } catch (err) {
         ok = false;
         this.#failedWrites += 1;
@@ -397,6 +400,10 @@ export class AuditWriter {
 
 function positive(value: number | undefined, fallback: number): number {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function sleep(ms: number): Promise<void> {

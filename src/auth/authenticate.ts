@@ -1,7 +1,7 @@
 import type { RuleSet } from '../restrictions/types.js';
 import type { AuthType, TokenRecord, User } from '../store/models.js';
 import type { AuthCache } from './auth-cache.js';
-import { readCredentials } from './credentials.js';
+import { type CredentialMemo, type Credentials, readCredentials } from './credentials.js';
 
 export type AuthMethod = 'basic' | 'bearer';
 
@@ -33,10 +33,27 @@ export interface AuthenticateDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly now: () => number;
+  /**
+   * Remembers accepted header values (decoded credentials + digest), so a repeated header skips
+   * base64 and the HMAC. Optional: without it every call decodes and digests.
+   */
+  readonly memo?: CredentialMemo;
 }
 
 /** Message for both "no such token" and "token of another user": never reveals which. */
 export const UNKNOWN_TOKEN = 'invalid credentials: unknown token, or the token is not valid for this user';
+
+function failure(reason: string, method: AuthMethod, token: TokenRecord | null, credentials: Credentials): AuthResult {
+  return {
+    ok: false,
+    reason,
+    method,
+    token,
+    userName: credentials.scheme === 'basic' ? credentials.user : null,
+    secret: credentials.secret,
+    attempted: true,
+  };
+}
 
 /**
  * Decides who is calling from the `Authorization` header and the accepted auth methods.
@@ -48,56 +65,107 @@ export const UNKNOWN_TOKEN = 'invalid credentials: unknown token, or the token i
  * const result = await authenticate(req.headers.authorization, settings.authType, deps);
  * if (!result.ok) return send401(result.reason);
  */
-export async function authenticate(
+export function authenticate(
   header: string | undefined,
   authType: AuthType,
   deps: AuthenticateDeps,
 ): Promise<AuthResult> {
-  const read = readCredentials(header);
-  if (!read.ok) {
-    return {
-      ok: false,
-      reason: read.reason,
-      method: null,
-      token: null,
-      userName: null,
-      secret: null,
-      attempted: header !== undefined,
-    };
+  // Synchronous up to the cache lookups, then promise continuations (no async frame per call).
+  const memo = deps.memo;
+  const known = header === undefined || memo === undefined ? undefined : memo.get(header);
+  let credentials: Credentials;
+  if (known !== undefined) {
+    credentials = known.credentials;
+  } else {
+    const read = readCredentials(header);
+    if (!read.ok) {
+      return Promise.resolve({
+        ok: false,
+        reason: read.reason,
+        method: null,
+        token: null,
+        userName: null,
+        secret: null,
+        attempted: header !== undefined,
+      });
+    }
+    credentials = read.credentials;
   }
-  const credentials = read.credentials;
   const method = credentials.scheme;
-  const userName = credentials.scheme === 'basic' ? credentials.user : null;
-  const fail = (reason: string, token: TokenRecord | null = null) =>
-    ({ ok: false, reason, method, token, userName, secret: credentials.secret, attempted: true }) as const;
-
   if (authType !== 'both' && authType !== method) {
-    return fail(
-      `${method === 'basic' ? 'Basic' : 'Bearer'} authentication is not accepted here; use ${authType === 'basic' ? 'Basic USER:TOKEN' : 'Bearer TOKEN'}`,
+    return Promise.resolve(
+      failure(
+        `${method === 'basic' ? 'Basic' : 'Bearer'} authentication is not accepted here; use ${authType === 'basic' ? 'Basic USER:TOKEN' : 'Bearer TOKEN'}`,
+        method,
+        null,
+        credentials,
+      ),
     );
   }
+  const digest = known !== undefined ? known.digest : deps.digest(credentials.secret);
+  return lookUp(credentials, digest, known === undefined ? header : undefined, deps);
+}
 
-  const cached = await deps.cache.token(deps.digest(credentials.secret));
-  if (cached === undefined) return fail(UNKNOWN_TOKEN);
-  const token = cached.record;
-
-  let user: User | undefined;
-  if (credentials.scheme === 'basic') {
-    user = await deps.cache.user(credentials.user, true);
-    if (user === undefined) return fail(UNKNOWN_TOKEN);
-    if (token.user !== null && token.user.toLowerCase() !== user.username.toLowerCase()) return fail(UNKNOWN_TOKEN);
-  } else {
-    if (token.user === null) {
-      return fail('this token is not bound to a user: unbound tokens work only with Basic USER:TOKEN', token);
+/** The token by digest, then its user; `remember`: the header to add to the memo on success. */
+function lookUp(
+  credentials: Credentials,
+  digest: string,
+  remember: string | undefined,
+  deps: AuthenticateDeps,
+): Promise<AuthResult> {
+  return deps.cache.token(digest).then((cached) => {
+    if (cached === undefined) return failure(UNKNOWN_TOKEN, credentials.scheme, null, credentials);
+    // Basic: the user named in the header (by name or email); Bearer: the token's own user.
+    const basic = credentials.scheme === 'basic';
+    const userName = basic ? credentials.user : cached.record.user;
+    if (userName === null) {
+      return failure(
+        'this token is not bound to a user: unbound tokens work only with Basic USER:TOKEN',
+        credentials.scheme,
+        cached.record,
+        credentials,
+      );
     }
-    user = await deps.cache.user(token.user, false);
-    if (user === undefined) return fail('the user of this token no longer exists', token);
+    return deps.cache
+      .user(userName, basic)
+      .then((user) => judge(credentials, digest, remember, cached.record, cached.ruleSet, user, deps));
+  });
+}
+
+/** The checks once token and user are known. */
+function judge(
+  credentials: Credentials,
+  digest: string,
+  remember: string | undefined,
+  token: TokenRecord,
+  ruleSet: RuleSet,
+  user: User | undefined,
+  deps: AuthenticateDeps,
+): AuthResult {
+  const method = credentials.scheme;
+  if (method === 'basic') {
+    if (user === undefined) return failure(UNKNOWN_TOKEN, method, null, credentials);
+    if (
+      token.user !== null &&
+      token.user !== user.username &&
+      token.user.toLowerCase() !== user.username.toLowerCase()
+    ) {
+      return failure(UNKNOWN_TOKEN, method, null, credentials);
+    }
+  } else if (user === undefined) {
+    return failure('the user of this token no longer exists', method, token, credentials);
   }
 
   if (token.validUntil > 0 && deps.now() >= token.validUntil) {
-    return fail(`token "${token.label}" expired on ${new Date(token.validUntil).toISOString()}`, token);
+    return failure(
+      `token "${token.label}" expired on ${new Date(token.validUntil).toISOString()}`,
+      method,
+      token,
+      credentials,
+    );
   }
-  if (!user.active) return fail(`user "${user.username}" is disabled`, token);
+  if (!user.active) return failure(`user "${user.username}" is disabled`, method, token, credentials);
 
-  return { ok: true, method, token, ruleSet: cached.ruleSet, user, secret: credentials.secret };
+  if (remember !== undefined) deps.memo?.remember(remember, { credentials, digest });
+  return { ok: true, method, token, ruleSet, user, secret: credentials.secret };
 }

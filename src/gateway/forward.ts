@@ -1,7 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import { buildClientHeaders } from './upstream-headers.js';
 
 export interface UpstreamOptions {
@@ -27,8 +26,8 @@ export class UpstreamError extends Error {
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
- * The only place that talks to the upstream: a keep-alive pool, bodies streamed both ways with
- * `pool.stream()` writing straight into the client response. Redirects are passed through.
+ * The only place that talks to the upstream: a keep-alive pool, bodies streamed both ways, the
+ * upstream's answer written straight into the client response. Redirects are passed through.
  *
  * @example
  * const upstream = new Upstream({ url: 'http://127.0.0.1:8090', timeoutMs: 30000, connectTimeoutMs: 5000, publicOrigin });
@@ -68,11 +67,8 @@ export class Upstream {
     headers: OutgoingHttpHeaders,
     body: Readable | Buffer | null,
   ): Promise<number> {
-    let status = 0;
-    const upstreamOrigin = this.#origin;
-    const publicOrigin = this.#publicOrigin;
     return new Promise((resolve, reject) => {
-      this.#pool.stream(
+      this.#pool.dispatch(
         {
           path: pathAndQuery,
           method: method as Dispatcher.HttpMethod,
@@ -80,31 +76,97 @@ export class Upstream {
           body,
           headersTimeout: this.#timeoutMs,
           bodyTimeout: this.#timeoutMs,
-          opaque: res,
         },
-        (data) => {
-          status = data.statusCode;
-          data.opaque.writeHead(data.statusCode, buildClientHeaders(data.headers, upstreamOrigin, publicOrigin));
-          return data.opaque;
-        },
-        (err) => {
-          if (err === null) {
-            resolve(status);
-            return;
-          }
-          if (status !== 0 || res.headersSent) {
-            res.destroy();
-            resolve(status);
-            return;
-          }
-          reject(toUpstreamError(err));
-        },
+        new ForwardHandler(res, body, this.#origin, this.#publicOrigin, resolve, reject),
       );
     });
   }
 
   async close(): Promise<void> {
     await this.#pool.close();
+  }
+}
+
+/**
+ * One forwarded call, as an undici dispatch handler: the upstream's status and headers become the
+ * client response's head, its body chunks are written into the response (reading from the
+ * upstream pauses while the client is slow), and a client that goes away aborts the upstream
+ * request. It does what `pool.stream()` does for this case without what this case does not need
+ * (an async resource and a half-dozen stream listeners per call).
+ */
+class ForwardHandler implements Dispatcher.DispatchHandler {
+  #status = 0;
+  #finished = false;
+  #abort: ((err?: Error) => void) | null = null;
+  #resume: (() => void) | null = null;
+  readonly #res: ServerResponse;
+  readonly #body: Readable | Buffer | null;
+  readonly #upstreamOrigin: string;
+  readonly #publicOrigin: string;
+  readonly #resolve: (status: number) => void;
+  readonly #reject: (err: UpstreamError) => void;
+
+  constructor(
+    res: ServerResponse,
+    body: Readable | Buffer | null,
+    upstreamOrigin: string,
+    publicOrigin: string,
+    resolve: (status: number) => void,
+    reject: (err: UpstreamError) => void,
+  ) {
+    this.#res = res;
+    this.#body = body;
+    this.#upstreamOrigin = upstreamOrigin;
+    this.#publicOrigin = publicOrigin;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.#abort = abort;
+  }
+
+  onHeaders(statusCode: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // 1xx: informational, not passed on
+    const res = this.#res;
+    this.#status = statusCode;
+    this.#resume = resume;
+    res.writeHead(statusCode, buildClientHeaders(rawHeaders, this.#upstreamOrigin, this.#publicOrigin));
+    // `close` comes once (after the response, or when the client went away): `on`, not the costlier `once`
+    res.on('close', () => this.#clientClosed());
+    return !res.writableNeedDrain;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const res = this.#res;
+    if (res.write(chunk)) return true;
+    res.once('drain', () => this.#resume?.());
+    return false;
+  }
+
+  onComplete(): void {
+    this.#finished = true;
+    this.#res.end();
+    this.#resolve(this.#status);
+  }
+
+  onError(err: Error): void {
+    this.#finished = true;
+    const res = this.#res;
+    if (this.#status !== 0 || res.headersSent) {
+      res.destroy();
+      this.#resolve(this.#status);
+    } else {
+      this.#reject(toUpstreamError(err));
+    }
+    // as pool.stream() does: a request body still being sent is not read any further
+    const body = this.#body;
+    if (body !== null && !Buffer.isBuffer(body) && !body.destroyed) body.destroy(err);
+  }
+
+  /** The client response closed: before the upstream's body was all written, that aborts the upstream request. */
+  #clientClosed(): void {
+    if (!this.#finished) this.#abort?.(new Error('the client closed the connection'));
   }
 }
 

@@ -1,17 +1,18 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AuthCache } from '../auth/auth-cache.js';
-import { type AuthResult, authenticate } from '../auth/authenticate.js';
+import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
+import { CredentialMemo } from '../auth/credentials.js';
 import type { FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
-import type { CanonicalRequest } from '../http/canonical-request.js';
+import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { describeVerdict, evaluate } from '../restrictions/index.js';
-import type { RequestFacts } from '../restrictions/types.js';
-import type { AuditDecision } from '../store/models.js';
+import type { RequestFacts, Verdict } from '../restrictions/types.js';
+import type { AuditDecision, RuntimeSettings } from '../store/models.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { AdminRouter } from './admin-router.js';
 import type { CallLog } from './call-log.js';
@@ -41,6 +42,8 @@ export interface GatewayDeps {
 
 /** How long a token call waits for room in a full audit queue before 503. */
 const AUDIT_ROOM_WAIT_MS = 250;
+/** Accepted `Authorization` values whose decoding and digest are remembered (see CredentialMemo). */
+const CREDENTIAL_MEMO_SIZE = 1024;
 
 /** One call being handled: what the audit record needs, filled in as the call goes. */
 interface CallState {
@@ -61,9 +64,18 @@ export class Gateway {
   readonly #identityHeader: string | null;
   readonly #upstreamAuthorization: string | null;
   readonly #challenges: Record<string, string[]>;
+  readonly #canonicalizeOptions: CanonicalizeOptions;
+  readonly #authDeps: AuthenticateDeps;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
+    this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
+    this.#authDeps = {
+      cache: deps.cache,
+      digest: deps.digest,
+      now: deps.now,
+      memo: new CredentialMemo(CREDENTIAL_MEMO_SIZE),
+    };
     const upstream = deps.config.upstream;
     this.#identityHeader = upstream.identityHeader === null ? null : upstream.identityHeader.toLowerCase();
     const credentials = upstream.credentials;
@@ -82,25 +94,41 @@ export class Gateway {
 
   /** Node `request` listener. Never throws. */
   handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const deps = this.#deps;
     const state: CallState = {
-      start: this.#deps.now(),
-      ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.#deps.config.trustedProxyHops),
+      start: deps.now(),
+      ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops),
       req,
       canonical: null,
       auth: null,
     };
-    this.#route(state, res).catch((err: unknown) => this.#failClosed(state, res, err));
+    try {
+      const canonical = this.#route(state, res);
+      if (canonical === null) return;
+      const pending = this.#tokenCall(state, canonical, res);
+      if (pending !== undefined) pending.catch((err: unknown) => this.#failClosed(state, res, err));
+    } catch (err) {
+      this.#failClosed(state, res, err);
+    }
   };
 
-  async #route(state: CallState, res: ServerResponse): Promise<void> {
-    const { req } = state;
+  /**
+   * The canonical request of a token call (`/rest/*`), or null when the request was answered here
+   * (400 for a request that cannot be canonicalised, tokengate's own pages, 404).
+   *
+   * The steps of a token call are synchronous methods joined by promise continuations at the
+   * two places that wait (authentication, the upstream): an async function keeps its whole frame
+   * on the heap for every call, which costs allocation and garbage collection on every request.
+   */
+  #route(state: CallState, res: ServerResponse): CanonicalRequest | null {
+    const req = state.req;
     const result = canonicalize(
       { method: req.method ?? '', target: req.url ?? '', headers: req.headers },
-      { publicUrl: this.#deps.publicUrl },
+      this.#canonicalizeOptions,
     );
     if (!result.ok) {
       sendError(res, result.status, result.message);
-      return;
+      return null;
     }
     const canonical = result.request;
     state.canonical = canonical;
@@ -108,163 +136,249 @@ export class Gateway {
     if (!path.startsWith('/rest/')) {
       if (!this.#deps.localRoutes(req, res, path))
         sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
-      return;
+      return null;
     }
-    await this.#tokenCall(state, canonical, res);
+    return canonical;
   }
 
-  async #tokenCall(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> {
+  /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
+  #tokenCall(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
     const deps = this.#deps;
     const settings = deps.settings.current;
-
-    const wait = deps.limiter.retryAfter(state.ip);
-    if (wait > 0) {
-      this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
-      sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(wait) });
-      return;
-    }
-
-    if (!deps.calls.hasRoom() && !(await deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS))) {
-      sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
-        'retry-after': '1',
-      });
-      return;
-    }
-
-    const auth = await authenticate(state.req.headers.authorization, settings.authType, {
-      cache: deps.cache,
-      digest: deps.digest,
-      now: deps.now,
-    });
-    state.auth = auth;
-    if (!auth.ok) {
-      const retryAfter = auth.attempted ? await deps.limiter.fail(state.ip) : 0;
-      this.#record(state, 'unauthenticated', auth.reason, null);
-      if (retryAfter > 0) {
-        sendError(res, 429, 'too many failed authentication attempts; try again later', {
-          'retry-after': String(retryAfter),
+    if (this.#rateLimited(state, res)) return;
+    if (!deps.calls.hasRoom()) {
+      return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
+        if (room) return this.#authenticate(state, canonical, res, settings);
+        sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
+          'retry-after': '1',
         });
-      } else {
-        sendError(res, 401, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
-      }
-      return;
+      });
     }
+    return this.#authenticate(state, canonical, res, settings);
+  }
 
+  #authenticate(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    settings: RuntimeSettings,
+  ): Promise<void> {
+    return authenticate(state.req.headers.authorization, settings.authType, this.#authDeps).then((auth) =>
+      this.#authenticated(state, canonical, res, settings, auth),
+    );
+  }
+
+  #authenticated(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    settings: RuntimeSettings,
+    auth: AuthResult,
+  ): Promise<void> | undefined {
+    state.auth = auth;
+    if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
+    const verdict = this.#check(state, canonical, res, auth, settings);
+    if (verdict === null) return;
+    if (verdict.allowed) return this.#pass(state, canonical, res, auth, verdict.line, null);
+    if (verdict.needsBody) return this.#withBody(state, canonical, res, auth);
+    this.#deny(state, res, auth, verdict);
+  }
+
+  /** 429 (recorded) when the client address is over the failed-authentication limit. */
+  #rateLimited(state: CallState, res: ServerResponse): boolean {
+    const wait = this.#deps.limiter.retryAfter(state.ip);
+    if (wait <= 0) return false;
+    this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
+    sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(wait) });
+    return true;
+  }
+
+  /** 401, or 429 when this failure went over the limit; recorded. */
+  async #unauthenticated(
+    state: CallState,
+    res: ServerResponse,
+    auth: AuthResult & { ok: false },
+    settings: RuntimeSettings,
+  ): Promise<void> {
+    const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
+    this.#record(state, 'unauthenticated', auth.reason, null);
+    if (retryAfter > 0) {
+      sendError(res, 429, 'too many failed authentication attempts; try again later', {
+        'retry-after': String(retryAfter),
+      });
+    } else {
+      sendError(res, 401, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
+    }
+  }
+
+  /**
+   * The checks after authentication, then the rules without the body: the verdict, or null when
+   * the call was refused (answered and recorded).
+   */
+  #check(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    settings: RuntimeSettings,
+  ): Verdict | null {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
-    const outage = deps.database.refusal();
+    const outage = this.#deps.database.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
       sendError(res, 503, outage, { 'retry-after': '5' });
-      return;
+      return null;
     }
-
     if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
-      return this.#refuse(
-        state,
-        res,
-        403,
-        'tokens are restricted to Extender endpoints (/rest/extender/*) on this server',
-      );
+      this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
+      return null;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
-    if (override !== null) return this.#refuse(state, res, 400, override);
+    if (override !== null) {
+      this.#refuse(state, res, 400, override);
+      return null;
+    }
+    // The canonical request is the facts the rules see (method, path, absolute URL, query).
+    return evaluate(auth.ruleSet, canonical);
+  }
 
-    const facts: { -readonly [K in keyof RequestFacts]: RequestFacts[K] } = {
+  /** A JsonData rule may allow the call: reads the body strictly and decides again. */
+  async #withBody(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+  ): Promise<void> {
+    let body: { bytes: Buffer; value: unknown };
+    try {
+      body = await readJsonBody(state.req, canonical.headers, this.#deps.config.bodyLimitBytes);
+    } catch (err) {
+      if (err instanceof HttpError) return this.#refuse(state, res, err.status, err.message);
+      throw err;
+    }
+    const facts: RequestFacts = {
       method: canonical.method,
       path: canonical.path,
       absoluteUrl: canonical.absoluteUrl,
       query: canonical.query,
+      body: { kind: 'json', value: body.value },
     };
-    let verdict = evaluate(auth.ruleSet, facts);
-    let bodyBytes: Buffer | null = null;
-    let bodyValue: unknown;
-    if (!verdict.allowed && verdict.needsBody) {
-      try {
-        const body = await readJsonBody(state.req, canonical.headers, deps.config.bodyLimitBytes);
-        bodyBytes = body.bytes;
-        bodyValue = body.value;
-      } catch (err) {
-        if (err instanceof HttpError) return this.#refuse(state, res, err.status, err.message);
-        throw err;
-      }
-      facts.body = { kind: 'json', value: bodyValue };
-      verdict = evaluate(auth.ruleSet, facts);
-    }
-    if (!verdict.allowed) {
-      const reason = describeVerdict(verdict);
-      this.#record(state, 'denied', reason, null);
-      sendError(res, 403, `token "${auth.token.label}" does not allow this request: ${reason}`);
-      return;
-    }
+    const verdict = evaluate(auth.ruleSet, facts);
+    if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
+    return this.#pass(state, canonical, res, auth, verdict.line, body);
+  }
 
+  /** 403 naming the token and every rule's reason; recorded. */
+  #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
+    const reason = describeVerdict(verdict);
+    this.#record(state, 'denied', reason, null);
+    sendError(res, 403, `token "${auth.token.label}" does not allow this request: ${reason}`);
+  }
+
+  /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
+  #pass(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    body: { bytes: Buffer; value: unknown } | null,
+  ): Promise<void> | undefined {
+    const deps = this.#deps;
     const admin = deps.admin.match(canonical.method, canonical.path);
-    if (admin !== null) {
-      const status = await deps.admin.handle(admin, {
-        canonical,
-        req: state.req,
-        res,
-        actor: auth.user,
-        bufferedBody: bodyBytes === null ? null : { bytes: bodyBytes, value: bodyValue },
-        recordAdmin: (action) =>
-          deps.calls.recordAdmin({
-            time: deps.now(),
-            actor: auth.user.username,
-            authMethod: auth.method,
-            method: canonical.method,
-            path: canonical.path,
-            action: action.action,
-            tokenId: action.tokenId ?? null,
-            tokenLabel: action.tokenLabel ?? null,
-            clientIp: state.ip,
-            userAgent: state.req.headers['user-agent'] ?? '',
-            secret: auth.secret,
-            extraSecrets: action.extraSecrets ?? [],
-          }),
-      });
-      this.#record(
-        state,
-        status < 400 ? 'allowed' : 'error',
-        status < 400 ? 'admin API' : 'admin API refused the call',
-        status,
-      );
-      if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
-      return;
-    }
+    if (admin !== null) return this.#admin(state, canonical, res, auth, admin, body);
 
     const upstream = deps.upstream;
     if (upstream === null) {
-      return this.#refuse(state, res, 404, 'no upstream REST API is configured for this path');
+      this.#refuse(state, res, 404, 'no upstream REST API is configured for this path');
+      return;
     }
+    const req = state.req;
     const query = upstreamQuery(canonical.rawQuery, canonical.query);
     const headers = buildUpstreamHeaders(canonical.headers, {
-      peerAddress: state.req.socket.remoteAddress ?? state.ip,
-      proto: 'encrypted' in state.req.socket && state.req.socket.encrypted ? 'https' : 'http',
+      peerAddress: req.socket.remoteAddress ?? state.ip,
+      proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
       identityHeader: this.#identityHeader,
       username: auth.user.username,
       upstreamAuthorization: this.#upstreamAuthorization,
     });
-    if (bodyBytes !== null) headers['content-length'] = String(bodyBytes.length);
-    const body = bodyBytes ?? (hasBody(state.req) ? state.req : null);
-    try {
-      const status = await upstream.forward(
-        res,
-        canonical.method,
-        query === '' ? canonical.path : `${canonical.path}?${query}`,
-        headers,
-        body,
-      );
-      this.#record(
-        state,
-        'allowed',
-        `allowed by ${verdict.line === 0 ? 'an unrestricted token' : `line ${verdict.line}`}`,
-        status,
-      );
-      deps.calls.countUsage(auth.token.id, state.ip, deps.now());
-    } catch (err) {
-      if (!(err instanceof UpstreamError)) throw err;
-      this.#record(state, 'error', err.message, err.status);
-      sendError(res, err.status, err.message);
-    }
+    if (body !== null) headers['content-length'] = String(body.bytes.length);
+    return this.#forward(
+      state,
+      res,
+      upstream,
+      canonical.method,
+      query === '' ? canonical.path : `${canonical.path}?${query}`,
+      headers,
+      body !== null ? body.bytes : hasBody(req) ? req : null,
+      auth.token.id,
+      line,
+    );
+  }
+
+  #forward(
+    state: CallState,
+    res: ServerResponse,
+    upstream: Upstream,
+    method: string,
+    target: string,
+    headers: OutgoingHttpHeaders,
+    body: IncomingMessage | Buffer | null,
+    tokenId: string,
+    line: number,
+  ): Promise<void> {
+    return upstream.forward(res, method, target, headers, body).then(
+      (status) => {
+        const end = this.#deps.now();
+        this.#record(state, 'allowed', allowedReason(line), status, end);
+        this.#deps.calls.countUsage(tokenId, state.ip, end);
+      },
+      (err: unknown) => {
+        if (!(err instanceof UpstreamError)) throw err;
+        this.#record(state, 'error', err.message, err.status);
+        sendError(res, err.status, err.message);
+      },
+    );
+  }
+
+  async #admin(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    admin: NonNullable<ReturnType<AdminRouter['match']>>,
+    body: { bytes: Buffer; value: unknown } | null,
+  ): Promise<void> {
+    const deps = this.#deps;
+    const status = await deps.admin.handle(admin, {
+      canonical,
+      req: state.req,
+      res,
+      actor: auth.user,
+      bufferedBody: body,
+      recordAdmin: (action) =>
+        deps.calls.recordAdmin({
+          time: deps.now(),
+          actor: auth.user.username,
+          authMethod: auth.method,
+          method: canonical.method,
+          path: canonical.path,
+          action: action.action,
+          tokenId: action.tokenId ?? null,
+          tokenLabel: action.tokenLabel ?? null,
+          clientIp: state.ip,
+          userAgent: state.req.headers['user-agent'] ?? '',
+          secret: auth.secret,
+          extraSecrets: action.extraSecrets ?? [],
+        }),
+    });
+    this.#record(
+      state,
+      status < 400 ? 'allowed' : 'error',
+      status < 400 ? 'admin API' : 'admin API refused the call',
+      status,
+    );
+    if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
   }
 
   #refuse(state: CallState, res: ServerResponse, status: number, message: string): void {
@@ -272,7 +386,14 @@ export class Gateway {
     sendError(res, status, message);
   }
 
-  #record(state: CallState, decision: AuditDecision, reason: string, upstreamStatus: number | null): void {
+  /** Records the call (`end`: when it ended, default now). */
+  #record(
+    state: CallState,
+    decision: AuditDecision,
+    reason: string,
+    upstreamStatus: number | null,
+    end: number = this.#deps.now(),
+  ): void {
     const auth = state.auth;
     const canonical = state.canonical;
     this.#deps.calls.record({
@@ -289,7 +410,7 @@ export class Gateway {
       upstreamStatus,
       clientIp: state.ip,
       userAgent: state.req.headers['user-agent'] ?? '',
-      durationMs: this.#deps.now() - state.start,
+      durationMs: end - state.start,
       secret: auth?.secret ?? null,
     });
   }
@@ -314,6 +435,21 @@ export class Gateway {
     }
     sendError(res, status, message, unavailable ? { 'retry-after': '5' } : {});
   }
+}
+
+/** `allowed by line N` for the first lines, made once. */
+const ALLOWED_REASONS: string[] = [];
+
+/** The audit reason of an allowed call; `line` 0 is an unrestricted token. */
+function allowedReason(line: number): string {
+  if (line === 0) return 'allowed by an unrestricted token';
+  if (line >= 1024) return `allowed by line ${line}`;
+  let reason = ALLOWED_REASONS[line];
+  if (reason === undefined) {
+    reason = `allowed by line ${line}`;
+    ALLOWED_REASONS[line] = reason;
+  }
+  return reason;
 }
 
 /** True when the request has a body to stream (Content-Length > 0 or chunked). */

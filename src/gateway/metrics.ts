@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
 import type { AuditDecision } from '../store/models.js';
 import type { CallLog } from './call-log.js';
 import type { DatabaseState } from './database-health.js';
@@ -15,6 +15,10 @@ export interface GatewayMetricsSources {
 
 const DECISIONS: readonly AuditDecision[] = ['allowed', 'denied', 'refused', 'unauthenticated', 'error', 'admin'];
 const DATABASE_STATES: readonly DatabaseState[] = ['up', 'degraded', 'down'];
+/** Upper bounds of the call duration histogram, seconds. */
+const DURATION_BUCKETS: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+];
 
 /**
  * Prometheus metrics of one gateway, in a registry of its own (several gateways in one process
@@ -30,26 +34,40 @@ const DATABASE_STATES: readonly DatabaseState[] = ['up', 'degraded', 'down'];
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
-  readonly #calls: Counter<'decision'>;
-  readonly #byDecision: Map<string, { inc(): void }>;
-  readonly #duration: Histogram;
+  /** Token calls per decision, index as in DECISIONS; read at scrape time. */
+  readonly #calls = new Float64Array(DECISIONS.length);
+  readonly #decisionIndex = new Map<string, number>(DECISIONS.map((decision, i) => [decision, i]));
+  /** Calls per duration bucket (not cumulative; the last one is above every bound). */
+  readonly #durationBuckets = new Float64Array(DURATION_BUCKETS.length + 1);
+  #durationSum = 0;
+  #durationCount = 0;
 
   constructor(sources: GatewayMetricsSources) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'tokengate_' });
-    this.#calls = new Counter({
+    // The hot path only adds to plain numbers; prom-client reads them when /metrics is scraped.
+    const calls = this.#calls;
+    new Counter({
       name: 'tokengate_token_calls_total',
       help: 'Token calls (requests under /rest/) by decision: allowed, denied, refused, unauthenticated, error.',
       labelNames: ['decision'],
       registers,
+      collect() {
+        this.reset();
+        // a decision's series appears with its first call, as with a counter incremented per call
+        for (let i = 0; i < DECISIONS.length; i++) {
+          const count = calls[i] as number;
+          if (count > 0) this.inc({ decision: DECISIONS[i] as string }, count);
+        }
+      },
     });
-    this.#byDecision = new Map(DECISIONS.map((decision) => [decision, this.#calls.labels({ decision })]));
-    this.#duration = new Histogram({
-      name: 'tokengate_token_call_duration_seconds',
-      help: 'Time from a token call arriving to its record (upstream time included), seconds.',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    });
+    this.registry.registerMetric(
+      new CountedHistogram(
+        'tokengate_token_call_duration_seconds',
+        'Time from a token call arriving to its record (upstream time included), seconds.',
+        () => ({ buckets: this.#durationBuckets, sum: this.#durationSum, count: this.#durationCount }),
+      ) as unknown as Metric,
+    );
     counterFrom(
       'tokengate_auth_cache_hits_total',
       'Token and user lookups answered by the cache.',
@@ -108,12 +126,24 @@ export class GatewayMetrics {
     });
   }
 
+  /** Counts one recorded token call: its decision and duration. */
+  #count(decision: string, durationMs: number): void {
+    const index = this.#decisionIndex.get(decision);
+    if (index !== undefined) this.#calls[index] = (this.#calls[index] as number) + 1;
+    const seconds = durationMs / 1000;
+    if (!Number.isFinite(seconds)) return;
+    let bucket = 0;
+    while (bucket < DURATION_BUCKETS.length && seconds > (DURATION_BUCKETS[bucket] as number)) bucket++;
+    this.#durationBuckets[bucket] = (this.#durationBuckets[bucket] as number) + 1;
+    this.#durationSum += seconds;
+    this.#durationCount += 1;
+  }
+
   /** A call log that counts each recorded token call, then passes it on to `inner`. */
   countCalls(inner: CallLog): CallLog {
     return {
       record: (input) => {
-        this.#byDecision.get(input.decision)?.inc();
-        this.#duration.observe(input.durationMs / 1000);
+        this.#count(input.decision, input.durationMs);
         inner.record(input);
       },
       recordAdmin: (input) => inner.recordAdmin(input),
@@ -133,6 +163,59 @@ export class GatewayMetrics {
       'cache-control': 'no-store',
     });
     res.end(text);
+  }
+}
+
+interface HistogramCounts {
+  /** Observations per bucket of DURATION_BUCKETS (not cumulative), then those above the last bound. */
+  readonly buckets: Float64Array;
+  readonly sum: number;
+  readonly count: number;
+}
+
+/**
+ * A histogram without labels whose counts are kept elsewhere in plain numbers and read at scrape
+ * time — prom-client's `Histogram.observe` (label hashing, object lookups) costs more than the
+ * rest of recording a call. Renders exactly as prom-client's Histogram does (`_bucket{le}`
+ * cumulative, `+Inf`, `_sum`, `_count`).
+ */
+class CountedHistogram {
+  readonly type = 'histogram';
+  readonly aggregator = 'sum';
+  readonly labelNames: readonly string[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    private readonly counts: () => HistogramCounts,
+  ) {}
+
+  get(): {
+    name: string;
+    help: string;
+    type: string;
+    aggregator: string;
+    values: { labels: Record<string, string | number>; value: number; metricName: string }[];
+  } {
+    const { buckets, sum, count } = this.counts();
+    const values: { labels: Record<string, string | number>; value: number; metricName: string }[] = [];
+    let cumulative = 0;
+    for (let i = 0; i < DURATION_BUCKETS.length; i++) {
+      cumulative += buckets[i] as number;
+      values.push({
+        labels: { le: DURATION_BUCKETS[i] as number },
+        value: cumulative,
+        metricName: `${this.name}_bucket`,
+      });
+    }
+    values.push({ labels: { le: '+Inf' }, value: count, metricName: `${this.name}_bucket` });
+    values.push({ labels: {}, value: sum, metricName: `${this.name}_sum` });
+    values.push({ labels: {}, value: count, metricName: `${this.name}_count` });
+    return { name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values };
+  }
+
+  reset(): void {
+    // the counts belong to GatewayMetrics; nothing to reset here
   }
 }
 

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { util as undiciUtil } from 'undici';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1) plus those a proxy must never pass on. */
 const DROPPED_REQUEST_HEADERS = new Set([
@@ -75,21 +76,37 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, ctx: Upstrea
 }
 
 /**
- * The response headers sent back to the client: hop-by-hop headers removed and `Location`
- * headers that point at the upstream rewritten to the public URL.
+ * The response headers sent back to the client, from the upstream's raw header list (name, value,
+ * name, value… as undici reports them): names lower-cased, repeated headers as arrays, hop-by-hop
+ * headers removed and `Location` headers that point at the upstream rewritten to the public URL.
+ * One pass and one object (the raw list is not first turned into an object of its own).
  */
 export function buildClientHeaders(
-  upstream: IncomingHttpHeaders,
+  raw: readonly (Buffer | string)[],
   upstreamOrigin: string,
   publicOrigin: string,
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const name in upstream) {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = undiciUtil.headerNameToString(raw[i] as Buffer | string);
     if (DROPPED_RESPONSE_HEADERS.has(name)) continue;
-    const value = upstream[name];
-    if (value !== undefined) out[name] = value;
+    const rawValue = raw[i + 1] as Buffer | string;
+    const value = typeof rawValue === 'string' ? rawValue : rawValue.toString('latin1');
+    const previous = out[name];
+    if (previous === undefined || !Object.hasOwn(out, name)) {
+      // an own property even for a name such as `__proto__` (never the prototype)
+      if (name === '__proto__') {
+        Object.defineProperty(out, name, { value, enumerable: true, configurable: true, writable: true });
+      } else {
+        out[name] = value;
+      }
+    } else if (Array.isArray(previous)) {
+      previous.push(value);
+    } else {
+      out[name] = [String(previous), value];
+    }
   }
-  const location = upstream.location;
+  const location = out.location;
   if (typeof location === 'string' && location.startsWith(upstreamOrigin)) {
     const rest = location.slice(upstreamOrigin.length);
     if (rest === '' || rest.startsWith('/') || rest.startsWith('?')) out.location = publicOrigin + rest;

@@ -1,5 +1,7 @@
 /** Confluence's credential parameters: never forwarded. */
 const CREDENTIAL_PARAMS = new Set(['os_username', 'os_password', 'os_authtype']);
+/** All three names have this length: other names need no lower-casing. */
+const CREDENTIAL_PARAM_LENGTH = 11;
 
 function decodedName(pair: string): string {
   const eq = pair.indexOf('=');
@@ -22,7 +24,7 @@ export function upstreamQuery(rawQuery: string, query: ReadonlyMap<string, reado
   if (rawQuery === '') return '';
   let hasCredential = false;
   for (const name of query.keys()) {
-    if (CREDENTIAL_PARAMS.has(name.toLowerCase())) {
+    if (name.length === CREDENTIAL_PARAM_LENGTH && CREDENTIAL_PARAMS.has(name.toLowerCase())) {
       hasCredential = true;
       break;
     }

@@ -4,7 +4,11 @@ const MAPPED_PREFIX = '::ffff:';
 
 /** `::ffff:10.0.0.1` → `10.0.0.1`; anything else unchanged. */
 function unmapped(address: string): string {
-  if (address.length > MAPPED_PREFIX.length && address.slice(0, MAPPED_PREFIX.length).toLowerCase() === MAPPED_PREFIX) {
+  if (
+    address.length > MAPPED_PREFIX.length &&
+    address.charCodeAt(0) === 0x3a && // ':' — skips the slice for every IPv4 address
+    address.slice(0, MAPPED_PREFIX.length).toLowerCase() === MAPPED_PREFIX
+  ) {
     const rest = address.slice(MAPPED_PREFIX.length);
     if (isIP(rest) === 4) return rest;
   }

@@ -189,3 +189,77 @@ describe('parseStrictJson agrees with JSON.parse', () => {
     );
   });
 });
+
+describe('parseStrictJson on long strings (the fast path)', () => {
+  const long = 'x'.repeat(100);
+
+  test('long strings, keys and values, as JSON.parse reads them', () => {
+    for (const text of [
+      `"${long}"`,
+      `{"${long}":"${long}","b":["${long}",1]}`,
+      `{"body":{"value":"<p>${long}</p>"},"type":"page"}`,
+      `"${long}\\"${long}"`,
+      `"${long}\\u00e9${long}"`,
+      `["${long}\\\\","${long}"]`,
+      `{"a":"${long}",\n\t"b":"${long}"}`,
+    ]) {
+      assert.deepEqual(value(text), JSON.parse(text), text.slice(0, 40));
+    }
+  });
+
+  test('refuses what JSON.parse refuses in long strings', () => {
+    for (const text of [
+      `"${long}`,
+      `"${long}\u0001${long}"`,
+      `"${long}\n"`,
+      `"${long}\t${long}"`,
+      `"${long}\\"`,
+      `"${long}\\x"`,
+      `["${long}","${long}]`,
+      `{"${long}":1,"${long}":2}`,
+    ]) {
+      assert.equal(parseStrictJson(text).ok, false, `expected refusal: ${JSON.stringify(text.slice(0, 120))}`);
+      assert.ok(jsonParseThrows(text) || /duplicate key/.test(message(text)), text.slice(0, 40));
+    }
+  });
+
+  test('agrees with JSON.parse on random documents with long strings', () => {
+    const longString = fc.string({ minLength: 64, maxLength: 200, unit: 'grapheme' });
+    const doc = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        longString,
+        fc.string(),
+        fc.integer(),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(fc.string(), longString), tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(doc, fc.constantFrom(undefined, 2), (v, indent) => {
+        const text = JSON.stringify(v, null, indent);
+        const result = parseStrictJson(text);
+        assert.ok(result.ok, text);
+        assert.deepEqual(result.value, JSON.parse(text));
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  test('random edits of documents with long strings: refused whenever JSON.parse refuses', () => {
+    const longString = fc.string({ minLength: 64, maxLength: 120 });
+    const edit = fc.constantFrom(...'"\\\u0000\u0001\n\t{}[],:x'.split(''));
+    fc.assert(
+      fc.property(fc.array(longString, { minLength: 1, maxLength: 3 }), fc.nat(), edit, (strings, at, c) => {
+        const json = JSON.stringify({ a: strings, b: strings[0] });
+        const where = at % json.length;
+        const text = json.slice(0, where) + c + json.slice(where);
+        const result = parseStrictJson(text);
+        if (jsonParseThrows(text)) assert.equal(result.ok, false, JSON.stringify(text));
+        else if (result.ok) assert.deepEqual(result.value, JSON.parse(text));
+        else assert.match(result.message, /duplicate key/, JSON.stringify(text));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+});

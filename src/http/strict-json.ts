@@ -26,6 +26,11 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 
+/** Raw characters a JSON string may not hold (searched from `lastIndex`). */
+const CONTROL = /[\u0000-\u001f]/g;
+/** Strings at least this long take the fast path (shorter ones: one loop is cheaper than three searches). */
+const LONG_STRING = 64;
+
 /** Internal: thrown inside the parser, turned into `{ ok: false }` at the top. */
 class JsonRefusal {
   constructor(readonly message: string) {}
@@ -201,10 +206,42 @@ class Parser {
     }
   }
 
+  /**
+   * Where the next backslash / raw control character (U+0000–U+001F) at or after some position
+   * is (`text.length` when there is none): found once with a native search and reused until the
+   * parser has passed it, so long strings are not scanned one character at a time in JavaScript.
+   * Every character is searched at most once by each, so a document costs linear time.
+   */
+  private backslashAt = -1;
+  private controlAt = -1;
+
+  private nextBackslash(from: number): number {
+    if (this.backslashAt < from) {
+      const at = this.text.indexOf('\\', from);
+      this.backslashAt = at < 0 ? this.text.length : at;
+    }
+    return this.backslashAt;
+  }
+
+  private nextControl(from: number): number {
+    if (this.controlAt < from) {
+      CONTROL.lastIndex = from;
+      const found = CONTROL.exec(this.text);
+      this.controlAt = found === null ? this.text.length : found.index;
+    }
+    return this.controlAt;
+  }
+
   private parseString(): string {
     const text = this.text;
     const n = text.length;
     let i = this.pos + 1; // after the opening quote
+    // Fast path for long strings: the closing quote, with no escape and no control character before it.
+    const quote = text.indexOf('"', i);
+    if (quote - i >= LONG_STRING && this.nextBackslash(i) > quote && this.nextControl(i) > quote) {
+      this.pos = quote + 1;
+      return text.slice(i, quote);
+    }
     let start = i;
     let out = '';
     for (;;) {
