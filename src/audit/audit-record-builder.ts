@@ -170,11 +170,19 @@ export function createAuditRecordBuilder(options: AuditRecordBuilderOptions): Au
     return memo;
   };
 
-  const cleanField = (memo: FieldMemo, field: number, value: string, limit: number): string => {
-    if (value.length > MEMO_MAX_LENGTH) return clean(value, limit, memo.secrets);
+  /** `clean(prepare(value))`, remembered per field for short values (`prepare`: e.g. redacting a query). */
+  const cleanField = (
+    memo: FieldMemo,
+    field: number,
+    value: string,
+    limit: number,
+    prepare?: (value: string) => string,
+  ): string => {
+    if (value.length > MEMO_MAX_LENGTH)
+      return clean(prepare === undefined ? value : prepare(value), limit, memo.secrets);
     let cleaned = memo.byField[field]?.get(value);
     if (cleaned === undefined) {
-      cleaned = clean(value, limit, memo.secrets);
+      cleaned = clean(prepare === undefined ? value : prepare(value), limit, memo.secrets);
       keep(memo, field, value, cleaned);
     }
     return cleaned;
@@ -183,16 +191,7 @@ export function createAuditRecordBuilder(options: AuditRecordBuilderOptions): Au
   const cleanFieldOrNull = (memo: FieldMemo, field: number, value: string | null, limit: number): string | null =>
     value === null ? null : cleanField(memo, field, value, limit);
 
-  const cleanQuery = (memo: FieldMemo, rawQuery: string): string => {
-    if (rawQuery === '') return cleanField(memo, QUERY, rawQuery, FIELD_LIMITS.query);
-    if (rawQuery.length > MEMO_MAX_LENGTH) return clean(redactQuery(rawQuery, names), FIELD_LIMITS.query, memo.secrets);
-    let cleaned = memo.byField[QUERY]?.get(rawQuery);
-    if (cleaned === undefined) {
-      cleaned = clean(redactQuery(rawQuery, names), FIELD_LIMITS.query, memo.secrets);
-      keep(memo, QUERY, rawQuery, cleaned);
-    }
-    return cleaned;
-  };
+  const redact = (rawQuery: string): string => redactQuery(rawQuery, names);
 
   return (input) => {
     const memo = memoOf(input) ?? newMemo(secretsOf(input));
@@ -205,7 +204,7 @@ export function createAuditRecordBuilder(options: AuditRecordBuilderOptions): Au
       authMethod: cleanFieldOrNull(memo, AUTH_METHOD, input.authMethod, FIELD_LIMITS.authMethod),
       method: cleanField(memo, METHOD, input.method, FIELD_LIMITS.method),
       path: cleanField(memo, PATH, input.path, FIELD_LIMITS.path),
-      query: cleanQuery(memo, input.rawQuery),
+      query: cleanField(memo, QUERY, input.rawQuery, FIELD_LIMITS.query, redact),
       decision: input.decision,
       reason: cleanField(memo, REASON, input.reason, FIELD_LIMITS.reason),
       upstreamStatus: status !== null && Number.isInteger(status) ? status : null,

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { sleep } from '../testing/cluster.js';
 import {
   basic,
   createTokenWithCli,
@@ -60,7 +61,7 @@ describe('serve --workers 2', () => {
       const body = (await response.json()) as { total: number; entries: { node: string }[] };
       nodes = new Set(body.entries.map((entry) => entry.node));
       if (body.total === calls) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sleep(100);
     }
     assert.deepEqual([...nodes].sort(), ['wk-w1', 'wk-w2']);
 

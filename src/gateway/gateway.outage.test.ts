@@ -6,15 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import {
-  basic,
-  type RunningTokengate,
-  type RunningUpstream,
-  runCli,
-  startRecordingUpstream,
-  startTokengate,
-  tempDir,
-} from '../testing/processes.js';
+import { type ClusterNode, cliOk, eventually, startNode } from '../testing/cluster.js';
+import { basic, type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
 import {
   createThrowawayPostgres,
   type ThrowawayPostgres,
@@ -24,28 +17,15 @@ import {
 const GRACE_MS = 4000;
 const skip = throwawayPostgresSkipReason();
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `check` every 100 ms until it returns true; fails after `timeoutMs`. */
-async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  assert.fail(`not within ${timeoutMs} ms: ${what}`);
-}
-
 interface Health {
   status: string;
   database: { state: string };
 }
 
 describe('losing the database (throwaway PostgreSQL cluster)', { skip }, () => {
-  const dirs = [tempDir(), tempDir()];
   let cluster: ThrowawayPostgres;
   let upstream: RunningUpstream;
-  const nodes: RunningTokengate[] = [];
+  const nodes: ClusterNode[] = [];
   let env: NodeJS.ProcessEnv;
 
   before(async () => {
@@ -55,45 +35,35 @@ describe('losing the database (throwaway PostgreSQL cluster)', { skip }, () => {
       TOKENGATE_DATABASE_OUTAGE_GRACE_MS: String(GRACE_MS),
       TOKENGATE_AUDIT_BATCH_MS: '20',
     };
-    assert.equal(runCli(['user', 'add', 'carol', '--admin'], { dataDir: dirs[0]?.path ?? '', env }).status, 0);
+    cliOk(['user', 'add', 'carol', '--admin'], env);
     upstream = await startRecordingUpstream();
-    for (const [index, dir] of dirs.entries()) {
-      nodes.push(
-        await startTokengate({
-          dataDir: dir.path,
-          upstream: upstream.url,
-          env: { ...env, TOKENGATE_NODE_ID: `outage-${index + 1}` },
-        }),
-      );
-    }
+    for (const nodeId of ['outage-1', 'outage-2']) nodes.push(await startNode(nodeId, upstream.url, env));
   });
 
   after(async () => {
     for (const node of nodes) {
-      const crashed = node.child.exitCode !== null && node.child.exitCode !== 0;
-      if (crashed) process.stderr.write(`node exited with ${node.child.exitCode}:\n${node.output()}\n`);
+      const child = node.gate.child;
+      const crashed = child.exitCode !== null && child.exitCode !== 0;
+      if (crashed) process.stderr.write(`node exited with ${child.exitCode}:\n${node.gate.output()}\n`);
       await node.stop();
     }
     await upstream?.stop();
     cluster?.remove();
-    for (const dir of dirs) dir.remove();
   });
 
   test('cached tokens work within the grace period, then 503; back when the database is; nothing lost', async () => {
-    const created = runCli(['token', 'create', '--json', '--label', 'failover', '--user', 'carol'], {
-      dataDir: dirs[0]?.path ?? '',
-      env,
-    });
-    assert.equal(created.status, 0, created.stderr);
-    const token = JSON.parse(created.stdout) as { id: string; token: string };
+    const token = JSON.parse(cliOk(['token', 'create', '--json', '--label', 'failover', '--user', 'carol'], env)) as {
+      id: string;
+      token: string;
+    };
     const headers = { authorization: basic('carol', token.token) };
     let allowed = 0;
-    const call = async (node: RunningTokengate, auth = headers): Promise<Response> => {
+    const call = async (node: ClusterNode, auth = headers): Promise<Response> => {
       const response = await fetch(`${node.url}/rest/api/space`, { headers: auth });
       if (response.status === 200 && auth === headers) allowed++;
       return response;
     };
-    const health = async (node: RunningTokengate): Promise<{ code: number; body: Health }> => {
+    const health = async (node: ClusterNode): Promise<{ code: number; body: Health }> => {
       const response = await fetch(`${node.url}/healthz`);
       return { code: response.status, body: (await response.json()) as Health };
     };
@@ -116,7 +86,7 @@ describe('losing the database (throwaway PostgreSQL cluster)', { skip }, () => {
       assert.equal((await health(node)).code, 200);
     }
     // …while what needs the database waits: an unknown token and a new token get 503, not 500.
-    const unknown = await call(nodes[1] as RunningTokengate, {
+    const unknown = await call(nodes[1] as ClusterNode, {
       authorization: basic('carol', 'tgp_notAToken0123456789'),
     });
     assert.equal(unknown.status, 503);
@@ -131,12 +101,12 @@ describe('losing the database (throwaway PostgreSQL cluster)', { skip }, () => {
 
     // Past the grace period every token call fails closed, and /healthz says so.
     await eventually('calls are refused past the grace period', GRACE_MS + 4000, async () => {
-      return (await call(nodes[0] as RunningTokengate)).status === 503;
+      return (await call(nodes[0] as ClusterNode)).status === 503;
     });
-    const refused = await call(nodes[1] as RunningTokengate);
+    const refused = await call(nodes[1] as ClusterNode);
     assert.equal(refused.status, 503);
     assert.match(((await refused.json()) as { message: string }).message, /grace period/);
-    const down = await health(nodes[1] as RunningTokengate);
+    const down = await health(nodes[1] as ClusterNode);
     assert.equal(down.code, 503);
     assert.equal(down.body.database.state, 'down');
 

@@ -1,7 +1,7 @@
 /** Confluence's credential parameters: never forwarded. */
 const CREDENTIAL_PARAMS = new Set(['os_username', 'os_password', 'os_authtype']);
-/** All three names have this length: other names need no lower-casing. */
-const CREDENTIAL_PARAM_LENGTH = 11;
+/** Their lengths: a name of another length needs no lower-casing to know it is none of them. */
+const CREDENTIAL_PARAM_LENGTHS = new Set([...CREDENTIAL_PARAMS].map((name) => name.length));
 
 function decodedName(pair: string): string {
   const eq = pair.indexOf('=');
@@ -24,7 +24,7 @@ export function upstreamQuery(rawQuery: string, query: ReadonlyMap<string, reado
   if (rawQuery === '') return '';
   let hasCredential = false;
   for (const name of query.keys()) {
-    if (name.length === CREDENTIAL_PARAM_LENGTH && CREDENTIAL_PARAMS.has(name.toLowerCase())) {
+    if (CREDENTIAL_PARAM_LENGTHS.has(name.length) && CREDENTIAL_PARAMS.has(name.toLowerCase())) {
       hasCredential = true;
       break;
     }

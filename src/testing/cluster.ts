@@ -156,3 +156,13 @@ export function percentile(values: readonly number[], p: number): number {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
 }
+
+/** Polls `check` every 100 ms until it returns true; throws after `timeoutMs`, naming `what`. */
+export async function eventually(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`not within ${timeoutMs} ms: ${what}`);
+}
