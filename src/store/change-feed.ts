@@ -36,7 +36,6 @@ export class ChangeFeed {
   #cursor: number;
   #timer: NodeJS.Timeout | undefined;
   #signal: FeedSignalHandle | undefined;
-  #running = false;
   /** The poll loop in progress (it loops again when woken meanwhile), or null. */
   #current: Promise<void> | null = null;
   #again = false;
@@ -113,7 +112,7 @@ export class ChangeFeed {
   }
 
   #poll(): Promise<void> {
-    if (this.#running && this.#current !== null) {
+    if (this.#current !== null) {
       // the loop in progress may have read before the caller's change: it reads once more
       this.#again = true;
       return this.#current;
@@ -123,7 +122,6 @@ export class ChangeFeed {
   }
 
   async #pollLoop(): Promise<void> {
-    this.#running = true;
     try {
       do {
         this.#again = false;
@@ -136,7 +134,6 @@ export class ChangeFeed {
       this.#lastError = err instanceof Error ? err.message : String(err);
       this.#warn(err);
     } finally {
-      this.#running = false;
       this.#current = null;
     }
   }
