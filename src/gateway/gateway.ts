@@ -1,8 +1,9 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { adminAccessRefusal } from '../admin/admin-access.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
-import { CredentialMemo } from '../auth/credentials.js';
-import type { FailureLimiter } from '../auth/failure-limiter.js';
+import { CredentialMemo, readCredentials } from '../auth/credentials.js';
+import type { Attempt, FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
@@ -184,13 +185,30 @@ export class Gateway {
     this.#deny(state, res, auth, verdict);
   }
 
-  /** 429 (recorded) when the client address is over the failed-authentication limit. */
+  /**
+   * 429 (recorded) when the attempt falls under a blocked failure counter: the user it claims
+   * from this address, that user everywhere, or (attempts naming no user) this address.
+   */
   #rateLimited(state: CallState, res: ServerResponse): boolean {
-    const wait = this.#deps.limiter.retryAfter(state.ip);
+    const limiter = this.#deps.limiter;
+    if (limiter.idle) return false;
+    const wait = limiter.retryAfter(this.#attempt(state));
     if (wait <= 0) return false;
-    this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
+    this.#record(state, 'unauthenticated', 'too many failed authentication attempts', null);
     sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(wait) });
     return true;
+  }
+
+  /** Who a call claims to be before anything is verified (the Basic user name), for the limiter. */
+  #attempt(state: CallState): Attempt {
+    const header = state.req.headers.authorization;
+    const known = header === undefined ? undefined : this.#authDeps.memo?.get(header);
+    let credentials = known?.credentials;
+    if (credentials === undefined) {
+      const read = readCredentials(header);
+      if (read.ok) credentials = read.credentials;
+    }
+    return { address: state.ip, user: credentials?.scheme === 'basic' ? credentials.user : null };
   }
 
   /** 401, or 429 when this failure went over the limit; recorded. */
@@ -200,7 +218,9 @@ export class Gateway {
     auth: AuthResult & { ok: false },
     settings: RuntimeSettings,
   ): Promise<void> {
-    const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
+    const retryAfter = auth.attempted
+      ? await this.#deps.limiter.fail({ address: state.ip, user: auth.method === 'basic' ? auth.userName : null })
+      : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
       sendError(res, 429, 'too many failed authentication attempts; try again later', {
@@ -286,7 +306,19 @@ export class Gateway {
   ): Promise<void> | undefined {
     const deps = this.#deps;
     const admin = deps.admin.match(canonical.method, canonical.path);
-    if (admin !== null) return this.#admin(state, canonical, res, auth, admin, body);
+    if (admin !== null) {
+      // the privilege rule of the admin API, in one place for every endpoint (see admin-access.ts)
+      const refusal = adminAccessRefusal(canonical.method, canonical.path, {
+        token: auth.token,
+        ruleSet: auth.ruleSet,
+        line,
+      });
+      if (refusal !== null) {
+        this.#refuse(state, res, 403, refusal);
+        return;
+      }
+      return this.#admin(state, canonical, res, auth, admin, body);
+    }
 
     const upstream = deps.upstream;
     if (upstream === null) {

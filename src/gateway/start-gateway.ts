@@ -89,6 +89,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       limit: config.auth.failureLimit,
       windowMs: config.auth.failureWindowMs,
       now,
+      addressCounts: 'unclaimed',
+      scope: 'token',
     });
     const writer = new AuditWriter({
       store,
