@@ -93,13 +93,21 @@ export class FailureLimiter {
 
   /**
    * Reserves one attempt before it is verified, counted like `fail`. Returns seconds to wait (the
-   * attempt must be refused without verifying it), or 0: go on and verify; the attempt stays
-   * counted whatever the outcome, so at most `limit` attempts are ever verified per window.
+   * attempt must be refused without verifying it), or 0: go on and verify, then call `succeeded`
+   * if it was right. A wrong attempt stays counted, so however many arrive at once, at most
+   * `limit` wrong ones are verified per window.
    */
   reserve(attempt: Attempt): Promise<number> {
     const waiting = this.retryAfter(attempt);
     if (waiting > 0) return Promise.resolve(waiting);
     return this.#count(this.#counters(attempt));
+  }
+
+  /** Gives back the reservation of an attempt that turned out right (a person signing in often is no failure). */
+  async succeeded(attempt: Attempt): Promise<void> {
+    const { store, windowMs, now } = this.#options;
+    const time = now();
+    await Promise.all(this.#counters(attempt).map((c) => store.releaseAuthFailure(c.key, windowMs, time)));
   }
 
   async #count(counters: readonly Counter[]): Promise<number> {

@@ -49,12 +49,14 @@ export async function signIn(
   const password = typeof body.password === 'string' ? body.password : '';
   if (username === '' || password === '') throw new HttpError(400, 'enter your username and your password');
 
-  const wait = await limiter.reserve({ address: call.ip, user: username });
+  const attempt = { address: call.ip, user: username };
+  const wait = await limiter.reserve(attempt);
   if (wait > 0) {
     throw new HttpError(429, 'too many failed sign-ins; try again later', { 'retry-after': String(wait) });
   }
   const user = await deps.users.checkPassword(username, password);
   if (user === undefined) throw new HttpError(401, WRONG);
+  await limiter.succeeded(attempt);
   const opened = await sessions.signIn(user);
   setSessionCookie(call.res, opened.sealed, opened.maxAgeSeconds, call.https);
   recordPageAction(deps, { ...call, user, session: opened.data }, { action: 'signed in to the page' });

@@ -444,6 +444,18 @@ export class KyselyStore implements Store {
     return num(row.count);
   }
 
+  async releaseAuthFailure(key: string, windowMs: number, now: number): Promise<void> {
+    await this.#hooks.write(this.#db, (trx) =>
+      trx
+        .updateTable('auth_failures')
+        .set((eb) => ({ count: eb(eb.ref('count'), '-', 1) }))
+        .where('key', '=', key)
+        .where('window_start', '=', windowStart(windowMs, now))
+        .where('count', '>', 0)
+        .execute(),
+    );
+  }
+
   async authFailures(key: string, windowMs: number, now: number): Promise<number> {
     const row = await this.#db
       .selectFrom('auth_failures')

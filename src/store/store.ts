@@ -108,6 +108,8 @@ export interface Store {
    * and returns the count in that window, including this one.
    */
   recordAuthFailure(key: string, windowMs: number, now: number): Promise<number>;
+  /** Takes back one attempt counted for `key` in the window that contains `now` (never below 0). */
+  releaseAuthFailure(key: string, windowMs: number, now: number): Promise<void>;
   /** Failed attempts for `key` in the window that contains `now`. */
   authFailures(key: string, windowMs: number, now: number): Promise<number>;
 
