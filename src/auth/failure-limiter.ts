@@ -4,6 +4,10 @@ import type { Store } from '../store/store.js';
 export const USER_LIMIT_FACTOR = 5;
 /** Failures allowed per client address per window, as a multiple of `limit`. */
 export const ADDRESS_LIMIT_FACTOR = 10;
+/** Requests without credentials answered 401 per address per second on one node, as a multiple of `limit`. */
+export const NOISE_LIMIT_FACTOR = 10;
+/** Addresses whose noise is counted at once on one node; past it the counts start over. */
+const MAX_NOISY_ADDRESSES = 10_000;
 /** Longest claimed user name kept in a key (longer ones are cut: nobody is called that). */
 const MAX_CLAIMED_USER = 255;
 
@@ -64,6 +68,8 @@ export class FailureLimiter {
   readonly #options: FailureLimiterOptions;
   /** key → end of the window in which it went over its limit. */
   readonly #blockedUntil = new Map<string, number>();
+  /** address → requests without credentials in the current second (node-local: noise is never written). */
+  #noise = new Map<string, { second: number; count: number }>();
 
   constructor(options: FailureLimiterOptions) {
     this.#options = options;
@@ -118,6 +124,24 @@ export class FailureLimiter {
       if (count > counter.limit) return this.#block(counter.key, time);
     }
     return 0;
+  }
+
+  /**
+   * Counts one request that came without credentials (not an attempt: a client asking for the
+   * challenge). True when `address` sent more than `10 × limit` of them in this second on this
+   * node: answer 429 instead of 401. In memory only, so a flood of noise costs no database write;
+   * valid clients send credentials and are never slowed by it.
+   */
+  overNoiseLimit(address: string): boolean {
+    const second = Math.floor(this.#options.now() / 1000);
+    let entry = this.#noise.get(address);
+    if (entry === undefined || entry.second !== second) {
+      if (entry === undefined && this.#noise.size >= MAX_NOISY_ADDRESSES) this.#noise = new Map();
+      entry = { second, count: 0 };
+      this.#noise.set(address, entry);
+    }
+    entry.count += 1;
+    return entry.count > this.#options.limit * NOISE_LIMIT_FACTOR;
   }
 
   /** The counters an attempt falls under, most specific first. */

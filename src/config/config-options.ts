@@ -183,6 +183,14 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
     description: 'Audit records older than this many days are deleted; 0 = keep forever.',
   },
   {
+    key: 'audit.maxRows',
+    env: 'TOKENGATE_AUDIT_MAX_ROWS',
+    default: 5_000_000,
+    kind: 'int',
+    description:
+      'Most audit records kept: past it the oldest are deleted first, whatever their age (logged and counted); 0 = no size bound.',
+  },
+  {
     key: 'audit.queueSize',
     env: 'TOKENGATE_AUDIT_QUEUE_SIZE',
     default: 50_000,

@@ -218,9 +218,12 @@ export class Gateway {
     auth: AuthResult & { ok: false },
     settings: RuntimeSettings,
   ): Promise<void> {
+    const limiter = this.#deps.limiter;
     const retryAfter = auth.attempted
-      ? await this.#deps.limiter.fail({ address: state.ip, user: auth.method === 'basic' ? auth.userName : null })
-      : 0;
+      ? await limiter.fail({ address: state.ip, user: auth.method === 'basic' ? auth.userName : null })
+      : limiter.overNoiseLimit(state.ip)
+        ? 1
+        : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
       sendError(res, 429, 'too many failed authentication attempts; try again later', {

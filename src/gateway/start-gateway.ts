@@ -97,6 +97,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       batchMs: config.audit.batchMs,
       queueSize: config.audit.queueSize,
       onFull: config.audit.onFull,
+      maxRows: config.audit.maxRows,
       log,
     });
     const calls = createAuditCallLog({
@@ -123,7 +124,12 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     await beat();
     const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
     heartbeatTimer.unref();
-    const stopRetention = startRetention({ store, retentionDays: config.audit.retentionDays, now });
+    const stopRetention = startRetention({
+      store,
+      retentionDays: config.audit.retentionDays,
+      maxRows: config.audit.maxRows,
+      now,
+    });
 
     const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 });
     await new Promise<void>((resolve, reject) => {
@@ -231,6 +237,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         unsubscribe();
         clearInterval(heartbeatTimer);
         await stopRetention();
+        calls.flush();
         await writer.drain(SHUTDOWN_GRACE_MS);
         await upstream?.close();
         await store.removeNode(config.nodeId).catch(() => undefined);
