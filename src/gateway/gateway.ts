@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { adminAccessRefusal } from '../admin/admin-access.js';
+import { redactedParamNames, redactedParamValues, redactReasonValues } from '../audit/sanitize.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo, readCredentials } from '../auth/credentials.js';
@@ -67,10 +68,13 @@ export class Gateway {
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
   readonly #authDeps: AuthenticateDeps;
+  /** Query parameters whose values are never quoted in a reason (`audit.redactParams` and the built-in ones). */
+  readonly #redactedNames: ReadonlySet<string>;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
     this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
+    this.#redactedNames = redactedParamNames(deps.config.audit.redactParams);
     this.#authDeps = {
       cache: deps.cache,
       digest: deps.digest,
@@ -291,9 +295,11 @@ export class Gateway {
     return this.#pass(state, canonical, res, auth, verdict.line, body);
   }
 
-  /** 403 naming the token and every rule's reason; recorded. */
+  /** 403 naming the token and every rule's reason (never quoting a redacted parameter's value); recorded. */
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
-    const reason = describeVerdict(verdict);
+    const described = describeVerdict(verdict);
+    const hidden = redactedParamValues(state.canonical?.rawQuery ?? '', this.#redactedNames);
+    const reason = hidden.length === 0 ? described : redactReasonValues(described, hidden);
     this.#record(state, 'denied', reason, null);
     sendError(res, 403, `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
