@@ -1,7 +1,8 @@
 import { HttpError } from '../http/http-error.js';
 import { factsFromUrl } from '../http/request-facts-from-url.js';
 import { parseStrictJson } from '../http/strict-json.js';
-import { evaluate, parseLimitTo } from '../restrictions/index.js';
+import { evaluate, parseLimitToCached } from '../restrictions/index.js';
+import { MAX_LIMIT_TO_LENGTH } from '../tokens/token-input.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { refuseUnknownKeys, requireObject } from './request-body.js';
 import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
@@ -33,9 +34,13 @@ export const checkEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl:
       limitTo = (await deps.tokens.get(body.id, req.actor)).limitTo;
     } else {
       if (typeof body.limitTo !== 'string') throw new HttpError(400, 'limitTo must be a string');
+      // the bounds of token creation: anyone with a token may call this
+      if (body.limitTo.length > MAX_LIMIT_TO_LENGTH) {
+        throw new HttpError(400, `limitTo must be at most ${MAX_LIMIT_TO_LENGTH} characters`);
+      }
       limitTo = body.limitTo;
     }
-    const parsed = parseLimitTo(limitTo);
+    const parsed = parseLimitToCached(limitTo);
     if (!parsed.ok) {
       return { status: 200, json: { status: 'ok', valid: false, error: parsed.error } };
     }
