@@ -1,5 +1,5 @@
-import { authTypeSchema, ok } from './admin-schemas.js';
 import { SNIPPET_LANGUAGES as SNIPPET_LANGS } from '../snippets/snippets.js';
+import { authTypeSchema, ok } from './admin-schemas.js';
 import { defineContract, lastValue, TOKEN_TOOLS, z } from './endpoint-contract.js';
 
 const langSchema = z.enum(SNIPPET_LANGS);

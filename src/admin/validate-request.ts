@@ -2,6 +2,7 @@ import type { z } from 'zod/v4';
 import { HttpError } from '../http/http-error.js';
 import type { User } from '../store/models.js';
 import type { EndpointContract } from './endpoint-contract.js';
+import { requireObject, unknownFieldsMessage } from './request-body.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -19,10 +20,6 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string {
     return `${field} must be a ${issue.expected}`;
   }
   return `${field} is invalid`;
-}
-
-function unknownFieldsMessage(keys: readonly string[]): string {
-  return `unknown field${keys.length > 1 ? 's' : ''}: ${keys.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`;
 }
 
 function fail(issues: readonly Issue[]): HttpError {
@@ -56,14 +53,11 @@ export function validateQuery(contract: EndpointContract, query: ReadonlyMap<str
  */
 export function validateBody(contract: EndpointContract, body: unknown, actor: User): unknown {
   if (contract.body === undefined) return undefined;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new HttpError(400, 'the request body must be a JSON object');
-  }
-  const result = contract.body.safeParse(body, { error: defaultMessage });
+  const fields = requireObject(body);
+  const result = contract.body.safeParse(fields, { error: defaultMessage });
   const issues = result.success ? [] : result.error.issues;
   const unknown = issues.find((i) => i.code === 'unrecognized_keys');
   if (unknown !== undefined) throw new HttpError(400, unknownFieldsMessage(unknown.keys));
-  const fields = body as Readonly<Record<string, unknown>>;
   const broken = contract.bodyRule?.(fields) ?? null;
   if (broken !== null) throw new HttpError(400, broken);
   const adminOnly = contract.adminOnly;
