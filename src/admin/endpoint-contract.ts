@@ -50,10 +50,12 @@ export interface EndpointContract {
   /** One line for the OpenAPI document. */
   readonly summary: string;
   /**
-   * The query as an object: a parameter given once is a string, given more than once an array
-   * of strings (the schema decides what that means). Omit when the endpoint reads none.
+   * The query as an object of strings. Omit when the endpoint reads none. A parameter given more
+   * than once is refused (`give startAt at most once`) unless `repeatedQuery` is `'last'`.
    */
   readonly query?: z.ZodType;
+  /** `'last'`: a repeated query parameter counts with its last value (Extender's own endpoints do). */
+  readonly repeatedQuery?: 'last' | 'refuse';
   /** The JSON body. Omit when the endpoint reads none. */
   readonly body?: z.ZodType;
   /**
@@ -90,31 +92,24 @@ export type ResponseOf<C extends EndpointContract> = C['responses'][200] extends
   ? z.output<S>
   : never;
 
-/** A query parameter's last value (the others are ignored), for parameters that accept repeats. */
-export function lastValue<S extends z.ZodType>(schema: S) {
-  return z.preprocess((value) => (Array.isArray(value) ? value[value.length - 1] : value), schema);
-}
-
 /** Base path of the Extender admin API. */
 export const TOKEN_TOOLS = '/rest/extender/1.0/tokenTools';
 
 /**
- * A whole-number query parameter within bounds (its last value counts), or `fallback` when absent:
+ * A whole-number query parameter within bounds, or `fallback` when absent:
  * `startAt must be a whole number`, `startAt must be between 0 and 1000`.
  */
 export function wholeNumberParam(name: string, min: number, max: number, fallback: number) {
-  return lastValue(
-    z
-      .string()
-      .regex(/^\d{1,9}$/, `${name} must be a whole number`)
-      .transform(Number)
-      .pipe(
-        z
-          .number()
-          .min(min, `${name} must be between ${min} and ${max}`)
-          .max(max, `${name} must be between ${min} and ${max}`),
-      )
-      .default(fallback)
-      .meta({ description: `a whole number from ${min} to ${max}; default ${fallback}` }),
-  );
+  return z
+    .string()
+    .regex(/^\d{1,9}$/, `${name} must be a whole number`)
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, `${name} must be between ${min} and ${max}`)
+        .max(max, `${name} must be between ${min} and ${max}`),
+    )
+    .default(fallback)
+    .meta({ description: `a whole number from ${min} to ${max}; default ${fallback}` });
 }

@@ -10,6 +10,7 @@ export const getTokensContract = defineContract({
   method: 'GET',
   path: `${TOKEN_TOOLS}/get`,
   summary: 'List tokens (administrators: all; others: their own), newest first',
+  repeatedQuery: 'last',
   query: z.object({
     startAt: wholeNumberParam('startAt', 0, 1_000_000_000, 0),
     maxResults: wholeNumberParam('maxResults', 1, 1000, 50),

@@ -1,6 +1,6 @@
 import { SNIPPET_LANGUAGES as SNIPPET_LANGS } from '../snippets/snippets.js';
 import { authTypeSchema, ok } from './admin-schemas.js';
-import { defineContract, lastValue, TOKEN_TOOLS, z } from './endpoint-contract.js';
+import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
 
 const langSchema = z.enum(SNIPPET_LANGS);
 
@@ -13,23 +13,20 @@ export const snippetContract = defineContract({
   method: 'GET',
   path: `${TOKEN_TOOLS}/snippet`,
   summary: 'Ready-to-run code for a token and the current auth-method setting',
+  repeatedQuery: 'last',
   query: z.object({
-    id: lastValue(z.string({ error: 'id is required' }).min(1, 'id is required')),
-    lang: lastValue(
-      z
-        .string()
-        .transform((lang) => lang.toLowerCase())
-        .pipe(z.enum(SNIPPET_LANGS, { error: `lang must be one of ${SNIPPET_LANGS.join(', ')}` }))
-        .default('curl')
-        .meta({ description: `${SNIPPET_LANGS.join(', ')} (any case); default curl` }),
-    ),
-    path: lastValue(
-      z
-        .string()
-        .startsWith('/rest/', 'path must start with /rest/')
-        .default('/rest/api/space')
-        .meta({ description: 'the call to show; default /rest/api/space' }),
-    ),
+    id: z.string({ error: 'id is required' }).min(1, 'id is required'),
+    lang: z
+      .string()
+      .transform((lang) => lang.toLowerCase())
+      .pipe(z.enum(SNIPPET_LANGS, { error: `lang must be one of ${SNIPPET_LANGS.join(', ')}` }))
+      .default('curl')
+      .meta({ description: `${SNIPPET_LANGS.join(', ')} (any case); default curl` }),
+    path: z
+      .string()
+      .startsWith('/rest/', 'path must start with /rest/')
+      .default('/rest/api/space')
+      .meta({ description: 'the call to show; default /rest/api/space' }),
   }),
   responses: {
     200: {

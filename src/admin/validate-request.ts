@@ -27,12 +27,18 @@ function fail(issues: readonly Issue[]): HttpError {
   return new HttpError(400, issue === undefined ? 'invalid request' : issue.message);
 }
 
-/** The query as the contracts see it: a parameter given once is a string, repeated an array. */
-export function queryObject(query: ReadonlyMap<string, readonly string[]>): Record<string, string | string[]> {
+/**
+ * The query as the contracts see it: a parameter given once is a string; repeated, its last value
+ * (`'last'`) or an array, which a string schema refuses with `give … at most once`.
+ */
+export function queryObject(
+  query: ReadonlyMap<string, readonly string[]>,
+  repeated: 'last' | 'refuse' = 'refuse',
+): Record<string, string | string[]> {
   const object: Record<string, string | string[]> = {};
   for (const [name, values] of query) {
     if (values.length === 0) continue;
-    object[name] = values.length === 1 ? (values[0] as string) : [...values];
+    object[name] = values.length === 1 || repeated === 'last' ? (values[values.length - 1] as string) : [...values];
   }
   return object;
 }
@@ -40,7 +46,7 @@ export function queryObject(query: ReadonlyMap<string, readonly string[]>): Reco
 /** The validated query of `contract`, or HttpError 400 naming the first parameter at fault. */
 export function validateQuery(contract: EndpointContract, query: ReadonlyMap<string, readonly string[]>): unknown {
   if (contract.query === undefined) return {};
-  const result = contract.query.safeParse(queryObject(query), { error: defaultMessage });
+  const result = contract.query.safeParse(queryObject(query, contract.repeatedQuery), { error: defaultMessage });
   if (!result.success) throw fail(result.error.issues);
   return result.data;
 }
