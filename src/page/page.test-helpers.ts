@@ -11,7 +11,6 @@ import { sendError } from '../gateway/send.js';
 import { SettingsHolder } from '../gateway/settings-holder.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { tempDir } from '../testing/processes.js';
-import type { PageAdminDeps } from './page-deps.js';
 import { createPageRoutes } from './page-routes.js';
 import type { SessionTimes } from './page-sessions.js';
 
