@@ -89,7 +89,7 @@ describe('page routes: static files and headers', () => {
 
   test('paths outside /tokengate are not the page', async () => {
     assert.equal((await fetch(`${page.url}/tokengatex`)).status, 404);
-    assert.equal(await (await fetch(`${page.url}/tokengatex`)).text(), '{"status":"error","message":"not found"}');
+    assert.equal(await (await fetch(`${page.url}/tokengatex`)).text(), '{"status":"error","code":"not_found","message":"not found"}');
   });
 });
 

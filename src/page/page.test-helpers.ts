@@ -123,8 +123,8 @@ export async function startPage(
       { method: req.method ?? '', target: req.url ?? '', headers: req.headers },
       { publicUrl: url },
     );
-    if (!result.ok) return sendError(res, 400, result.message);
-    if (!page(req, res, result.request.path)) sendError(res, 404, 'not found');
+    if (!result.ok) return sendError(res, 'malformed_request', result.message);
+    if (!page(req, res, result.request.path)) sendError(res, 'not_found', 'not found');
   });
   return {
     url,
