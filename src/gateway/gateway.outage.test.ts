@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { type ClusterNode, cliOk, eventually, startNode } from '../testing/cluster.js';
-import { basic, type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
+import { basic } from '../testing/http.js';
+import { type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
 import {
   createThrowawayPostgres,
   type ThrowawayPostgres,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { basic } from '../testing/processes.js';
+import { basic } from '../testing/http.js';
 import { ADMIN_PASSWORD, BOB_PASSWORD, PageClient, type PageHarness, startPage } from './page.test-helpers.js';
 import { PAGE_CSP } from './security-headers.js';
 
@@ -89,7 +89,10 @@ describe('page routes: static files and headers', () => {
 
   test('paths outside /tokengate are not the page', async () => {
     assert.equal((await fetch(`${page.url}/tokengatex`)).status, 404);
-    assert.equal(await (await fetch(`${page.url}/tokengatex`)).text(), '{"status":"error","code":"not_found","message":"not found"}');
+    assert.equal(
+      await (await fetch(`${page.url}/tokengatex`)).text(),
+      '{"status":"error","code":"not_found","message":"not found"}',
+    );
   });
 });
 

@@ -18,34 +18,13 @@ import { sendError } from '../gateway/send.js';
 import { SettingsHolder } from '../gateway/settings-holder.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { tempDir } from '../testing/processes.js';
+import { testConfig } from '../testing/test-config.js';
 import type { PageAdminDeps } from './page-deps.js';
 import { createPageRoutes } from './page-routes.js';
 import type { SessionTimes } from './page-sessions.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery';
 export const BOB_PASSWORD = 'bobs secret phrase';
-
-export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    publicUrl: null,
-    upstream: { url: null, timeoutMs: 30_000, connectTimeoutMs: 5000, identityHeader: null, credentials: null },
-    dataDir,
-    database: { url: null, outageGraceMs: 60_000 },
-    metrics: { enabled: true },
-    secureMode: false,
-    maxExpiryDays: null,
-    bodyLimitBytes: 1 << 20,
-    trustedProxyHops: 0,
-    auth: { failureLimit: 20, failureWindowMs: 60_000, cacheSize: 1000 },
-    audit: { retentionDays: 90, queueSize: 50_000, batchMs: 100, onFull: 'reject', redactParams: [] },
-    workers: 1,
-    nodeId: 'test',
-    logLevel: 'error',
-    ...overrides,
-  };
-}
 
 export interface PageHarness {
   readonly url: string;
