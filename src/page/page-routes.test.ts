@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { basic } from '../testing/http.js';
-import { ADMIN_PASSWORD, BOB_PASSWORD, PageClient, type PageHarness, startPage } from './page.test-helpers.js';
+import { PageClient } from '../testing/page-client.js';
+import { ADMIN_PASSWORD, BOB_PASSWORD, type PageHarness, startPage } from './page.test-helpers.js';
 import { PAGE_CSP } from './security-headers.js';
 
 interface TokenList {
