@@ -29,6 +29,23 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** Headless Chromium with its profile in `profileDir`, and its first tab (15 s default timeout). */
+async function openBrowser(
+  profileDir: string,
+  options: { acceptDownloads?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 860 },
+    ...options,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  return { context, page };
+}
+
 /** Builds the page when it has not been built yet (tests run from sources). */
 function ensurePageBuilt(): void {
   if (existsSync(join(ROOT, 'dist/page-ui/index.html'))) return;
@@ -106,16 +123,8 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
 
   before(async () => {
     profile = tempDir('tokengate-chromium-');
-    context = await chromium.launchPersistentContext(profile.path, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 860 },
-      acceptDownloads: true,
-    });
+    ({ context, page } = await openBrowser(profile.path, { acceptDownloads: true }));
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: box.url });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
         problems.push(message.text());
@@ -469,14 +478,7 @@ describe('REST API Tokens page in secure mode', { skip, timeout: 120_000 }, () =
 
   before(async () => {
     profile = tempDir('tokengate-chromium-');
-    context = await chromium.launchPersistentContext(profile.path, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 860 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    ({ context, page } = await openBrowser(profile.path));
   });
 
   after(async () => {
