@@ -90,7 +90,7 @@ describe('error codes', () => {
 
   test('an expired token → token_expired', async () => {
     assert.equal((await get('/rest/api/space', shortLived)).status, 200);
-    now += 86_400_000 + 1000;
+    now = Date.now() + 86_400_000 + 1000; // a day after the token was made (in set-up, before this test)
     try {
       assertError(await get('/rest/api/space', shortLived), 'token_expired');
     } finally {
