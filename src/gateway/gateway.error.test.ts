@@ -5,12 +5,11 @@
  * token), real upstream process, real SQLite file, users and tokens made with the CLI.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { describe, test } from 'node:test';
 import { type ErrorCode, errorStatus } from '../http/error-catalogue.js';
 import { useBlackBox } from '../testing/black-box.js';
 import { addressSource } from '../testing/cluster.js';
-import { basic, type CallResult, call } from '../testing/http.js';
+import { basic, type CallResult, call, rawGet } from '../testing/http.js';
 import { PageClient } from '../testing/page-client.js';
 
 const TOOLS = '/rest/extender/1.0/tokenTools';
@@ -25,25 +24,6 @@ function assertError(result: { status: number; json: unknown }, code: ErrorCode)
   assert.equal(body.status, 'error');
   assert.equal(typeof body.message, 'string');
   assert.deepEqual(Object.keys(body).sort(), ['code', 'message', 'status']);
-}
-
-/** A GET with exactly this request-target (fetch would normalise it). */
-function rawGet(base: string, target: string, headers: Record<string, string>): Promise<CallResult> {
-  const { hostname, port } = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method: 'GET', path: target, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: new Headers(), json: JSON.parse(text) as unknown }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('error codes', () => {
@@ -113,7 +93,8 @@ describe('error codes', () => {
   });
 
   test('an ambiguous path → malformed_request; a path tokengate does not serve → not_found', async () => {
-    assertError(await rawGet(box.url, '/rest/api/space/../content', { authorization: admin }), 'malformed_request');
+    const raw = await rawGet(box.url, '/rest/api/space/../content', { authorization: admin });
+    assertError({ status: raw.status, json: JSON.parse(raw.body) }, 'malformed_request');
     assertError(await get('/admin/secret', admin), 'not_found');
   });
 

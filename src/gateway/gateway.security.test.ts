@@ -2,33 +2,11 @@
  * Black-box: refusals. Nothing refused may reach the upstream, and every refusal says why.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { describe, test } from 'node:test';
 import { useBlackBox } from '../testing/black-box.js';
 import { createTokenWithCli, runCli } from '../testing/cli.js';
-import { basic } from '../testing/http.js';
+import { basic, rawGet } from '../testing/http.js';
 import { startTokengate, tempDir } from '../testing/processes.js';
-
-/** Sends a raw request-target (fetch would normalise it). */
-function rawGet(
-  url: string,
-  target: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method: 'GET', path: target, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('gateway: refusals', () => {
   let admin: { id: string; token: string };

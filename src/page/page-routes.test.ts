@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { basic } from '../testing/http.js';
+import { basic, rawGet } from '../testing/http.js';
 import { PageClient } from '../testing/page-client.js';
 import { ADMIN_PASSWORD, BOB_PASSWORD, type PageHarness, startPage } from './page.test-helpers.js';
 import { PAGE_CSP } from './security-headers.js';
@@ -10,19 +9,6 @@ interface TokenList {
   total: number;
   overall: number;
   tokens: { id: string; label: string; user: string | null; token?: string }[];
-}
-
-/** Status of a GET sent with exactly this request-target (fetch would normalise dot segments). */
-function rawStatus(base: string, target: string): Promise<number> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: target, method: 'GET' }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('page routes: static files and headers', () => {
@@ -83,7 +69,7 @@ describe('page routes: static files and headers', () => {
       '/tokengate/assets/..%2fx.js',
       '/tokengate/../tokengate/',
     ]) {
-      assert.equal(await rawStatus(page.url, raw), 400, raw);
+      assert.equal((await rawGet(page.url, raw)).status, 400, raw);
     }
     assert.equal((await fetch(`${page.url}/tokengate/`, { method: 'POST' })).status, 405);
   });

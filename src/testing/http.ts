@@ -1,4 +1,5 @@
-/** HTTP helpers for black-box tests: credentials and one call with its JSON answer. */
+/** HTTP helpers for black-box tests: credentials, one call with its JSON answer, a raw request-target. */
+import { request } from 'node:http';
 
 /** `Authorization: Basic …` for USER:TOKEN. */
 export function basic(user: string, token: string): string {
@@ -44,4 +45,25 @@ export async function call(
     json = null;
   }
   return { status: response.status, headers: response.headers, json };
+}
+
+/** A GET sent with exactly this request-target (fetch would normalise dot segments and escapes). */
+export function rawGet(
+  base: string,
+  target: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method: 'GET', path: target, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
