@@ -9,9 +9,9 @@ import { openServices, type Services } from '../app/open-services.js';
 import type { Config } from '../config/config.js';
 import { SettingsHolder } from '../gateway/settings-holder.js';
 import { HttpError } from '../http/http-error.js';
-import { testConfig } from '../page/page.test-helpers.js';
 import type { User } from '../store/models.js';
 import { tempDir } from '../testing/processes.js';
+import { testConfig } from '../testing/test-config.js';
 import type { AdminAction, AdminEndpoint, AdminResponse } from './admin-endpoint.js';
 import type { AdminEndpointDeps } from './token-tools-deps.js';
 

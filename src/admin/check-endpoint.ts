@@ -25,14 +25,14 @@ export const checkEndpoint = defineEndpoint(checkContract).handledBy(
     if (body.body !== undefined && body.body !== null && body.body !== '') {
       if (typeof body.body === 'string') {
         const result = parseStrictJson(body.body);
-        if (!result.ok) throw new HttpError(400, `body: ${result.message}`);
+        if (!result.ok) throw new HttpError('invalid_input', `body: ${result.message}`);
         jsonBody = result.value;
       } else {
         jsonBody = body.body;
       }
     }
     const facts = factsFromUrl(body.method, body.url, deps.publicUrl, jsonBody);
-    if (!facts.ok) throw new HttpError(400, facts.message);
+    if (!facts.ok) throw new HttpError('invalid_input', facts.message);
     const verdict = evaluate(parsed.ruleSet, facts.facts);
     return {
       status: 200,

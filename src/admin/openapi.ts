@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { ERROR_CODES } from '../http/error-catalogue.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { adminEndpoints } from './admin-endpoints.js';
 import type { EndpointContract, ResponseContract } from './endpoint-contract.js';
@@ -89,8 +90,8 @@ export function openApiDocument(
             'application/json': {
               schema: {
                 type: 'object',
-                properties: { status: { const: 'error' }, message: { type: 'string' } },
-                required: ['status', 'message'],
+                properties: { status: { const: 'error' }, code: { enum: ERROR_CODES }, message: { type: 'string' } },
+                required: ['status', 'code', 'message'],
               },
             },
           },

@@ -24,7 +24,7 @@ function defaultMessage(issue: z.core.$ZodRawIssue): string {
 
 function fail(issues: readonly Issue[]): HttpError {
   const issue = issues[0];
-  return new HttpError(400, issue === undefined ? 'invalid request' : issue.message);
+  return new HttpError('invalid_input', issue === undefined ? 'invalid request' : issue.message);
 }
 
 /**
@@ -63,12 +63,12 @@ export function validateBody(contract: EndpointContract, body: unknown, actor: U
   const result = contract.body.safeParse(fields, { error: defaultMessage });
   const issues = result.success ? [] : result.error.issues;
   const unknown = issues.find((i) => i.code === 'unrecognized_keys');
-  if (unknown !== undefined) throw new HttpError(400, unknownFieldsMessage(unknown.keys));
+  if (unknown !== undefined) throw new HttpError('invalid_input', unknownFieldsMessage(unknown.keys));
   const broken = contract.bodyRule?.(fields) ?? null;
-  if (broken !== null) throw new HttpError(400, broken);
+  if (broken !== null) throw new HttpError('invalid_input', broken);
   const adminOnly = contract.adminOnly;
   if (adminOnly !== undefined && !actor.admin && adminOnly.fields.some((field) => Object.hasOwn(fields, field))) {
-    throw new HttpError(403, adminOnly.message);
+    throw new HttpError('forbidden', adminOnly.message);
   }
   if (!result.success) throw fail(issues);
   return result.data;
