@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { openServices, type Services } from '../app/open-services.js';
 import type { Config } from '../config/config.js';
 import { SettingsHolder } from '../gateway/settings-holder.js';
+import type { ErrorCode } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import type { User } from '../store/models.js';
 import { tempDir } from '../testing/processes.js';
@@ -94,11 +95,11 @@ export async function startEndpointHarness(overrides: Partial<Config> = {}): Pro
   };
 }
 
-/** A matcher for `assert.rejects`: an HttpError with this status and a message matching `message`. */
-export function httpError(status: number, message?: RegExp | string) {
+/** A matcher for `assert.rejects`: an HttpError with this code and a message matching `message`. */
+export function httpError(code: ErrorCode, message?: RegExp | string) {
   return (err: unknown): boolean => {
     assert.ok(err instanceof HttpError, `an HttpError, got ${String(err)}`);
-    assert.equal(err.status, status, err.message);
+    assert.equal(err.code, code, err.message);
     if (typeof message === 'string') assert.equal(err.message, message);
     else if (message !== undefined) assert.match(err.message, message);
     return true;

@@ -71,15 +71,22 @@ describe('POST /rest/extender/1.0/tokenTools/check', () => {
       [{ limitTo: '', method: 'GET', url: 'http://[bad' }, /^not a valid URL/],
     ];
     for (const [body, message] of cases) {
-      await assert.rejects(h.call(checkEndpoint, h.admin, { body }), httpError(400, message), JSON.stringify(body));
+      await assert.rejects(
+        h.call(checkEndpoint, h.admin, { body }),
+        httpError(message === 'the request body must be a JSON object' ? 'invalid_json' : 'invalid_input', message),
+        JSON.stringify(body),
+      );
     }
-    await assert.rejects(h.call(checkEndpoint, h.admin, { body: { ...call, id: 'nope' } }), httpError(404));
+    await assert.rejects(
+      h.call(checkEndpoint, h.admin, { body: { ...call, id: 'nope' } }),
+      httpError('token_not_found'),
+    );
   });
 
   test("other users cannot read another user's rules through check", async () => {
     await assert.rejects(
       h.call(checkEndpoint, h.bob, { body: { id: adminTokenId, method: 'GET', url: '/rest/api/space' } }),
-      httpError(403),
+      httpError('forbidden'),
     );
   });
 });

@@ -30,15 +30,18 @@ describe('DELETE /rest/extender/1.0/tokenTools/delete', () => {
       [{ id: record.id, force: true }, 'unknown field: "force"'],
     ];
     for (const [body, message] of cases) {
-      await assert.rejects(h.call(deleteEndpoint, h.admin, { body }), httpError(400, message));
+      await assert.rejects(
+        h.call(deleteEndpoint, h.admin, { body }),
+        httpError(message === 'the request body must be a JSON object' ? 'invalid_json' : 'invalid_input', message),
+      );
     }
     assert.ok(await h.services.store.findTokenById(record.id));
-    await assert.rejects(h.call(deleteEndpoint, h.admin, { body: { id: 'nope' } }), httpError(404));
+    await assert.rejects(h.call(deleteEndpoint, h.admin, { body: { id: 'nope' } }), httpError('token_not_found'));
   });
 
   test('other users delete their own tokens only', async () => {
     const { record: admins } = await h.services.tokens.create({ label: 'admin only' }, h.admin);
-    await assert.rejects(h.call(deleteEndpoint, h.bob, { body: { id: admins.id } }), httpError(403));
+    await assert.rejects(h.call(deleteEndpoint, h.bob, { body: { id: admins.id } }), httpError('forbidden'));
     assert.ok(await h.services.store.findTokenById(admins.id));
     const { record: bobs } = await h.services.tokens.create({ label: 'mine' }, h.bob);
     await h.ok(deleteEndpoint, h.bob, { body: { id: bobs.id } });

@@ -58,7 +58,10 @@ describe('GET /rest/extender/1.0/tokenTools/get', () => {
       [{ maxResults: '1234567890' }, 'maxResults must be a whole number'],
     ];
     for (const [query, message] of cases) {
-      await assert.rejects(h.call(getTokensEndpoint, h.admin, { query }), httpError(400, message));
+      await assert.rejects(
+        h.call(getTokensEndpoint, h.admin, { query }),
+        httpError(message === 'the request body must be a JSON object' ? 'invalid_json' : 'invalid_input', message),
+      );
     }
   });
 

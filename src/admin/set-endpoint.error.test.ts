@@ -41,7 +41,11 @@ describe('POST /rest/extender/1.0/tokenTools/set (bad input)', () => {
       [{ label: 'x', token: 1234567890123456 }, 'token must be a string'],
     ];
     for (const [body, message] of cases) {
-      await assert.rejects(h.call(setEndpoint, h.admin, { body }), httpError(400, message), JSON.stringify(body));
+      await assert.rejects(
+        h.call(setEndpoint, h.admin, { body }),
+        httpError(message === 'the request body must be a JSON object' ? 'invalid_json' : 'invalid_input', message),
+        JSON.stringify(body),
+      );
     }
     assert.equal((await h.services.store.listTokens()).length, 0);
     assert.deepEqual(await h.services.store.getSettings(), DEFAULT_SETTINGS);
@@ -52,7 +56,7 @@ describe('POST /rest/extender/1.0/tokenTools/set (bad input)', () => {
     const { secret } = await h.services.tokens.create({ label: 'first', daysUntilExpiry: 1 }, h.admin);
     await assert.rejects(
       h.call(setEndpoint, h.admin, { body: { label: 'second', daysUntilExpiry: 1, token: secret } }),
-      httpError(409, 'this token value is already in use'),
+      httpError('conflict', 'this token value is already in use'),
     );
   });
 });

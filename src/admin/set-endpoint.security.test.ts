@@ -16,7 +16,7 @@ describe('POST /rest/extender/1.0/tokenTools/set (what other users may not do)',
     for (const body of [{ auditLog: false }, { authType: 'bearer' }, { authType: 'nonsense' }, { usageDetails: 'x' }]) {
       await assert.rejects(
         h.call(setEndpoint, h.bob, { body }),
-        httpError(403, 'only administrators can change settings'),
+        httpError('forbidden', 'only administrators can change settings'),
         JSON.stringify(body),
       );
     }
@@ -25,7 +25,10 @@ describe('POST /rest/extender/1.0/tokenTools/set (what other users may not do)',
   });
 
   test('a user creates tokens for themselves only', async () => {
-    await assert.rejects(h.call(setEndpoint, h.bob, { body: { label: 'x', userName: 'admin' } }), httpError(403));
+    await assert.rejects(
+      h.call(setEndpoint, h.bob, { body: { label: 'x', userName: 'admin' } }),
+      httpError('forbidden'),
+    );
     const own = await h.ok<{ user: string }>(setEndpoint, h.bob, { body: { label: 'mine' } });
     assert.equal(own.user, 'bob');
   });

@@ -47,15 +47,18 @@ describe('GET /rest/extender/1.0/tokenTools/snippet', () => {
       [{ id: bobsId, path: '/api/x' }, 'path must start with /rest/'],
     ];
     for (const [query, message] of cases) {
-      await assert.rejects(h.call(snippetEndpoint, h.admin, { query }), httpError(400, message));
+      await assert.rejects(
+        h.call(snippetEndpoint, h.admin, { query }),
+        httpError(message === 'the request body must be a JSON object' ? 'invalid_json' : 'invalid_input', message),
+      );
     }
-    await assert.rejects(h.call(snippetEndpoint, h.admin, { query: { id: 'nope' } }), httpError(404));
+    await assert.rejects(h.call(snippetEndpoint, h.admin, { query: { id: 'nope' } }), httpError('token_not_found'));
   });
 
   test('other users get a placeholder instead of their secret, and nothing for tokens not theirs', async () => {
     const own = await snippet('bob', { id: bobsId });
     assert.equal(own.secretIncluded, false);
     assert.ok(!own.code.includes(bobsSecret));
-    await assert.rejects(h.call(snippetEndpoint, h.bob, { query: { id: adminsId } }), httpError(403));
+    await assert.rejects(h.call(snippetEndpoint, h.bob, { query: { id: adminsId } }), httpError('forbidden'));
   });
 });
