@@ -62,10 +62,8 @@ function scan(ruleSet: RuleSet, context: MatchContext): Verdict {
 export function evaluate(ruleSet: RuleSet, facts: RequestFacts): Verdict {
   if (ruleSet.rules.length === 0) return UNRESTRICTED;
   const context = prepareMatch(matchContextOf(ruleSet), facts);
-  try {
-    return scan(ruleSet, context);
-  } finally {
-    // The scratch context outlives the call: keep no request (or its body) alive in it.
-    context.facts = NO_FACTS;
-  }
+  const verdict = scan(ruleSet, context);
+  // The scratch context outlives the call: keep no request (or its body) alive in it.
+  context.facts = NO_FACTS;
+  return verdict;
 }

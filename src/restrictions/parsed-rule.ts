@@ -3,11 +3,26 @@ import type { RequestFacts } from './request-facts.js';
 import type { Rule, RuleSet, Verdict } from './types.js';
 
 /**
- * A rule as `parseLimitTo` builds it: the public `Rule` plus the verdict it returns when it
- * allows (so allowing allocates nothing). `evaluate` also accepts plain `Rule` objects.
+ * A rule as `parseLimitTo` builds it: the public `Rule` plus what evaluation would otherwise
+ * compute per request. `evaluate` also accepts plain `Rule` objects and computes these then.
  */
 export interface ParsedRule extends Rule {
+  /** The verdict returned when this rule allows (so allowing allocates nothing). */
   readonly allowedVerdict: Verdict & { readonly allowed: true };
+  /** `bodyPartsFrom(rule)`. */
+  readonly bodyFrom: number;
+}
+
+/**
+ * The index of the rule's first part that needs the body (`parts.length` when none): the parts
+ * from there on are checked only once the body has been read. Parts that need the body come
+ * last (see `inCheckOrder`).
+ */
+export function bodyPartsFrom(rule: Rule): number {
+  const known = (rule as Partial<ParsedRule>).bodyFrom;
+  if (known !== undefined) return known;
+  const index = rule.parts.findIndex((part) => part.kind.needsBody);
+  return index < 0 ? rule.parts.length : index;
 }
 
 /**
@@ -46,6 +61,7 @@ export function parsedRule(rule: Rule): ParsedRule {
   return Object.freeze(
     Object.defineProperties(rule, {
       allowedVerdict: hidden(Object.freeze({ allowed: true, line: rule.line })),
+      bodyFrom: hidden(bodyPartsFrom(rule)),
     }) as ParsedRule,
   );
 }

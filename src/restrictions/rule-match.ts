@@ -1,3 +1,4 @@
+import { bodyPartsFrom } from './parsed-rule.js';
 import type { MatchContext } from './part-kind.js';
 import type { Rule } from './types.js';
 
@@ -26,11 +27,11 @@ export function partIndexOf(outcome: RuleOutcome): number {
  */
 export function matchRule(rule: Rule, context: MatchContext): RuleOutcome {
   const parts = rule.parts;
-  for (let i = 0; i < parts.length; i++) {
+  // Without the body, the parts that need it are not asked: the rule needs the body if the others match.
+  const end = context.facts.body === undefined ? bodyPartsFrom(rule) : parts.length;
+  for (let i = 0; i < end; i++) {
     const part = parts[i]!;
-    const kind = part.kind;
-    if (kind.needsBody && context.facts.body === undefined) return -(i + 1);
-    if (!kind.match(part, context)) return i + 1;
+    if (!part.kind.match(part, context)) return i + 1;
   }
-  return RULE_MATCHES;
+  return end < parts.length ? -(end + 1) : RULE_MATCHES;
 }

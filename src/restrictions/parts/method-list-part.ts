@@ -1,6 +1,7 @@
 import { methodMask } from '../method-bits.js';
-import type { PartKind } from '../part-kind.js';
+import type { MatchContext, PartKind } from '../part-kind.js';
 import { shorten } from '../quote.js';
+import type { RequestFacts } from '../request-facts.js';
 
 /**
  * The optional `[METHODS]` at the start of a rule (read by `readMethodList`): the request's
@@ -16,22 +17,25 @@ export interface MethodListPart {
   readonly text: string;
 }
 
-export const METHOD_LIST: PartKind<MethodListPart, 'method'> = {
-  name: 'method',
-  needsBody: false,
-  match(part, context) {
+/** The entry (a class, so that V8 can inline `match` where rules are checked). */
+class MethodListKind implements PartKind<MethodListPart, 'method'> {
+  readonly name = 'method' as const;
+  readonly needsBody = false;
+  match(part: MethodListPart, context: MatchContext): boolean {
     const bit = context.methodBit;
     // A standard method has a bit, set in the mask when listed; others are looked up by name.
     if (bit !== 0) return (part.mask & bit) !== 0;
     return part.methods.has(context.facts.method);
-  },
-  explain(part, facts) {
+  }
+  explain(part: MethodListPart, facts: RequestFacts): string {
     return `method ${shorten(facts.method, 40)} is not one of ${part.text}`;
-  },
-  print(part) {
+  }
+  print(part: MethodListPart): string {
     return `[${[...part.methods].join('|')}]`;
-  },
-};
+  }
+}
+
+export const METHOD_LIST: PartKind<MethodListPart, 'method'> = new MethodListKind();
 
 /**
  * The method part for upper-case method names.
