@@ -56,7 +56,10 @@ export function adminAccessRefusal(method: string, path: string, caller: AdminCa
     return `a restricted token cannot call tokenTools/${name}: managing tokens and settings needs an unrestricted token bound to you, or the web page`;
   }
   const rule = caller.ruleSet.rules.find((r) => r.line === caller.line);
-  if (rule === undefined || !unescapeSlashes(rule.url.source).includes(`tokenTools/${name}`)) {
+  const url = rule?.parts.find((part) => part.kind.name === 'url') as
+    | { readonly pattern?: { source: string } }
+    | undefined;
+  if (url?.pattern === undefined || !unescapeSlashes(url.pattern.source).includes(`tokenTools/${name}`)) {
     return `a restricted token may call tokenTools/${name} only when the rule that allows the call names it (…/tokenTools/${name})`;
   }
   return null;

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { assertOk, runCliAsync } from '../testing/cli.js';
 import { tempDir } from '../testing/processes.js';
-import { assertOk, runCliAsync } from './cli-test-helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

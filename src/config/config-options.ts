@@ -159,7 +159,8 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
     env: 'TOKENGATE_AUTH_FAILURE_LIMIT',
     default: 20,
     kind: 'int',
-    description: 'Failed authentications allowed per claimed user and client address per window (`429` after); 5× per user, 10× per address (see Security).',
+    description:
+      'Failed authentications allowed per claimed user and client address per window (`429` after); 5× per user, 10× per address (see Security).',
   },
   {
     key: 'auth.failureWindowMs',

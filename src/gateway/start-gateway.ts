@@ -1,15 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { AdminDeps, AdminEndpoint } from '../admin/admin-endpoint.js';
-import { auditEndpoint } from '../admin/audit-endpoint.js';
-import { checkEndpoint } from '../admin/check-endpoint.js';
-import { deleteEndpoint } from '../admin/delete-endpoint.js';
-import { getTokensEndpoint } from '../admin/get-tokens-endpoint.js';
+import { adminEndpoints } from '../admin/admin-endpoints.js';
 import { OPENAPI_PATH, openApiDocument } from '../admin/openapi.js';
-import { setEndpoint } from '../admin/set-endpoint.js';
-import { settingsEndpoint } from '../admin/settings-endpoint.js';
-import { snippetEndpoint } from '../admin/snippet-endpoint.js';
-import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
+import type { AdminEndpointDeps } from '../admin/token-tools-deps.js';
 import { openServices, type Services } from '../app/open-services.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
@@ -25,23 +18,8 @@ import { DatabaseHealth } from './database-health.js';
 import { Upstream } from './forward.js';
 import { Gateway } from './gateway.js';
 import { GatewayMetrics } from './metrics.js';
-import { sendJson } from './send.js';
+import { sendError, sendJson } from './send.js';
 import { SettingsHolder } from './settings-holder.js';
-
-/** Every tokenTools endpoint, one file each. */
-export const ADMIN_ENDPOINTS: readonly AdminEndpoint<GatewayAdminDeps>[] = [
-  getTokensEndpoint,
-  setEndpoint,
-  deleteEndpoint,
-  settingsEndpoint,
-  checkEndpoint,
-  snippetEndpoint,
-  auditEndpoint as AdminEndpoint<GatewayAdminDeps>,
-];
-
-export interface GatewayAdminDeps extends TokenToolsDeps, AdminDeps {
-  readonly publicUrl: string;
-}
 
 export interface StartGatewayOptions {
   /** Clock (tests inject one; the product uses Date.now). */
@@ -150,7 +128,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
             connectTimeoutMs: config.upstream.connectTimeoutMs,
             publicOrigin: new URL(publicUrl).origin,
           });
-    const adminDeps: GatewayAdminDeps = {
+    const adminDeps: AdminEndpointDeps = {
       config,
       store,
       now,
@@ -160,7 +138,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       users: services.users,
       publicUrl,
     };
-    const admin = new AdminRouter(ADMIN_ENDPOINTS, adminDeps);
+    const admin = new AdminRouter(adminEndpoints, adminDeps);
     const page = createPageRoutes({
       config,
       store,
@@ -170,7 +148,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       publicUrl,
       now,
       calls,
-      adminEndpoints: ADMIN_ENDPOINTS,
+      adminEndpoints,
     });
     const openApi = JSON.stringify(openApiDocument(publicUrl));
     let healthy = true;
@@ -189,7 +167,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       if (path === '/metrics' && metrics !== null && req.method === 'GET') {
         metrics.send(res).catch((err: unknown) => {
           log.error('could not render metrics', describeError(err));
-          if (!res.headersSent) sendJson(res, 500, { status: 'error', message: 'metrics could not be rendered' });
+          sendError(res, 'internal_error', 'metrics could not be rendered');
         });
         return true;
       }

@@ -1,6 +1,7 @@
 import { refuseUnknownKeys, requireObject } from '../admin/request-body.js';
 import { FailureLimiter } from '../auth/failure-limiter.js';
 import { sendJson } from '../gateway/send.js';
+import { fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { recordPageAction } from './admin-bridge.js';
@@ -47,15 +48,15 @@ export async function signIn(
   refuseUnknownKeys(body, new Set(['username', 'password']));
   const username = typeof body.username === 'string' ? body.username.trim() : '';
   const password = typeof body.password === 'string' ? body.password : '';
-  if (username === '' || password === '') throw new HttpError(400, 'enter your username and your password');
+  if (username === '' || password === '') throw new HttpError('invalid_input', 'enter your username and your password');
 
   const attempt = { address: call.ip, user: username };
   const wait = await limiter.reserve(attempt);
   if (wait > 0) {
-    throw new HttpError(429, 'too many failed sign-ins; try again later', { 'retry-after': String(wait) });
+    throw new HttpError('too_many_sign_ins', fixedMessage('too_many_sign_ins'), { 'retry-after': String(wait) });
   }
   const user = await deps.users.checkPassword(username, password);
-  if (user === undefined) throw new HttpError(401, WRONG);
+  if (user === undefined) throw new HttpError('sign_in_failed', WRONG);
   await limiter.succeeded(attempt);
   const opened = await sessions.signIn(user);
   setSessionCookie(call.res, opened.sealed, opened.maxAgeSeconds, call.https);

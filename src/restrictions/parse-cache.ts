@@ -13,9 +13,11 @@ function sizeOf(result: ParseResult, text: string): number {
   let weight = 0;
   if (result.ok) {
     for (const rule of result.ruleSet.rules) {
-      weight += regexWeight(rule.url.source);
-      for (const part of rule.query) weight += regexWeight(part.pattern.source);
-      for (const part of rule.json) weight += regexWeight(part.pattern.source);
+      for (const part of rule.parts) {
+        // the parts that hold a compiled regex (URL, QueryParam, JsonData, …) have a pattern
+        const pattern = (part as { readonly pattern?: { readonly source?: unknown } }).pattern;
+        if (typeof pattern?.source === 'string') weight += regexWeight(pattern.source);
+      }
     }
   }
   return Math.max(1, 2 * text.length + BYTES_PER_WEIGHT_UNIT * weight);
