@@ -73,7 +73,12 @@ describe('audit log under a flood', () => {
     gate = await startTokengate({
       dataDir: dir.path,
       upstream: upstream.url,
-      env: { TOKENGATE_AUDIT_MAX_ROWS: String(MAX_ROWS), TOKENGATE_AUDIT_BATCH_MS: '20' },
+      // failure limit 1: requests without credentials are throttled past 10 per address and second
+      env: {
+        TOKENGATE_AUDIT_MAX_ROWS: String(MAX_ROWS),
+        TOKENGATE_AUDIT_BATCH_MS: '20',
+        TOKENGATE_AUTH_FAILURE_LIMIT: '1',
+      },
     });
   });
 
