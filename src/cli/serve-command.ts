@@ -1,11 +1,11 @@
 import cluster from 'node:cluster';
 import { parseArgs } from 'node:util';
 import { openServices } from '../app/open-services.js';
+import { startGateway } from '../app/start-gateway.js';
 import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { bootstrapDemo } from '../demo/demo-bootstrap.js';
 import { startDemoUpstream } from '../demo/demo-upstream.js';
-import { startGateway } from '../gateway/start-gateway.js';
 import { leaveCluster, reportListening, runServeCluster } from './serve-cluster.js';
 
 const USAGE =

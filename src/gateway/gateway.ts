@@ -1,4 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { AdminRouter } from '../admin/admin-router.js';
+import type { CallLog } from '../audit/call-log.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
@@ -10,16 +12,14 @@ import { clientAddress } from '../http/client-address.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendError } from '../http/send.js';
 import { describeVerdict, evaluate } from '../restrictions/index.js';
 import type { RequestFacts, Verdict } from '../restrictions/types.js';
+import type { DatabaseHealth } from '../store/database-health.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import type { AdminRouter } from './admin-router.js';
-import type { CallLog } from './call-log.js';
-import type { DatabaseHealth } from './database-health.js';
 import { type Upstream, UpstreamError } from './forward.js';
-import { sendError } from './send.js';
-import type { SettingsHolder } from './settings-holder.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 

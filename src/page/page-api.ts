@@ -1,8 +1,8 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
+import { AdminRouter } from '../admin/admin-router.js';
 import { TOKEN_TOOLS } from '../admin/token-tools-deps.js';
-import { AdminRouter } from '../gateway/admin-router.js';
-import { sendJson } from '../gateway/send.js';
 import { HttpError } from '../http/http-error.js';
+import { sendJson } from '../http/send.js';
 import { recordPageAction } from './admin-bridge.js';
 import { meResponse } from './me.js';
 import type { PageAdminDeps, PageDeps } from './page-deps.js';

@@ -2,7 +2,7 @@ import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
 import type { AuditCallLog } from '../audit/audit-call-log.js';
 import type { Config } from '../config/config.js';
-import type { SettingsHolder } from '../gateway/settings-holder.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import type { Store } from '../store/store.js';
 import type { TokenService } from '../tokens/token-service.js';
 import type { UserService } from '../users/user-service.js';

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendError } from '../gateway/send.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
 import { HttpError } from '../http/http-error.js';
+import { sendError } from '../http/send.js';
 import { PageApi } from './page-api.js';
 import type { PageDeps } from './page-deps.js';
 import { PageSessions } from './page-sessions.js';

@@ -1,5 +1,5 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
-import { sendJson } from '../gateway/send.js';
+import { sendJson } from '../http/send.js';
 import { callEndpoint } from './admin-bridge.js';
 import type { PageAdminDeps, PageDeps } from './page-deps.js';
 import type { SignedInRequest } from './page-request.js';

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
+import type { CallLog } from '../audit/call-log.js';
+import type { DatabaseState } from '../store/database-health.js';
 import type { AuditDecision } from '../store/models.js';
-import type { CallLog } from './call-log.js';
-import type { DatabaseState } from './database-health.js';
 
 export interface GatewayMetricsSources {
   /** Auth cache counters (`cache.stats()`). */

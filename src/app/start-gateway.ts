@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AdminDeps, AdminEndpoint } from '../admin/admin-endpoint.js';
+import { AdminRouter } from '../admin/admin-router.js';
 import { auditEndpoint } from '../admin/audit-endpoint.js';
 import { checkEndpoint } from '../admin/check-endpoint.js';
 import { deleteEndpoint } from '../admin/delete-endpoint.js';
@@ -10,7 +11,6 @@ import { setEndpoint } from '../admin/set-endpoint.js';
 import { settingsEndpoint } from '../admin/settings-endpoint.js';
 import { snippetEndpoint } from '../admin/snippet-endpoint.js';
 import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
-import { openServices, type Services } from '../app/open-services.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -18,15 +18,15 @@ import { startRetention } from '../audit/retention.js';
 import { AuthCache } from '../auth/auth-cache.js';
 import { FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
+import { Upstream } from '../gateway/forward.js';
+import { Gateway } from '../gateway/gateway.js';
+import { sendJson } from '../http/send.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
-import { AdminRouter } from './admin-router.js';
-import { DatabaseHealth } from './database-health.js';
-import { Upstream } from './forward.js';
-import { Gateway } from './gateway.js';
+import { DatabaseHealth } from '../store/database-health.js';
+import { SettingsHolder } from '../store/settings-holder.js';
 import { GatewayMetrics } from './metrics.js';
-import { sendJson } from './send.js';
-import { SettingsHolder } from './settings-holder.js';
+import { openServices, type Services } from './open-services.js';
 
 /** Every tokenTools endpoint, one file each. */
 export const ADMIN_ENDPOINTS: readonly AdminEndpoint<GatewayAdminDeps>[] = [

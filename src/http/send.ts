@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { errorBody } from '../http/http-error.js';
+import { errorBody } from './http-error.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
