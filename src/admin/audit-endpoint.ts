@@ -1,5 +1,6 @@
 import { auditToCsv, auditToNdjson } from '../audit/audit-export.js';
 import { type AuditFormat, parseAuditQuery } from '../audit/audit-filter.js';
+import { ADMIN_BASE } from '../http/paths.js';
 import type { AuditFilter, User } from '../store/models.js';
 import type { Store } from '../store/store.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
@@ -50,7 +51,7 @@ function exportFileName(format: 'csv' | 'ndjson', now: number): string {
  */
 export const auditEndpoint: AdminEndpoint = {
   method: 'GET',
-  path: '/rest/extender/1.0/tokenTools/audit',
+  path: `${ADMIN_BASE}/audit`,
   async handle(req, deps) {
     // validated before anything is sent, so a bad parameter is a clean 400 even for exports
     const query = parseAuditQuery(req.query);

@@ -1,10 +1,11 @@
 import { HttpError } from '../http/http-error.js';
+import { ADMIN_BASE } from '../http/paths.js';
 import { factsFromUrl } from '../http/request-facts-from-url.js';
 import { parseStrictJson } from '../http/strict-json.js';
 import { evaluate, parseLimitTo } from '../restrictions/index.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { refuseUnknownKeys, requireObject } from './request-body.js';
-import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
+import type { TokenToolsDeps } from './token-tools-deps.js';
 
 const FIELDS = new Set(['id', 'limitTo', 'method', 'url', 'body']);
 
@@ -20,7 +21,7 @@ const FIELDS = new Set(['id', 'limitTo', 'method', 'url', 'body']);
  */
 export const checkEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl: string }> = {
   method: 'POST',
-  path: `${TOKEN_TOOLS}/check`,
+  path: `${ADMIN_BASE}/check`,
   async handle(req, deps) {
     const body = requireObject(await req.json());
     refuseUnknownKeys(body, FIELDS);

@@ -1,7 +1,8 @@
 import { HttpError } from '../http/http-error.js';
+import { ADMIN_BASE } from '../http/paths.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { refuseUnknownKeys, requireObject } from './request-body.js';
-import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
+import type { TokenToolsDeps } from './token-tools-deps.js';
 
 /**
  * `DELETE /rest/extender/1.0/tokenTools/delete` with `{"id":"…"}` — revokes a token at once
@@ -13,7 +14,7 @@ import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
  */
 export const deleteEndpoint: AdminEndpoint<TokenToolsDeps> = {
   method: 'DELETE',
-  path: `${TOKEN_TOOLS}/delete`,
+  path: `${ADMIN_BASE}/delete`,
   async handle(req, deps) {
     const body = requireObject(await req.json());
     refuseUnknownKeys(body, new Set(['id']));

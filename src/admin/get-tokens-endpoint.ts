@@ -1,6 +1,7 @@
+import { ADMIN_BASE } from '../http/paths.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { intParam } from './request-body.js';
-import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
+import type { TokenToolsDeps } from './token-tools-deps.js';
 
 /**
  * `GET /rest/extender/1.0/tokenTools/get[?startAt=&maxResults=]` — the tokens the caller may see
@@ -12,7 +13,7 @@ import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
  */
 export const getTokensEndpoint: AdminEndpoint<TokenToolsDeps> = {
   method: 'GET',
-  path: `${TOKEN_TOOLS}/get`,
+  path: `${ADMIN_BASE}/get`,
   async handle(req, deps) {
     const startAt = intParam(req.query, 'startAt', 0, 0, 1_000_000_000);
     const maxResults = intParam(req.query, 'maxResults', 50, 1, 1000);

@@ -1,9 +1,9 @@
 /**
  * The OpenAPI 3.1 description of tokengate's admin API, served (without authentication) at
- * `/rest/extender/1.0/openapi.json`. A test keeps it true: every endpoint the router serves is
- * described here and every described operation is served.
+ * `OPENAPI_PATH` (`/rest/extender/1.0/openapi.json`). A test keeps it true: every endpoint the
+ * router serves is described here and every described operation is served.
  */
-export const OPENAPI_PATH = '/rest/extender/1.0/openapi.json';
+import { ADMIN_BASE } from '../http/paths.js';
 
 const error = { $ref: '#/components/responses/Error' };
 const json = (schema: object) => ({ content: { 'application/json': { schema } } });
@@ -39,8 +39,6 @@ const settings = {
   },
 };
 
-const base = '/rest/extender/1.0/tokenTools';
-
 /** The document, with the server URL filled in. */
 export function openApiDocument(serverUrl: string): object {
   return {
@@ -54,7 +52,7 @@ export function openApiDocument(serverUrl: string): object {
     servers: [{ url: serverUrl }],
     security: [{ basic: [] }, { bearer: [] }],
     paths: {
-      [`${base}/get`]: {
+      [`${ADMIN_BASE}/get`]: {
         get: {
           summary: 'List tokens (administrators: all; others: their own), newest first',
           parameters: [
@@ -79,7 +77,7 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
-      [`${base}/set`]: {
+      [`${ADMIN_BASE}/set`]: {
         post: {
           summary: 'Create a token, or (administrators) change settings — not both in one call',
           requestBody: json({
@@ -119,7 +117,7 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
-      [`${base}/delete`]: {
+      [`${ADMIN_BASE}/delete`]: {
         delete: {
           summary: 'Delete (revoke) a token',
           requestBody: json({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }),
@@ -132,7 +130,7 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
-      [`${base}/settings`]: {
+      [`${ADMIN_BASE}/settings`]: {
         get: {
           summary: 'Runtime settings and secure mode',
           responses: {
@@ -141,7 +139,7 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
-      [`${base}/check`]: {
+      [`${ADMIN_BASE}/check`]: {
         post: {
           summary: 'Would this token (or these rules) allow this call? The gateway engine, without calling anything',
           requestBody: json({
@@ -173,7 +171,7 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
-      [`${base}/snippet`]: {
+      [`${ADMIN_BASE}/snippet`]: {
         get: {
           summary: 'Ready-to-run code for a token and the current auth-method setting',
           parameters: [
@@ -193,7 +191,7 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
-      [`${base}/audit`]: {
+      [`${ADMIN_BASE}/audit`]: {
         get: {
           summary: 'Audit log, newest first (administrators: all; others: their own tokens); CSV/NDJSON export',
           parameters: ['tokenId', 'user', 'decision', 'from', 'to', 'path', 'startAt', 'maxResults', 'format'].map(

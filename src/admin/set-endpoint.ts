@@ -1,8 +1,9 @@
 import { HttpError } from '../http/http-error.js';
+import { ADMIN_BASE } from '../http/paths.js';
 import type { AuthType, RuntimeSettings } from '../store/models.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { refuseUnknownKeys, requireObject } from './request-body.js';
-import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
+import type { TokenToolsDeps } from './token-tools-deps.js';
 
 const TOKEN_FIELDS = new Set(['label', 'daysUntilExpiry', 'userName', 'limitTo', 'token']);
 const SETTING_FIELDS = new Set(['authType', 'extenderEndpointsOnly', 'usageDetails', 'auditLog']);
@@ -39,7 +40,7 @@ function parseSettings(body: Record<string, unknown>): Partial<RuntimeSettings> 
  */
 export const setEndpoint: AdminEndpoint<TokenToolsDeps> = {
   method: 'POST',
-  path: `${TOKEN_TOOLS}/set`,
+  path: `${ADMIN_BASE}/set`,
   async handle(req, deps) {
     const body = requireObject(await req.json());
     refuseUnknownKeys(body, ALL_FIELDS);

@@ -1,5 +1,6 @@
+import { ADMIN_BASE } from '../http/paths.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
-import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
+import type { TokenToolsDeps } from './token-tools-deps.js';
 
 /**
  * `GET /rest/extender/1.0/tokenTools/settings` — the runtime settings and the (startup-only)
@@ -10,7 +11,7 @@ import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
  */
 export const settingsEndpoint: AdminEndpoint<TokenToolsDeps> = {
   method: 'GET',
-  path: `${TOKEN_TOOLS}/settings`,
+  path: `${ADMIN_BASE}/settings`,
   async handle(_req, deps) {
     return {
       status: 200,

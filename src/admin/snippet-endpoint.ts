@@ -1,8 +1,9 @@
 import { HttpError } from '../http/http-error.js';
+import { ADMIN_BASE, DEFAULT_PROTECTED_PREFIX } from '../http/paths.js';
 import { SNIPPET_LANGUAGES, type SnippetLanguage, snippet } from '../snippets/snippets.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { stringParam } from './request-body.js';
-import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
+import type { TokenToolsDeps } from './token-tools-deps.js';
 
 /**
  * `GET /rest/extender/1.0/tokenTools/snippet?id=…&lang=curl|javascript|python[&path=/rest/…]` —
@@ -14,7 +15,7 @@ import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
  */
 export const snippetEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl: string }> = {
   method: 'GET',
-  path: `${TOKEN_TOOLS}/snippet`,
+  path: `${ADMIN_BASE}/snippet`,
   async handle(req, deps) {
     const id = stringParam(req.query, 'id');
     if (id === undefined || id === '') throw new HttpError(400, 'id is required');
@@ -23,7 +24,9 @@ export const snippetEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUr
       throw new HttpError(400, `lang must be one of ${SNIPPET_LANGUAGES.join(', ')}`);
     }
     const path = stringParam(req.query, 'path') ?? '/rest/api/space';
-    if (!path.startsWith('/rest/')) throw new HttpError(400, 'path must start with /rest/');
+    if (!path.startsWith(DEFAULT_PROTECTED_PREFIX)) {
+      throw new HttpError(400, `path must start with ${DEFAULT_PROTECTED_PREFIX}`);
+    }
     const record = await deps.tokens.get(id, req.actor);
     const view = await deps.tokens.toPublicView(record, { includeSecret: req.actor.admin });
     const secret = typeof view.token === 'string' ? view.token : null;

@@ -9,6 +9,3 @@ export interface TokenToolsDeps extends AdminDeps {
   readonly users: UserService;
   readonly settingsHolder: SettingsHolder;
 }
-
-/** Base path of the Extender admin API. */
-export const TOKEN_TOOLS = '/rest/extender/1.0/tokenTools';

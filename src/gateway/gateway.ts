@@ -11,6 +11,7 @@ import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
+import { EXTENDER_BASE } from '../http/paths.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendError } from '../http/send.js';
 import { describeVerdict, evaluate } from '../restrictions/index.js';
@@ -29,14 +30,20 @@ export interface GatewayDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly limiter: FailureLimiter;
+  /**
+   * Paths under this prefix are token calls (checked, audited, forwarded); everything else is
+   * `localRoutes` or 404. A value, not a constant read here, so that it can be configured.
+   */
+  readonly protectedPrefix: string;
   /** Whether the database answers; past the outage grace period token calls get 503. */
-  readonly database: DatabaseHealth;
-  readonly settings: SettingsHolder;
-  readonly calls: CallLog;
+  readonly databaseHealth: DatabaseHealth;
+  readonly settingsHolder: SettingsHolder;
+  /** Where each call is recorded: audit records, usage, internal errors. */
+  readonly callLog: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
   readonly now: () => number;
-  /** Non-`/rest/` routes served by tokengate itself (`/healthz`, `/metrics`, the page). */
+  /** Routes outside the protected prefix served by tokengate itself (`/healthz`, `/metrics`, the page). */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
@@ -113,7 +120,7 @@ export class Gateway {
   };
 
   /**
-   * The canonical request of a token call (`/rest/*`), or null when the request was answered here
+   * The canonical request of a token call (under the protected prefix), or null when the request was answered here
    * (400 for a request that cannot be canonicalised, tokengate's own pages, 404).
    *
    * The steps of a token call are synchronous methods joined by promise continuations at the
@@ -133,9 +140,9 @@ export class Gateway {
     const canonical = result.request;
     state.canonical = canonical;
     const path = canonical.path;
-    if (!path.startsWith('/rest/')) {
+    if (!path.startsWith(this.#deps.protectedPrefix)) {
       if (!this.#deps.localRoutes(req, res, path))
-        sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
+        sendError(res, 404, `not found: tokengate serves only ${this.#deps.protectedPrefix}* (and its own pages)`);
       return null;
     }
     return canonical;
@@ -144,31 +151,33 @@ export class Gateway {
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
   #tokenCall(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
     const deps = this.#deps;
-    const settings = deps.settings.current;
+    const settings = deps.settingsHolder.current;
     if (this.#rateLimited(state, res)) return;
-    if (!deps.calls.hasRoom()) {
-      return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
-        if (room) return this.#authenticate(state, canonical, res, settings);
+    if (!deps.callLog.hasRoom()) {
+      return deps.callLog.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
+        if (room) return this.#identifyCaller(state, canonical, res, settings);
         sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
           'retry-after': '1',
         });
       });
     }
-    return this.#authenticate(state, canonical, res, settings);
+    return this.#identifyCaller(state, canonical, res, settings);
   }
 
-  #authenticate(
+  /** Reads the credentials and resolves token and user (through the cache), then decides. */
+  #identifyCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
     settings: RuntimeSettings,
   ): Promise<void> {
     return authenticate(state.req.headers.authorization, settings.authType, this.#authDeps).then((auth) =>
-      this.#authenticated(state, canonical, res, settings, auth),
+      this.#decideForCaller(state, canonical, res, settings, auth),
     );
   }
 
-  #authenticated(
+  /** Once the caller is known: 401/429, a refusal, a denial, the body read, or the call served. */
+  #decideForCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -179,7 +188,7 @@ export class Gateway {
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
-    if (verdict.allowed) return this.#pass(state, canonical, res, auth, verdict.line, null);
+    if (verdict.allowed) return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
     if (verdict.needsBody) return this.#withBody(state, canonical, res, auth);
     this.#deny(state, res, auth, verdict);
   }
@@ -223,14 +232,14 @@ export class Gateway {
     settings: RuntimeSettings,
   ): Verdict | null {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
-    const outage = this.#deps.database.refusal();
+    const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
       sendError(res, 503, outage, { 'retry-after': '5' });
       return null;
     }
-    if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
-      this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
+    if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
+      this.#refuse(state, res, 403, `tokens are restricted to Extender endpoints (${EXTENDER_BASE}*) on this server`);
       return null;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
@@ -265,7 +274,7 @@ export class Gateway {
     };
     const verdict = evaluate(auth.ruleSet, facts);
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
-    return this.#pass(state, canonical, res, auth, verdict.line, body);
+    return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
 
   /** 403 naming the token and every rule's reason; recorded. */
@@ -276,7 +285,7 @@ export class Gateway {
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
-  #pass(
+  #serveAllowed(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -331,7 +340,7 @@ export class Gateway {
       (status) => {
         const end = this.#deps.now();
         this.#record(state, 'allowed', allowedReason(line), status, end);
-        this.#deps.calls.countUsage(tokenId, state.ip, end);
+        this.#deps.callLog.countUsage(tokenId, state.ip, end);
       },
       (err: unknown) => {
         if (!(err instanceof UpstreamError)) throw err;
@@ -357,7 +366,7 @@ export class Gateway {
       actor: auth.user,
       bufferedBody: body,
       recordAdmin: (action) =>
-        deps.calls.recordAdmin({
+        deps.callLog.recordAdmin({
           time: deps.now(),
           actor: auth.user.username,
           authMethod: auth.method,
@@ -378,7 +387,7 @@ export class Gateway {
       status < 400 ? 'admin API' : 'admin API refused the call',
       status,
     );
-    if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
+    if (status < 400) deps.callLog.countUsage(auth.token.id, state.ip, deps.now());
   }
 
   #refuse(state: CallState, res: ServerResponse, status: number, message: string): void {
@@ -396,7 +405,7 @@ export class Gateway {
   ): void {
     const auth = state.auth;
     const canonical = state.canonical;
-    this.#deps.calls.record({
+    this.#deps.callLog.record({
       time: state.start,
       tokenId: auth?.ok ? auth.token.id : (auth?.token?.id ?? null),
       tokenLabel: auth?.ok ? auth.token.label : (auth?.token?.label ?? null),
@@ -417,7 +426,7 @@ export class Gateway {
 
   #failClosed(state: CallState, res: ServerResponse, err: unknown): void {
     const unavailable =
-      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.database.state() !== 'up');
+      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.databaseHealth.state() !== 'up');
     const message =
       err instanceof HttpError
         ? err.message
@@ -425,8 +434,8 @@ export class Gateway {
           ? 'the database is not answering: the call was refused; try again shortly'
           : 'internal error: the call was refused';
     const status = err instanceof HttpError ? err.status : unavailable ? 503 : 500;
-    if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
-    if (state.canonical?.path.startsWith('/rest/')) {
+    if (!(err instanceof HttpError)) this.#deps.callLog.logError(err);
+    if (state.canonical?.path.startsWith(this.#deps.protectedPrefix)) {
       try {
         this.#record(state, 'error', message, null);
       } catch {

@@ -18,7 +18,7 @@ export interface PageAdminDeps extends TokenToolsDeps {
  *
  * @example
  * const page = createPageRoutes({ config, store, tokens: services.tokens, users: services.users,
- *   settingsHolder: settings, publicUrl, now, calls, adminEndpoints: ADMIN_ENDPOINTS });
+ *   settingsHolder, publicUrl, now, callLog, adminEndpoints: ADMIN_ENDPOINTS });
  */
 export interface PageDeps {
   readonly config: Config;
@@ -30,7 +30,7 @@ export interface PageDeps {
   readonly publicUrl: string;
   readonly now: () => number;
   /** The audit call log: administrative actions done on the page are recorded with authMethod `session`. */
-  readonly calls: Pick<AuditCallLog, 'recordAdmin' | 'logError'>;
+  readonly callLog: Pick<AuditCallLog, 'recordAdmin' | 'logError'>;
   /** The tokenTools endpoints (`ADMIN_ENDPOINTS`); the page calls their `handle` functions. */
   readonly adminEndpoints: readonly AdminEndpoint<PageAdminDeps>[];
   /** Directory of the built page (default: `dist/page-ui` of the project). */

@@ -104,7 +104,7 @@ export async function startPage(
     settingsHolder,
     publicUrl: options.publicUrl ?? url,
     now: () => now,
-    calls: {
+    callLog: {
       recordAdmin: (input) => {
         actions.push(input);
         return true;
