@@ -24,7 +24,9 @@ export interface LocalRoutesDeps {
 
 /**
  * tokengate's own routes outside the protected prefix: the page, `/healthz` (200, or 503 while
- * the database is down or the node is stopping), `/metrics` and the OpenAPI document.
+ * the database is down or the node is stopping), `/metrics` and the OpenAPI document. (The
+ * OpenAPI path lies under the default protected prefix, so today the gateway treats it as a token
+ * call and it never arrives here; serving it to anyone is issue 13's.)
  *
  * @example
  * const local = new LocalRoutes({ page, databaseHealth, databaseKind: 'sqlite', nodeId, metrics, openApiJson, log });
