@@ -3,6 +3,7 @@
  * `OPENAPI_PATH` (`/rest/extender/1.0/openapi.json`). A test keeps it true: every endpoint the
  * router serves is described here and every described operation is served.
  */
+import { ERROR_CODES } from '../http/error-catalogue.js';
 import { ADMIN_BASE } from '../http/paths.js';
 
 const error = { $ref: '#/components/responses/Error' };
@@ -224,8 +225,8 @@ export function openApiDocument(serverUrl: string): object {
       responses: {
         Error: ok('Error', {
           type: 'object',
-          properties: { status: { const: 'error' }, message: { type: 'string' } },
-          required: ['status', 'message'],
+          properties: { status: { const: 'error' }, code: { enum: ERROR_CODES }, message: { type: 'string' } },
+          required: ['status', 'code', 'message'],
         }),
       },
     },

@@ -18,14 +18,14 @@ export const snippetEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUr
   path: `${ADMIN_BASE}/snippet`,
   async handle(req, deps) {
     const id = stringParam(req.query, 'id');
-    if (id === undefined || id === '') throw new HttpError(400, 'id is required');
+    if (id === undefined || id === '') throw new HttpError('invalid_input', 'id is required');
     const lang = (stringParam(req.query, 'lang') ?? 'curl').toLowerCase();
     if (!SNIPPET_LANGUAGES.includes(lang as SnippetLanguage)) {
-      throw new HttpError(400, `lang must be one of ${SNIPPET_LANGUAGES.join(', ')}`);
+      throw new HttpError('invalid_input', `lang must be one of ${SNIPPET_LANGUAGES.join(', ')}`);
     }
     const path = stringParam(req.query, 'path') ?? '/rest/api/space';
     if (!path.startsWith(DEFAULT_PROTECTED_PREFIX)) {
-      throw new HttpError(400, `path must start with ${DEFAULT_PROTECTED_PREFIX}`);
+      throw new HttpError('invalid_input', `path must start with ${DEFAULT_PROTECTED_PREFIX}`);
     }
     const record = await deps.tokens.get(id, req.actor);
     const view = await deps.tokens.toPublicView(record, { includeSecret: req.actor.admin });

@@ -6,17 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../config/load-config.js';
+import { type RunningGateway, startInProcessGateway } from '../testing/in-process.js';
 import { tempDir } from '../testing/processes.js';
-import { type RunningGateway, startGateway } from './start-gateway.js';
 
-async function start(dataDir: string, metrics: boolean): Promise<RunningGateway> {
-  const loaded = loadConfig({
-    env: {},
-    overrides: { port: 0, host: '127.0.0.1', dataDir, metrics: { enabled: metrics }, logLevel: 'error' },
-  });
-  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.join('; '));
-  return startGateway(loaded.config);
+function start(dataDir: string, metrics: boolean): Promise<RunningGateway> {
+  return startInProcessGateway({ dataDir, overrides: { metrics: { enabled: metrics }, logLevel: 'error' } });
 }
 
 describe('local routes', () => {

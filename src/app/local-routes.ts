@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HEALTH_PATH, METRICS_PATH, OPENAPI_PATH } from '../http/paths.js';
-import { sendJson } from '../http/send.js';
+import { sendError, sendJson } from '../http/send.js';
 import { describeError, type Logger } from '../log/logger.js';
 import type { DatabaseHealth } from '../store/database-health.js';
 import type { Store } from '../store/store.js';
@@ -56,7 +56,7 @@ export class LocalRoutes {
     if (path === METRICS_PATH && deps.metrics !== null && req.method === 'GET') {
       deps.metrics.send(res).catch((err: unknown) => {
         deps.log.error('could not render metrics', describeError(err));
-        if (!res.headersSent) sendJson(res, 500, { status: 'error', message: 'metrics could not be rendered' });
+        sendError(res, 'internal_error', 'metrics could not be rendered');
       });
       return true;
     }

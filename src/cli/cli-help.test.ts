@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { assertOk, runCliAsync } from '../testing/cli.js';
 import type { CliIo } from './cli-io.js';
 import { runTokengate } from './cli-run.js';
-import { assertOk, runCliAsync } from './cli-test-helpers.js';
 
 const PACKAGE_VERSION = (
   JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }
