@@ -6,7 +6,7 @@
  *
  * Adding an error is one entry here plus a row in the README's error table (a test compares them).
  */
-import { DEFAULT_PROTECTED_PREFIX, EXTENDER_BASE } from './paths.js';
+import { DEFAULT_PROTECTED_PREFIX, EXTENDER_BASE, PAGE_API_BASE } from './paths.js';
 
 export interface ErrorEntry {
   readonly status: number;
@@ -78,7 +78,7 @@ export const ERROR_CATALOGUE = {
     meaning: 'no upstream REST API is configured',
     message: 'no upstream REST API is configured for this path',
   },
-  unknown_api_path: { status: 404, meaning: 'page API: no such endpoint below /tokengate/api/' },
+  unknown_api_path: { status: 404, meaning: `page API: no such endpoint below ${PAGE_API_BASE}` },
   token_not_found: { status: 404, meaning: 'no token with this id' },
   user_not_found: { status: 404, meaning: 'no user with this username or email' },
   method_not_allowed: { status: 405, meaning: 'the path exists but not with this method; see the Allow header' },

@@ -1,7 +1,7 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import { AdminRouter } from '../admin/admin-router.js';
 import { HttpError } from '../http/http-error.js';
-import { ADMIN_BASE } from '../http/paths.js';
+import { ADMIN_BASE, PAGE_API_BASE } from '../http/paths.js';
 import { sendJson } from '../http/send.js';
 import { recordPageAction } from './admin-bridge.js';
 import { meResponse } from './me.js';
@@ -118,7 +118,7 @@ export class PageApi {
         allow: allowed,
       });
     }
-    throw new HttpError('unknown_api_path', `no page API at /tokengate/api/${sub.slice(0, 100)}`);
+    throw new HttpError('unknown_api_path', `no page API at ${PAGE_API_BASE}${sub.slice(0, 100)}`);
   }
 
   #endpoint(method: string, path: string): AdminEndpoint<PageAdminDeps> {
