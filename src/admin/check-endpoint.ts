@@ -1,8 +1,8 @@
+import { canonicalFromUrl } from '../http/canonical-from-url.js';
 import { HttpError } from '../http/http-error.js';
 import { ADMIN_BASE } from '../http/paths.js';
-import { factsFromUrl } from '../http/request-facts-from-url.js';
 import { parseStrictJson } from '../http/strict-json.js';
-import { evaluate, parseLimitTo } from '../restrictions/index.js';
+import { dryRunBody, evaluate, parseLimitTo, requestFacts } from '../restrictions/index.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { refuseUnknownKeys, requireObject } from './request-body.js';
 import type { TokenToolsDeps } from './token-tools-deps.js';
@@ -52,9 +52,9 @@ export const checkEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl:
         jsonBody = body.body;
       }
     }
-    const facts = factsFromUrl(body.method, body.url, deps.publicUrl, jsonBody);
-    if (!facts.ok) throw new HttpError('invalid_input', facts.message);
-    const verdict = evaluate(parsed.ruleSet, facts.facts);
+    const canonical = canonicalFromUrl(body.method, body.url, deps.publicUrl);
+    if (!canonical.ok) throw new HttpError('invalid_input', canonical.message);
+    const verdict = evaluate(parsed.ruleSet, requestFacts(canonical.request, dryRunBody(jsonBody)));
     return {
       status: 200,
       json: {

@@ -15,8 +15,8 @@ import { findMethodOverride } from '../http/method-override.js';
 import { EXTENDER_BASE } from '../http/paths.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendError } from '../http/send.js';
-import { describeVerdict, evaluate } from '../restrictions/index.js';
-import type { RequestFacts, Verdict } from '../restrictions/types.js';
+import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
+import type { Verdict } from '../restrictions/types.js';
 import type { DatabaseHealth } from '../store/database-health.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
 import type { SettingsHolder } from '../store/settings-holder.js';
@@ -247,8 +247,8 @@ export class Gateway {
       this.#refuse(state, res, 'method_override_refused', override);
       return null;
     }
-    // The canonical request is the facts the rules see (method, path, absolute URL, query).
-    return evaluate(auth.ruleSet, canonical);
+    // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
+    return evaluate(auth.ruleSet, requestFacts(canonical));
   }
 
   /** A JsonData rule may allow the call: reads the body strictly and decides again. */
@@ -265,14 +265,7 @@ export class Gateway {
       if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
-    const facts: RequestFacts = {
-      method: canonical.method,
-      path: canonical.path,
-      absoluteUrl: canonical.absoluteUrl,
-      query: canonical.query,
-      body: { kind: 'json', value: body.value },
-    };
-    const verdict = evaluate(auth.ruleSet, facts);
+    const verdict = evaluate(auth.ruleSet, requestFacts(canonical, { kind: 'json', value: body.value }));
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
     return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
