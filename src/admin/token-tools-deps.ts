@@ -9,3 +9,8 @@ export interface TokenToolsDeps extends AdminDeps {
   readonly users: UserService;
   readonly settingsHolder: SettingsHolder;
 }
+
+/** What every admin endpoint may use: the tokenTools services and tokengate's public URL. */
+export interface AdminEndpointDeps extends TokenToolsDeps {
+  readonly publicUrl: string;
+}

@@ -1,16 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AdminDeps, AdminEndpoint } from '../admin/admin-endpoint.js';
+import { adminEndpoints } from '../admin/admin-endpoints.js';
 import { AdminRouter } from '../admin/admin-router.js';
-import { auditEndpoint } from '../admin/audit-endpoint.js';
-import { checkEndpoint } from '../admin/check-endpoint.js';
-import { deleteEndpoint } from '../admin/delete-endpoint.js';
-import { getTokensEndpoint } from '../admin/get-tokens-endpoint.js';
 import { openApiDocument } from '../admin/openapi.js';
-import { setEndpoint } from '../admin/set-endpoint.js';
-import { settingsEndpoint } from '../admin/settings-endpoint.js';
-import { snippetEndpoint } from '../admin/snippet-endpoint.js';
-import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
+import type { AdminEndpointDeps } from '../admin/token-tools-deps.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -28,21 +21,6 @@ import { SettingsHolder } from '../store/settings-holder.js';
 import { LocalRoutes } from './local-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { openServices, type Services } from './open-services.js';
-
-/** Every tokenTools endpoint, one file each. */
-export const ADMIN_ENDPOINTS: readonly AdminEndpoint<GatewayAdminDeps>[] = [
-  getTokensEndpoint,
-  setEndpoint,
-  deleteEndpoint,
-  settingsEndpoint,
-  checkEndpoint,
-  snippetEndpoint,
-  auditEndpoint as AdminEndpoint<GatewayAdminDeps>,
-];
-
-export interface GatewayAdminDeps extends TokenToolsDeps, AdminDeps {
-  readonly publicUrl: string;
-}
 
 export interface StartGatewayOptions {
   /** Clock (tests inject one; the product uses Date.now). */
@@ -143,7 +121,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
             connectTimeoutMs: config.upstream.connectTimeoutMs,
             publicOrigin: new URL(publicUrl).origin,
           });
-    const adminDeps: GatewayAdminDeps = {
+    const adminDeps: AdminEndpointDeps = {
       config,
       store,
       now,
@@ -153,7 +131,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       users: services.users,
       publicUrl,
     };
-    const admin = new AdminRouter(ADMIN_ENDPOINTS, adminDeps);
+    const admin = new AdminRouter(adminEndpoints, adminDeps);
     const page = createPageRoutes({
       config,
       store,
@@ -163,7 +141,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       publicUrl,
       now,
       callLog,
-      adminEndpoints: ADMIN_ENDPOINTS,
+      adminEndpoints,
     });
     const localRoutes = new LocalRoutes({
       page,

@@ -25,7 +25,7 @@ const PAGE_ROOT_RELATIVE = `${PAGE_BASE.slice(PAGE_BASE.lastIndexOf('/') + 1)}/`
  *
  * @example
  * const page = createPageRoutes({ config, store, tokens, users, settingsHolder, publicUrl, now, callLog,
- *   adminEndpoints: ADMIN_ENDPOINTS });
+ *   adminEndpoints });
  * const localRoutes = (req, res, path) => page(req, res, path) || otherRoutes(req, res, path);
  */
 export function createPageRoutes(deps: PageDeps): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {
