@@ -1,6 +1,6 @@
+import { ADMIN_BASE } from '../http/paths.js';
 import type { RuleSet } from '../restrictions/types.js';
 import type { TokenRecord } from '../store/models.js';
-import { TOKEN_TOOLS } from './token-tools-deps.js';
 
 /**
  * The tokenTools endpoints a *restricted* token may call, and only when one of its rules names
@@ -10,9 +10,9 @@ import { TOKEN_TOOLS } from './token-tools-deps.js';
  * Any endpoint not listed — every endpoint added later — needs an unrestricted bound token.
  */
 const READ_ONLY_FOR_RESTRICTED: ReadonlySet<string> = new Set([
-  `POST ${TOKEN_TOOLS}/check`,
-  `GET ${TOKEN_TOOLS}/settings`,
-  `GET ${TOKEN_TOOLS}/audit`,
+  `POST ${ADMIN_BASE}/check`,
+  `GET ${ADMIN_BASE}/settings`,
+  `GET ${ADMIN_BASE}/audit`,
 ]);
 
 /** What the gateway knows about the token of an admin API call. */
@@ -44,14 +44,14 @@ function unescapeSlashes(source: string): string {
  *   mint or uncover one (the rule-subset question never arises).
  *
  * @example
- * adminAccessRefusal('POST', `${TOKEN_TOOLS}/set`, { token, ruleSet, line: 1 }) // 'restricted tokens cannot …'
+ * adminAccessRefusal('POST', `${ADMIN_BASE}/set`, { token, ruleSet, line: 1 }) // 'restricted tokens cannot …'
  */
 export function adminAccessRefusal(method: string, path: string, caller: AdminCaller): string | null {
   if (caller.token.user === null) {
     return 'an unbound token cannot use the admin API (tokenTools): use an unrestricted token bound to you, or the web page';
   }
   if (caller.ruleSet.rules.length === 0) return null;
-  const name = path.startsWith(`${TOKEN_TOOLS}/`) ? path.slice(TOKEN_TOOLS.length + 1) : path;
+  const name = path.startsWith(`${ADMIN_BASE}/`) ? path.slice(ADMIN_BASE.length + 1) : path;
   if (!READ_ONLY_FOR_RESTRICTED.has(`${method} ${path}`)) {
     return `a restricted token cannot call tokenTools/${name}: managing tokens and settings needs an unrestricted token bound to you, or the web page`;
   }

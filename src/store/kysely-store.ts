@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { auditPage } from './audit-page.js';
 import { auditWhere } from './audit-where.js';
-import { ChangeFeed, type ChangeFeedStatus } from './change-feed.js';
+import { ChangeFeed } from './change-feed.js';
 import type { Database } from './database.js';
 import type { DialectHooks } from './dialect-hooks.js';
 import type {
@@ -32,6 +32,7 @@ import { mergeSettings, settingsRows } from './settings-rows.js';
 import {
   type AuditInsertOptions,
   type AuditInsertResult,
+  type ChangeFeedStatus,
   DuplicateTokenError,
   DuplicateUserError,
   type Store,
