@@ -9,6 +9,7 @@ import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
+import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { describeVerdict, evaluate } from '../restrictions/index.js';
 import type { RequestFacts, Verdict } from '../restrictions/types.js';
@@ -62,6 +63,9 @@ interface CallState {
 export class Gateway {
   readonly #deps: GatewayDeps;
   readonly #identityHeader: string | null;
+  /** X-Forwarded-Proto and X-Forwarded-Host, from the public URL (never from the client). */
+  readonly #publicProto: string;
+  readonly #publicHost: string;
   readonly #upstreamAuthorization: string | null;
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
@@ -70,6 +74,9 @@ export class Gateway {
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
     this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
+    const base = publicBase(deps.publicUrl);
+    this.#publicProto = base.protocol.slice(0, -1);
+    this.#publicHost = base.host;
     this.#authDeps = {
       cache: deps.cache,
       digest: deps.digest,
@@ -296,8 +303,9 @@ export class Gateway {
     const req = state.req;
     const query = upstreamQuery(canonical.rawQuery, canonical.query);
     const headers = buildUpstreamHeaders(canonical.headers, {
-      peerAddress: req.socket.remoteAddress ?? state.ip,
-      proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
+      clientAddress: state.ip,
+      publicProto: this.#publicProto,
+      publicHost: this.#publicHost,
       identityHeader: this.#identityHeader,
       username: auth.user.username,
       upstreamAuthorization: this.#upstreamAuthorization,
