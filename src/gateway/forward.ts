@@ -10,6 +10,11 @@ export interface UpstreamOptions {
   readonly connectTimeoutMs: number;
   /** Public origin that replaces the upstream origin in `Location` headers. */
   readonly publicOrigin: string;
+  /**
+   * Content-Security-Policy added to every response (`upstream.responseCsp`), null = none; an
+   * upstream's own policy is kept beside it (browsers enforce both).
+   */
+  readonly responseCsp?: string | null;
 }
 
 /** Why forwarding failed before the response started: 502 (unreachable) or 504 (timeout). */
@@ -38,8 +43,10 @@ export class Upstream {
   readonly #origin: string;
   readonly #publicOrigin: string;
   readonly #timeoutMs: number;
+  readonly #responseCsp: string | null;
 
   constructor(options: UpstreamOptions) {
+    this.#responseCsp = options.responseCsp ?? null;
     this.#origin = new URL(options.url).origin;
     this.#publicOrigin = options.publicOrigin;
     this.#timeoutMs = options.timeoutMs;
@@ -77,7 +84,7 @@ export class Upstream {
           headersTimeout: this.#timeoutMs,
           bodyTimeout: this.#timeoutMs,
         },
-        new ForwardHandler(res, body, this.#origin, this.#publicOrigin, resolve, reject),
+        new ForwardHandler(res, body, this.#origin, this.#publicOrigin, this.#responseCsp, resolve, reject),
       );
     });
   }
@@ -103,6 +110,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   readonly #body: Readable | Buffer | null;
   readonly #upstreamOrigin: string;
   readonly #publicOrigin: string;
+  readonly #responseCsp: string | null;
   readonly #resolve: (status: number) => void;
   readonly #reject: (err: UpstreamError) => void;
 
@@ -111,6 +119,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     body: Readable | Buffer | null,
     upstreamOrigin: string,
     publicOrigin: string,
+    responseCsp: string | null,
     resolve: (status: number) => void,
     reject: (err: UpstreamError) => void,
   ) {
@@ -118,6 +127,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     this.#body = body;
     this.#upstreamOrigin = upstreamOrigin;
     this.#publicOrigin = publicOrigin;
+    this.#responseCsp = responseCsp;
     this.#resolve = resolve;
     this.#reject = reject;
   }
@@ -131,7 +141,10 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const res = this.#res;
     this.#status = statusCode;
     this.#resume = resume;
-    res.writeHead(statusCode, buildClientHeaders(rawHeaders, this.#upstreamOrigin, this.#publicOrigin));
+    res.writeHead(
+      statusCode,
+      buildClientHeaders(rawHeaders, this.#upstreamOrigin, this.#publicOrigin, this.#responseCsp),
+    );
     // `close` comes once (after the response, or when the client went away): `on`, not the costlier `once`
     res.on('close', () => this.#clientClosed());
     return !res.writableNeedDrain;

@@ -141,6 +141,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
             timeoutMs: config.upstream.timeoutMs,
             connectTimeoutMs: config.upstream.connectTimeoutMs,
             publicOrigin: new URL(publicUrl).origin,
+            responseCsp: config.upstream.responseCsp,
           });
     const adminDeps: GatewayAdminDeps = {
       config,

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildUpstreamHeaders, FORBIDDEN_REQUEST_HEADERS } from './upstream-headers.js';
+import { buildClientHeaders, buildUpstreamHeaders, FORBIDDEN_REQUEST_HEADERS } from './upstream-headers.js';
 
 const CTX = {
   clientAddress: '203.0.113.9',
@@ -99,5 +99,38 @@ describe('buildUpstreamHeaders: headers with meaning upstream', () => {
   test('a header named in Connection is dropped in any spelling', () => {
     const out = buildUpstreamHeaders({ connection: 'X_Trace', 'x-trace': '1' }, CTX);
     assert.equal(out['x-trace'], undefined);
+  });
+});
+
+describe('buildClientHeaders: responses cannot act on the page', () => {
+  const raw = (pairs: [string, string][]) => pairs.flat();
+  test('every response gets nosniff and the sandboxing policy', () => {
+    const out = buildClientHeaders(
+      raw([['Content-Type', 'text/html']]),
+      'http://u',
+      'http://p',
+      "sandbox; default-src 'none'",
+    );
+    assert.equal(out['x-content-type-options'], 'nosniff');
+    assert.equal(out['content-security-policy'], "sandbox; default-src 'none'");
+  });
+
+  test('the upstream\u2019s own policy is kept beside it (both are enforced), its nosniff cannot be removed', () => {
+    const out = buildClientHeaders(
+      raw([
+        ['Content-Security-Policy', "script-src 'self'"],
+        ['X-Content-Type-Options', 'sniff-please'],
+      ]),
+      'http://u',
+      'http://p',
+      'sandbox',
+    );
+    assert.deepEqual(out['content-security-policy'], ["script-src 'self'", 'sandbox']);
+    assert.equal(out['x-content-type-options'], 'nosniff');
+  });
+
+  test('a null policy (switched off) adds none', () => {
+    const out = buildClientHeaders(raw([['Content-Type', 'text/html']]), 'http://u', 'http://p', null);
+    assert.equal(out['content-security-policy'], undefined);
   });
 });

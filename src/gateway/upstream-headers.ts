@@ -190,11 +190,17 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, ctx: Upstrea
  * name, value… as undici reports them): names lower-cased, repeated headers as arrays, hop-by-hop
  * headers removed and `Location` headers that point at the upstream rewritten to the public URL.
  * One pass and one object (the raw list is not first turned into an object of its own).
+ *
+ * Every response also gets `X-Content-Type-Options: nosniff` and, unless `responseCsp` is null,
+ * that Content-Security-Policy (beside any of the upstream's own: browsers enforce both). The
+ * upstream's answers are served on tokengate's origin, which is also the page's: an HTML answer
+ * with script must not be able to act on the page (mint a token with the admin's session).
  */
 export function buildClientHeaders(
   raw: readonly (Buffer | string)[],
   upstreamOrigin: string,
   publicOrigin: string,
+  responseCsp: string | null = null,
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
@@ -220,6 +226,14 @@ export function buildClientHeaders(
   if (typeof location === 'string' && location.startsWith(upstreamOrigin)) {
     const rest = location.slice(upstreamOrigin.length);
     if (rest === '' || rest.startsWith('/') || rest.startsWith('?')) out.location = publicOrigin + rest;
+  }
+  out['x-content-type-options'] = 'nosniff';
+  if (responseCsp !== null) {
+    const own = out['content-security-policy'];
+    let policies: string | string[] = responseCsp;
+    if (Array.isArray(own)) policies = [...own, responseCsp];
+    else if (own !== undefined) policies = [String(own), responseCsp];
+    (out as Record<string, string | string[]>)['content-security-policy'] = policies;
   }
   return out;
 }
