@@ -28,6 +28,17 @@ export class UpstreamError extends Error {
   }
 }
 
+/**
+ * The upstream's answer broke off after it had started (a reset or timeout mid-body): the client
+ * response was destroyed; the call is an error with the status the upstream had sent.
+ */
+export class UpstreamBrokeOff extends Error {
+  constructor(readonly status: number) {
+    super(`the upstream REST API broke off its answer (status ${status}) before the end`);
+    this.name = 'UpstreamBrokeOff';
+  }
+}
+
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /**
@@ -65,7 +76,8 @@ export class Upstream {
   /**
    * Sends the request upstream and streams the answer into `res`. Resolves with the upstream
    * status once the response is complete. Rejects with `UpstreamError` when no response came
-   * (nothing was written to `res` then); a failure mid-body destroys `res`.
+   * (nothing was written to `res` then); a failure mid-body destroys `res` and rejects with
+   * `UpstreamBrokeOff`.
    */
   forward(
     res: ServerResponse,
@@ -104,6 +116,8 @@ export class Upstream {
 class ForwardHandler implements Dispatcher.DispatchHandler {
   #status = 0;
   #finished = false;
+  /** The client went away first (its own choice, not an upstream failure). */
+  #clientGone = false;
   #abort: ((err?: Error) => void) | null = null;
   #resume: (() => void) | null = null;
   readonly #res: ServerResponse;
@@ -112,7 +126,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   readonly #publicOrigin: string;
   readonly #responseCsp: string | null;
   readonly #resolve: (status: number) => void;
-  readonly #reject: (err: UpstreamError) => void;
+  readonly #reject: (err: UpstreamError | UpstreamBrokeOff) => void;
 
   constructor(
     res: ServerResponse,
@@ -121,7 +135,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     publicOrigin: string,
     responseCsp: string | null,
     resolve: (status: number) => void,
-    reject: (err: UpstreamError) => void,
+    reject: (err: UpstreamError | UpstreamBrokeOff) => void,
   ) {
     this.#res = res;
     this.#body = body;
@@ -168,7 +182,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const res = this.#res;
     if (this.#status !== 0 || res.headersSent) {
       res.destroy();
-      this.#resolve(this.#status);
+      if (this.#clientGone) this.#resolve(this.#status);
+      else this.#reject(new UpstreamBrokeOff(this.#status));
     } else {
       this.#reject(toUpstreamError(err));
     }
@@ -179,7 +194,9 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
 
   /** The client response closed: before the upstream's body was all written, that aborts the upstream request. */
   #clientClosed(): void {
-    if (!this.#finished) this.#abort?.(new Error('the client closed the connection'));
+    if (this.#finished) return;
+    this.#clientGone = true;
+    this.#abort?.(new Error('the client closed the connection'));
   }
 }
 

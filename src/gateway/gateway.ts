@@ -7,10 +7,12 @@ import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
+import { type FormBody, type FormKind, formKindOf, mergedParams, readFormBody } from '../http/form-body.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
 import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import type { JsonNumberText } from '../http/strict-json.js';
 import { describeVerdict, evaluate } from '../restrictions/index.js';
 import type { RequestFacts, Verdict } from '../restrictions/types.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
@@ -18,7 +20,8 @@ import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { AdminRouter } from './admin-router.js';
 import type { CallLog } from './call-log.js';
 import type { DatabaseHealth } from './database-health.js';
-import { type Upstream, UpstreamError } from './forward.js';
+import { formBodyRefusal } from './form-body-refusal.js';
+import { type Upstream, UpstreamBrokeOff, UpstreamError } from './forward.js';
 import { sendError } from './send.js';
 import type { SettingsHolder } from './settings-holder.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
@@ -141,6 +144,7 @@ export class Gateway {
     state.canonical = canonical;
     const path = canonical.path;
     if (!path.startsWith('/rest/')) {
+      continueIfExpected(req, res);
       if (!this.#deps.localRoutes(req, res, path))
         sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
       return null;
@@ -184,10 +188,22 @@ export class Gateway {
   ): Promise<void> | undefined {
     state.auth = auth;
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
+    const form = hasBody(state.req) ? formKindOf(canonical.headers['content-type']) : null;
+    // A form body carries parameters: it is read (after the checks that need no body) and judged with the query.
+    if (form !== null)
+      return this.#refusedBeforeRules(state, canonical, res, settings)
+        ? undefined
+        : this.#withForm(state, canonical, res, auth, form);
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
-    if (verdict.allowed) return this.#pass(state, canonical, res, auth, verdict.line, null);
-    if (verdict.needsBody) return this.#withBody(state, canonical, res, auth);
+    if (verdict.allowed) {
+      continueIfExpected(state.req, res);
+      return this.#pass(state, canonical, res, auth, verdict.line, null);
+    }
+    if (verdict.needsBody) {
+      continueIfExpected(state.req, res);
+      return this.#withBody(state, canonical, res, auth);
+    }
     this.#deny(state, res, auth, verdict);
   }
 
@@ -229,24 +245,72 @@ export class Gateway {
     auth: AuthResult & { ok: true },
     settings: RuntimeSettings,
   ): Verdict | null {
+    if (this.#refusedBeforeRules(state, canonical, res, settings)) return null;
+    // The canonical request is the facts the rules see (method, path, absolute URL, query).
+    return evaluate(auth.ruleSet, canonical);
+  }
+
+  /** The checks after authentication that need neither rules nor body; true when the call was refused (answered, recorded). */
+  #refusedBeforeRules(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    settings: RuntimeSettings,
+  ): boolean {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
     const outage = this.#deps.database.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
       sendError(res, 503, outage, { 'retry-after': '5' });
-      return null;
+      return true;
     }
     if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
       this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
-      return null;
+      return true;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
     if (override !== null) {
       this.#refuse(state, res, 400, override);
-      return null;
+      return true;
     }
-    // The canonical request is the facts the rules see (method, path, absolute URL, query).
-    return evaluate(auth.ruleSet, canonical);
+    return false;
+  }
+
+  /**
+   * A call with a form body: the body is read (bounded) and its parameters judged with the
+   * query's — every value of a parameter a QueryParam part names, from both; override and
+   * credential parameters refused. The bytes judged are the bytes forwarded.
+   */
+  async #withForm(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    kind: FormKind,
+  ): Promise<void> {
+    continueIfExpected(state.req, res);
+    let form: FormBody;
+    try {
+      form = await readFormBody(state.req, canonical.headers, kind, this.#deps.config.bodyLimitBytes);
+    } catch (err) {
+      if (err instanceof HttpError) return this.#refuse(state, res, err.status, err.message);
+      throw err;
+    }
+    const refusal = formBodyRefusal(form.names);
+    if (refusal !== null) return this.#refuse(state, res, 400, refusal);
+    if (this.#deps.admin.match(canonical.method, canonical.path) !== null) {
+      return this.#refuse(state, res, 415, "tokengate's admin API takes JSON bodies, not forms");
+    }
+    const facts: RequestFacts = {
+      method: canonical.method,
+      path: canonical.path,
+      absoluteUrl: canonical.absoluteUrl,
+      query: mergedParams(canonical.query, form.params),
+      body: { kind: 'none' },
+    };
+    const verdict = evaluate(auth.ruleSet, facts);
+    if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
+    return this.#pass(state, canonical, res, auth, verdict.line, { bytes: form.bytes, value: undefined });
   }
 
   /** A JsonData rule may allow the call: reads the body strictly and decides again. */
@@ -256,7 +320,7 @@ export class Gateway {
     res: ServerResponse,
     auth: AuthResult & { ok: true },
   ): Promise<void> {
-    let body: { bytes: Buffer; value: unknown };
+    let body: { bytes: Buffer; value: unknown; numberText: JsonNumberText | null };
     try {
       body = await readJsonBody(state.req, canonical.headers, this.#deps.config.bodyLimitBytes);
     } catch (err) {
@@ -268,7 +332,7 @@ export class Gateway {
       path: canonical.path,
       absoluteUrl: canonical.absoluteUrl,
       query: canonical.query,
-      body: { kind: 'json', value: body.value },
+      body: { kind: 'json', value: body.value, numberText: body.numberText },
     };
     const verdict = evaluate(auth.ruleSet, facts);
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
@@ -342,6 +406,11 @@ export class Gateway {
         this.#deps.calls.countUsage(tokenId, state.ip, end);
       },
       (err: unknown) => {
+        if (err instanceof UpstreamBrokeOff) {
+          // the client response is already destroyed: nothing more to send
+          this.#record(state, 'error', err.message, err.status);
+          return;
+        }
         if (!(err instanceof UpstreamError)) throw err;
         this.#record(state, 'error', err.message, err.status);
         sendError(res, err.status, err.message);
@@ -458,6 +527,15 @@ function allowedReason(line: number): string {
     ALLOWED_REASONS[line] = reason;
   }
   return reason;
+}
+
+/**
+ * Answers `Expect: 100-continue` (the server no longer does it on its own, see start-gateway):
+ * only once the call passed authentication and the checks that can be made before its body.
+ */
+function continueIfExpected(req: IncomingMessage, res: ServerResponse): void {
+  const expect = req.headers.expect;
+  if (expect !== undefined && expect.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
 }
 
 /** True when the request has a body to stream (Content-Length > 0 or chunked). */

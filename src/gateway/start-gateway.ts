@@ -211,6 +211,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       localRoutes,
     });
     server.on('request', gateway.handle);
+    // `Expect: 100-continue` reaches the gateway unanswered: it answers once the call may go on.
+    server.on('checkContinue', gateway.handle);
 
     const sockets = new Set<Socket>();
     server.on('connection', (socket: Socket) => {

@@ -34,7 +34,7 @@ function jsonReason(rule: Rule, facts: RequestFacts): string {
   if (body.kind === 'none') return 'the request has no body; JsonData parts need a JSON object';
   if (!isJsonObject(body.value)) return 'body is not a JSON object';
   for (const part of rule.json) {
-    const reason = explainJsonNode(body.value, part);
+    const reason = explainJsonNode(body.value, part, body.numberText ?? null);
     if (reason !== null) return reason;
   }
   return 'a JSON node does not match';

@@ -1,10 +1,11 @@
 import { MAX_JSON_ARRAY_NESTING } from './limits.js';
 import { quote, shorten } from './quote.js';
-import type { FullMatcher, JsonDataPart } from './types.js';
+import type { FullMatcher, JsonDataPart, JsonNumberSources } from './types.js';
 
 /**
  * JsonData semantics: the node (a key or a dotted path) must exist, and its value must be a
- * string, number or boolean whose text (`String(value)`) fully matches. Arrays on the way or at
+ * string, number or boolean whose text fully matches — for a number its source text, as the
+ * upstream reads it (`1e2` is not `100`; `9007199254740993` is not `9007199254740992`). Arrays on the way or at
  * the end are looked through: every element must match, an empty array does not. Objects,
  * `null`, and arrays nested deeper than `MAX_JSON_ARRAY_NESTING` do not match. Only own
  * properties count (`constructor`, `__proto__` of a plain object are not nodes).
@@ -15,12 +16,32 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function scalarMatches(value: unknown, pattern: FullMatcher): boolean {
+/** The text a number is matched as: its source text when the parser kept one, else JavaScript's. */
+function numberTextOf(
+  value: number,
+  container: object | null,
+  key: string | number,
+  texts: JsonNumberSources | null,
+): string {
+  if (texts !== null && container !== null) {
+    const source = texts.get(container)?.get(key);
+    if (source !== undefined) return source;
+  }
+  return String(value);
+}
+
+function scalarMatches(
+  value: unknown,
+  pattern: FullMatcher,
+  container: object | null,
+  key: string | number,
+  texts: JsonNumberSources | null,
+): boolean {
   switch (typeof value) {
     case 'string':
       return pattern.test(value);
     case 'number':
-      return pattern.test(String(value));
+      return pattern.test(numberTextOf(value, container, key, texts));
     case 'boolean':
       return pattern.test(value ? 'true' : 'false');
     default:
@@ -31,19 +52,26 @@ function scalarMatches(value: unknown, pattern: FullMatcher): boolean {
 /** Does `value`, reached after `path[0..from)`, match the rest of the path? */
 function matchesFrom(
   value: unknown,
+  container: object | null,
+  key: string | number,
   path: readonly string[],
   from: number,
   pattern: FullMatcher,
   nesting: number,
+  texts: JsonNumberSources | null,
 ): boolean {
   let current = value;
+  let parent = container;
+  let at = key;
   for (let i = from; i < path.length; i++) {
-    if (Array.isArray(current)) return everyElementMatches(current, path, i, pattern, nesting);
+    if (Array.isArray(current)) return everyElementMatches(current, path, i, pattern, nesting, texts);
     if (!isJsonObject(current) || !Object.hasOwn(current, path[i] as string)) return false;
-    current = current[path[i] as string];
+    parent = current;
+    at = path[i] as string;
+    current = current[at];
   }
-  if (Array.isArray(current)) return everyElementMatches(current, path, path.length, pattern, nesting);
-  return scalarMatches(current, pattern);
+  if (Array.isArray(current)) return everyElementMatches(current, path, path.length, pattern, nesting, texts);
+  return scalarMatches(current, pattern, parent, at, texts);
 }
 
 function everyElementMatches(
@@ -52,10 +80,11 @@ function everyElementMatches(
   from: number,
   pattern: FullMatcher,
   nesting: number,
+  texts: JsonNumberSources | null,
 ): boolean {
   if (array.length === 0 || nesting >= MAX_JSON_ARRAY_NESTING) return false;
   for (let i = 0; i < array.length; i++) {
-    if (!matchesFrom(array[i], path, from, pattern, nesting + 1)) return false;
+    if (!matchesFrom(array[i], array, i, path, from, pattern, nesting + 1, texts)) return false;
   }
   return true;
 }
@@ -64,8 +93,12 @@ function everyElementMatches(
  * True when the JsonData part matches the body `root` (which the caller checked is an object).
  * Allocates nothing unless a number is turned into text.
  */
-export function jsonNodeMatches(root: Record<string, unknown>, part: JsonDataPart): boolean {
-  return matchesFrom(root, part.path, 0, part.pattern, 0);
+export function jsonNodeMatches(
+  root: Record<string, unknown>,
+  part: JsonDataPart,
+  texts: JsonNumberSources | null = null,
+): boolean {
+  return matchesFrom(root, null, '', part.path, 0, part.pattern, 0, texts);
 }
 
 function kindOf(value: unknown): string {
@@ -78,13 +111,18 @@ function kindOf(value: unknown): string {
 /** The first reason the rest of the path fails from `value`, or null when it matches. */
 function explainFrom(
   value: unknown,
+  container: object | null,
+  key: string | number,
   path: readonly string[],
   from: number,
   pattern: FullMatcher,
   shown: string,
   nesting: number,
+  texts: JsonNumberSources | null,
 ): string | null {
   let current = value;
+  let parent = container;
+  let at = key;
   let where = shown;
   for (let i = from; i <= path.length; i++) {
     if (Array.isArray(current)) {
@@ -92,7 +130,7 @@ function explainFrom(
       if (nesting >= MAX_JSON_ARRAY_NESTING)
         return `JSON node ${quote(where)} nests arrays more than ${MAX_JSON_ARRAY_NESTING} deep`;
       for (let k = 0; k < current.length; k++) {
-        const reason = explainFrom(current[k], path, i, pattern, `${where}[${k}]`, nesting + 1);
+        const reason = explainFrom(current[k], current, k, path, i, pattern, `${where}[${k}]`, nesting + 1, texts);
         if (reason !== null) return reason;
       }
       return null;
@@ -102,14 +140,17 @@ function explainFrom(
     const next = where === '' ? key : `${where}.${key}`;
     if (!isJsonObject(current)) return `JSON node ${quote(next)} is missing (${quote(where)} is ${kindOf(current)})`;
     if (!Object.hasOwn(current, key)) return `JSON node ${quote(next)} is missing`;
+    parent = current;
+    at = key;
     current = current[key];
     where = next;
   }
   if (current === null || typeof current === 'object') {
     return `JSON node ${quote(where)} is ${kindOf(current)}, not a string, number or boolean`;
   }
-  if (scalarMatches(current, pattern)) return null;
-  return `JSON node ${quote(where)} value ${quote(String(current))} does not match ${shorten(pattern.source)}`;
+  if (scalarMatches(current, pattern, parent, at, texts)) return null;
+  const text = typeof current === 'number' ? numberTextOf(current, parent, at, texts) : String(current);
+  return `JSON node ${quote(where)} value ${quote(text)} does not match ${shorten(pattern.source)}`;
 }
 
 /**
@@ -118,6 +159,10 @@ function explainFrom(
  * @example
  * explainJsonNode({ type: 'blogpost' }, typePart) // 'JSON node "type" value "blogpost" does not match page'
  */
-export function explainJsonNode(root: Record<string, unknown>, part: JsonDataPart): string | null {
-  return explainFrom(root, part.path, 0, part.pattern, '', 0);
+export function explainJsonNode(
+  root: Record<string, unknown>,
+  part: JsonDataPart,
+  texts: JsonNumberSources | null = null,
+): string | null {
+  return explainFrom(root, null, '', part.path, 0, part.pattern, '', 0, texts);
 }

@@ -70,7 +70,7 @@ export function matchRule(rule: Rule, facts: RequestFacts, methodBit: number, vi
   if (body === undefined) return RULE_NEEDS_BODY;
   if (body.kind !== 'json' || !isJsonObject(body.value)) return JSON_FAILS;
   for (let p = 0; p < parts.length; p++) {
-    if (!jsonNodeMatches(body.value, parts[p]!)) return JSON_FAILS;
+    if (!jsonNodeMatches(body.value, parts[p]!, body.numberText ?? null)) return JSON_FAILS;
   }
   return RULE_MATCHES;
 }

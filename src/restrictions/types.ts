@@ -60,7 +60,23 @@ export type ParseResult =
  * - `{ kind: 'json', value }`: strictly parsed JSON (any JSON value; only objects can match).
  * - `{ kind: 'none' }`: read, and there was no body.
  */
-export type EvaluatedBody = { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'none' };
+export type EvaluatedBody =
+  | {
+      readonly kind: 'json';
+      readonly value: unknown;
+      /**
+       * The source text of numbers JavaScript would write otherwise (`1e2`, `9007199254740993`):
+       * container → key or index → text, as the strict parser reports it. Without it a number
+       * is matched as `String(value)`.
+       */
+      readonly numberText?: JsonNumberSources | null;
+    }
+  | { readonly kind: 'none' };
+
+/** Where the source text of a JSON number is (a `WeakMap` from the strict parser fits). */
+export interface JsonNumberSources {
+  get(container: object): ReadonlyMap<string | number, string> | undefined;
+}
 
 /** What the evaluator looks at: a view of the canonical request. */
 export interface RequestFacts {
