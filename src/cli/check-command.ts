@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { factsFromUrl } from '../http/request-facts-from-url.js';
-import { parseStrictJson } from '../http/strict-json.js';
+import { type JsonNumberText, parseStrictJson } from '../http/strict-json.js';
 import { describeVerdict, evaluate, parseLimitTo, ruleToString } from '../restrictions/index.js';
 import type { RequestFacts, RuleSet, Verdict } from '../restrictions/types.js';
 import { CliError, describeCliError, UsageError } from './cli-errors.js';
@@ -22,7 +22,8 @@ engine and the same canonical request as the gateway, without calling anything.
                      (default: the origin of an absolute URL)
   -h, --help         this text
 
-Exit code: 0 allowed, 1 denied, 2 invalid rules or usage.
+Exit code: 0 allowed, 1 denied (also a request the gateway would refuse with 400:
+a dot segment, a duplicate JSON key…), 2 invalid rules or usage.
 `;
 
 const CHECK_OPTIONS = {
@@ -46,11 +47,14 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
-function readBody(text: string | undefined): unknown {
+/** The request itself would be refused by the gateway (400): the answer is "no", exit 1. */
+class RequestRefused extends CliError {}
+
+function readBody(text: string | undefined): { value: unknown; numberText: JsonNumberText | null } | undefined {
   if (text === undefined) return undefined;
   const parsed = parseStrictJson(text);
-  if (!parsed.ok) throw new CliError(`--body is not valid JSON: ${parsed.message}`);
-  return parsed.value;
+  if (!parsed.ok) throw new RequestRefused(`--body is not valid JSON: ${parsed.message}`);
+  return { value: parsed.value, numberText: parsed.numberText };
 }
 
 function checkPublicUrl(publicUrl: string | undefined): string | null {
@@ -83,9 +87,14 @@ function readInput(argv: string[]): CheckInput | 'help' {
   if (!parsed.ok) throw new CliError(`--limit-to: ${parsed.error.message}`);
   const body = readBody(values.body);
   const publicUrl = checkPublicUrl(values['public-url']);
-  const facts = factsFromUrl(method, url, publicUrl, body);
-  if (!facts.ok) throw new CliError(`the gateway would refuse this request (400): ${facts.message}`);
-  return { ruleSet: parsed.ruleSet, facts: facts.facts };
+  const facts = factsFromUrl(method, url, publicUrl, body?.value);
+  if (!facts.ok) throw new RequestRefused(`the gateway would refuse this request (400): ${facts.message}`);
+  // numbers are matched on their source text, as the gateway does
+  const withNumbers: RequestFacts =
+    body === undefined
+      ? facts.facts
+      : { ...facts.facts, body: { kind: 'json', value: body.value, numberText: body.numberText } };
+  return { ruleSet: parsed.ruleSet, facts: withNumbers };
 }
 
 /** The verdict as lines for a terminal: the decision, then each rule's reason when denied. */
@@ -105,7 +114,7 @@ function verdictLines(verdict: Verdict, ruleSet: RuleSet): string {
  * and its path canonicalised exactly as the gateway does (a request the gateway would refuse
  * with 400 is reported as such). `out` and `err` receive complete lines ending with `\n`.
  *
- * @returns 0 allowed, 1 denied, 2 invalid rules or bad usage (message on `err`)
+ * @returns 0 allowed, 1 denied or refused with 400 by the gateway (reason on `err`), 2 invalid rules or bad usage (message on `err`)
  * @example
  * runCheckCommand(['--limit-to', '[GET].*\/rest/api/space.*', 'get', '/rest/api/space/EXT'], out, err)
  * // out: 'allowed by line 1: [GET].*\/rest/api/space.*\n' → 0
@@ -121,7 +130,7 @@ export function runCheckCommand(
   } catch (error) {
     const { line } = describeCliError(error);
     err(line);
-    return 2;
+    return error instanceof RequestRefused ? 1 : 2;
   }
   if (input === 'help') {
     out(CHECK_USAGE);

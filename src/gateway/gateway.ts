@@ -56,6 +56,8 @@ interface CallState {
   readonly req: IncomingMessage;
   canonical: CanonicalRequest | null;
   auth: AuthResult | null;
+  /** For a request refused before it had a canonical form: its target, escaped and truncated. */
+  refusedTarget: { readonly path: string; readonly query: string } | null;
 }
 
 /**
@@ -111,6 +113,7 @@ export class Gateway {
       req,
       canonical: null,
       auth: null,
+      refusedTarget: null,
     };
     try {
       const canonical = this.#route(state, res);
@@ -138,6 +141,8 @@ export class Gateway {
     );
     if (!result.ok) {
       sendError(res, result.status, result.message);
+      // With credentials this is an attempt an operator wants to see (`..;/`, `%2e%2e`, `//`…): recorded.
+      if (req.headers.authorization !== undefined) this.#recordRefusedTarget(state, result.message);
       return null;
     }
     const canonical = result.request;
@@ -150,6 +155,18 @@ export class Gateway {
       return null;
     }
     return canonical;
+  }
+
+  /** Records a request refused at the canonical-request step, with whoever its credentials name. */
+  #recordRefusedTarget(state: CallState, message: string): void {
+    state.refusedTarget = escapedTarget(state.req.url ?? '');
+    const settings = this.#deps.settings.current;
+    authenticate(state.req.headers.authorization, settings.authType, this.#authDeps)
+      .then((auth) => {
+        state.auth = auth;
+        this.#record(state, auth.ok ? 'refused' : 'unauthenticated', message, null);
+      })
+      .catch((err: unknown) => this.#deps.calls.logError(err));
   }
 
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
@@ -480,8 +497,8 @@ export class Gateway {
       user: auth?.ok ? auth.user.username : (auth?.userName ?? null),
       authMethod: auth?.method ?? null,
       method: canonical?.method ?? state.req.method ?? '',
-      path: canonical?.path ?? '',
-      rawQuery: canonical?.rawQuery ?? '',
+      path: canonical?.path ?? state.refusedTarget?.path ?? '',
+      rawQuery: canonical?.rawQuery ?? state.refusedTarget?.query ?? '',
       decision,
       reason,
       upstreamStatus,
@@ -512,6 +529,30 @@ export class Gateway {
     }
     sendError(res, status, message, unavailable ? { 'retry-after': '5' } : {});
   }
+}
+
+/** Longest raw target part kept in an audit record. */
+const REFUSED_TARGET_MAX = 512;
+
+/**
+ * A raw request target as it may be stored and shown: split at the first `?`, every byte outside
+ * printable ASCII (and `%` itself is kept) written as `%XX`, each part cut at REFUSED_TARGET_MAX
+ * characters with `…`. The query still goes through the audit record's redaction.
+ */
+export function escapedTarget(target: string): { path: string; query: string } {
+  const escape = (text: string): string => {
+    let out = '';
+    for (const byte of Buffer.from(text, 'latin1')) {
+      out +=
+        byte > 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+      if (out.length > REFUSED_TARGET_MAX) return `${out.slice(0, REFUSED_TARGET_MAX)}…`;
+    }
+    return out;
+  };
+  const mark = target.indexOf('?');
+  return mark < 0
+    ? { path: escape(target), query: '' }
+    : { path: escape(target.slice(0, mark)), query: escape(target.slice(mark + 1)) };
 }
 
 /** `allowed by line N` for the first lines, made once. */
