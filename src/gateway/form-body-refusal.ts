@@ -7,14 +7,21 @@ import { isCredentialParam } from './upstream-query.js';
  * Confluence's login parameters (`os_username`, `os_password`, `os_authType`) — a body is not
  * rewritten, so these are refused rather than removed.
  */
-export function formBodyRefusal(names: ReadonlySet<string>): string | null {
+export function formBodyRefusal(
+  names: ReadonlySet<string>,
+): { code: 'credential_parameter_refused' | 'method_override_refused'; message: string } | null {
   const asMap = new Map<string, readonly string[]>();
   for (const name of names) {
     if (isCredentialParam(name)) {
-      return `the form body carries the credential parameter ${JSON.stringify(name.slice(0, 40))}; tokengate does not forward upstream credentials from clients`;
+      return {
+        code: 'credential_parameter_refused',
+        message: `the form body carries the credential parameter ${JSON.stringify(name.slice(0, 40))}; tokengate does not forward upstream credentials from clients`,
+      };
     }
     asMap.set(name, []);
   }
   const override = findOverrideParam(asMap);
-  return override === null ? null : overrideParamReason(override, 'form body');
+  return override === null
+    ? null
+    : { code: 'method_override_refused', message: overrideParamReason(override, 'form body') };
 }

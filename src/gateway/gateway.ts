@@ -7,6 +7,7 @@ import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
+import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { type FormBody, type FormKind, formKindOf, mergedParams, readFormBody } from '../http/form-body.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
@@ -140,7 +141,7 @@ export class Gateway {
       this.#canonicalizeOptions,
     );
     if (!result.ok) {
-      sendError(res, result.status, result.message);
+      sendError(res, 'malformed_request', result.message);
       // With credentials this is an attempt an operator wants to see (`..;/`, `%2e%2e`, `//`…): recorded.
       if (req.headers.authorization !== undefined) this.#recordRefusedTarget(state, result.message);
       return null;
@@ -150,8 +151,7 @@ export class Gateway {
     const path = canonical.path;
     if (!path.startsWith('/rest/')) {
       continueIfExpected(req, res);
-      if (!this.#deps.localRoutes(req, res, path))
-        sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
+      if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
       return null;
     }
     return canonical;
@@ -177,7 +177,7 @@ export class Gateway {
     if (!deps.calls.hasRoom()) {
       return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
         if (room) return this.#authenticate(state, canonical, res, settings);
-        sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
+        sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
@@ -229,7 +229,7 @@ export class Gateway {
     const wait = this.#deps.limiter.retryAfter(state.ip);
     if (wait <= 0) return false;
     this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
-    sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(wait) });
+    sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), { 'retry-after': String(wait) });
     return true;
   }
 
@@ -243,11 +243,11 @@ export class Gateway {
     const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
-      sendError(res, 429, 'too many failed authentication attempts; try again later', {
+      sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), {
         'retry-after': String(retryAfter),
       });
     } else {
-      sendError(res, 401, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
+      sendError(res, auth.code, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
     }
   }
 
@@ -278,16 +278,16 @@ export class Gateway {
     const outage = this.#deps.database.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
-      sendError(res, 503, outage, { 'retry-after': '5' });
+      sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return true;
     }
     if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
-      this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
+      this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return true;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
     if (override !== null) {
-      this.#refuse(state, res, 400, override);
+      this.#refuse(state, res, 'method_override_refused', override);
       return true;
     }
     return false;
@@ -310,13 +310,13 @@ export class Gateway {
     try {
       form = await readFormBody(state.req, canonical.headers, kind, this.#deps.config.bodyLimitBytes);
     } catch (err) {
-      if (err instanceof HttpError) return this.#refuse(state, res, err.status, err.message);
+      if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
     const refusal = formBodyRefusal(form.names);
-    if (refusal !== null) return this.#refuse(state, res, 400, refusal);
+    if (refusal !== null) return this.#refuse(state, res, refusal.code, refusal.message);
     if (this.#deps.admin.match(canonical.method, canonical.path) !== null) {
-      return this.#refuse(state, res, 415, "tokengate's admin API takes JSON bodies, not forms");
+      return this.#refuse(state, res, 'unsupported_media_type', "tokengate's admin API takes JSON bodies, not forms");
     }
     const facts: RequestFacts = {
       method: canonical.method,
@@ -341,7 +341,7 @@ export class Gateway {
     try {
       body = await readJsonBody(state.req, canonical.headers, this.#deps.config.bodyLimitBytes);
     } catch (err) {
-      if (err instanceof HttpError) return this.#refuse(state, res, err.status, err.message);
+      if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
     const facts: RequestFacts = {
@@ -360,7 +360,7 @@ export class Gateway {
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
     const reason = describeVerdict(verdict);
     this.#record(state, 'denied', reason, null);
-    sendError(res, 403, `token "${auth.token.label}" does not allow this request: ${reason}`);
+    sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
@@ -378,7 +378,7 @@ export class Gateway {
 
     const upstream = deps.upstream;
     if (upstream === null) {
-      this.#refuse(state, res, 404, 'no upstream REST API is configured for this path');
+      this.#refuse(state, res, 'no_upstream', fixedMessage('no_upstream'));
       return;
     }
     const req = state.req;
@@ -430,7 +430,7 @@ export class Gateway {
         }
         if (!(err instanceof UpstreamError)) throw err;
         this.#record(state, 'error', err.message, err.status);
-        sendError(res, err.status, err.message);
+        sendError(res, err.code, err.message);
       },
     );
   }
@@ -475,9 +475,9 @@ export class Gateway {
     if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
   }
 
-  #refuse(state: CallState, res: ServerResponse, status: number, message: string): void {
+  #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
     this.#record(state, 'refused', message, null);
-    sendError(res, status, message);
+    sendError(res, code, message);
   }
 
   /** Records the call (`end`: when it ended, default now). */
@@ -518,7 +518,8 @@ export class Gateway {
         : unavailable
           ? 'the database is not answering: the call was refused; try again shortly'
           : 'internal error: the call was refused';
-    const status = err instanceof HttpError ? err.status : unavailable ? 503 : 500;
+    const code: ErrorCode =
+      err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
     if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
     if (state.canonical?.path.startsWith('/rest/')) {
       try {
@@ -527,7 +528,7 @@ export class Gateway {
         // the audit log is failing too; the call is refused either way
       }
     }
-    sendError(res, status, message, unavailable ? { 'retry-after': '5' } : {});
+    sendError(res, code, message, unavailable ? { 'retry-after': '5' } : {});
   }
 }
 
@@ -540,7 +541,7 @@ const REFUSED_TARGET_MAX = 512;
  * characters with `…`. The query still goes through the audit record's redaction.
  */
 export function escapedTarget(target: string): { path: string; query: string } {
-  const escape = (text: string): string => {
+  const escapeBytes = (text: string): string => {
     let out = '';
     for (const byte of Buffer.from(text, 'latin1')) {
       out +=
@@ -551,8 +552,8 @@ export function escapedTarget(target: string): { path: string; query: string } {
   };
   const mark = target.indexOf('?');
   return mark < 0
-    ? { path: escape(target), query: '' }
-    : { path: escape(target.slice(0, mark)), query: escape(target.slice(mark + 1)) };
+    ? { path: escapeBytes(target), query: '' }
+    : { path: escapeBytes(target.slice(0, mark)), query: escapeBytes(target.slice(mark + 1)) };
 }
 
 /** `allowed by line N` for the first lines, made once. */

@@ -10,14 +10,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import {
-  basic,
-  createTokenWithCli,
-  runCli,
-  startRecordingUpstream,
-  startTokengate,
-  tempDir,
-} from '../testing/processes.js';
+import { createTokenWithCli, runCli } from '../testing/cli.js';
+import { basic } from '../testing/http.js';
+import { startRecordingUpstream, startTokengate, tempDir } from '../testing/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import busboy from 'busboy';
+import type { ErrorCode } from './error-catalogue.js';
 import { HttpError } from './http-error.js';
 import { parseQuery } from './parse-query.js';
 
@@ -57,8 +58,8 @@ function hasHighEscape(text: string): boolean {
   return /%[89a-fA-F][0-9a-fA-F]/.test(text);
 }
 
-function refuse(status: number, message: string): never {
-  throw new HttpError(status, message);
+function refuse(code: ErrorCode, message: string): never {
+  throw new HttpError(code, message);
 }
 
 /** 415 unless every content coding is `identity`: a compressed form could not be checked. */
@@ -67,7 +68,7 @@ function checkContentEncoding(value: string): void {
     const coding = part.trim().toLowerCase();
     if (coding !== '' && coding !== 'identity') {
       refuse(
-        415,
+        'unsupported_media_type',
         `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not supported for form bodies; send the body uncompressed`,
       );
     }
@@ -80,7 +81,8 @@ async function readBytes(
   headers: IncomingHttpHeaders,
   limitBytes: number,
 ): Promise<Buffer> {
-  const tooLarge = () => new HttpError(413, `the request body is larger than the limit of ${limitBytes} bytes`);
+  const tooLarge = () =>
+    new HttpError('body_too_large', `the request body is larger than the limit of ${limitBytes} bytes`);
   const declared = headers['content-length'];
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limitBytes) throw tooLarge();
   const chunks: Buffer[] = [];
@@ -106,20 +108,24 @@ async function readBytes(
 function parseUrlencoded(bytes: Buffer, contentType: string): { params: Map<string, string[]>; names: Set<string> } {
   const charset = charsetOf(contentType);
   if (charset !== null && !isUtf8(charset)) {
-    refuse(415, `charset ${JSON.stringify(charset.slice(0, 40))} is not accepted; form bodies must be UTF-8`);
+    refuse(
+      'unsupported_media_type',
+      `charset ${JSON.stringify(charset.slice(0, 40))} is not accepted; form bodies must be UTF-8`,
+    );
   }
   const text = bytes.toString('latin1');
   if (charset === null && hasHighEscape(text)) {
     refuse(
-      400,
+      'invalid_form',
       'the form body has non-ASCII values but no charset; send Content-Type: application/x-www-form-urlencoded; charset=UTF-8',
     );
   }
   const parsed = parseQuery(text);
-  if ('refused' in parsed) refuse(400, parsed.refused.replace(/^the query is refused/, 'the form body is refused'));
+  if ('refused' in parsed)
+    refuse('invalid_form', parsed.refused.replace(/^the query is refused/, 'the form body is refused'));
   let pairs = 0;
   for (const values of parsed.values()) pairs += values.length;
-  if (pairs > FORM_PARAM_LIMIT) refuse(400, `the form body has more than ${FORM_PARAM_LIMIT} parameters`);
+  if (pairs > FORM_PARAM_LIMIT) refuse('invalid_form', `the form body has more than ${FORM_PARAM_LIMIT} parameters`);
   return { params: parsed, names: new Set(parsed.keys()) };
 }
 
@@ -144,7 +150,7 @@ function parseMultipart(
     const fail = (message: string) => {
       if (failed) return;
       failed = true;
-      reject(new HttpError(400, `the multipart body is refused: ${message}`));
+      reject(new HttpError('invalid_form', `the multipart body is refused: ${message}`));
     };
     let parser: busboy.Busboy;
     try {
