@@ -162,11 +162,14 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     );
     // `close` comes once (after the response, or when the client went away): `on`, not the costlier `once`
     res.on('close', () => this.#clientClosed());
-    return !res.writableNeedDrain;
+    return res.destroyed || !res.writableNeedDrain;
   }
 
   onData(chunk: Buffer): boolean {
     const res = this.#res;
+    // A destroyed response never drains: never pause on it (undici asserts when a paused
+    // connection ends, which would end the process); the request is being aborted anyway.
+    if (res.destroyed) return true;
     if (res.write(chunk)) return true;
     res.once('drain', () => this.#resume?.());
     return false;

@@ -325,9 +325,13 @@ export class Gateway {
       query: mergedParams(canonical.query, form.params),
       body: { kind: 'none' },
     };
-    const verdict = evaluate(auth.ruleSet, facts);
-    if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
-    return this.#pass(state, canonical, res, auth, verdict.line, { bytes: form.bytes, value: undefined });
+    // The rules must hold whether the upstream reads the body's parameters (POST in a servlet
+    // container, PUT/PATCH in other frameworks) or not (GET, another letter case of the type…).
+    const withBody = evaluate(auth.ruleSet, facts);
+    if (!withBody.allowed) return this.#deny(state, res, auth, withBody);
+    const queryOnly = evaluate(auth.ruleSet, { ...facts, query: canonical.query });
+    if (!queryOnly.allowed) return this.#deny(state, res, auth, queryOnly);
+    return this.#pass(state, canonical, res, auth, withBody.line, { bytes: form.bytes, value: undefined });
   }
 
   /** A JsonData rule may allow the call: reads the body strictly and decides again. */

@@ -179,7 +179,16 @@ function parseMultipart(
         );
       }
     };
+    /** Tomcat trims part names (`name="spaceKey "` is its `spaceKey`), other readers do not: such a name has no one meaning. */
+    const checkName = (name: string) => {
+      if (name !== name.trim() || /[^\x21-\x7e]/.test(name)) {
+        fail(
+          `the part name ${JSON.stringify(name.slice(0, 40))} has blanks at its ends or characters outside printable ASCII`,
+        );
+      }
+    };
     parser.on('field', (name, value, info) => {
+      checkName(name);
       checkEncoding(name, info.encoding);
       if (info.nameTruncated || info.valueTruncated) fail('a field is too long');
       if (/[\u0080-\uffff]/.test(value))
@@ -190,6 +199,7 @@ function parseMultipart(
       else values.push(value);
     });
     parser.on('file', (name, stream, info) => {
+      checkName(name);
       checkEncoding(name, info.encoding);
       names.add(name);
       stream.resume();

@@ -23,7 +23,8 @@ export interface RunningTomcat {
 
 /** Why Tomcat cannot run here, or null. */
 export function tomcatMissing(): string | null {
-  if (!existsSync(join(CATALINA_HOME, 'bin/catalina.sh'))) return `Tomcat 10 is not installed at ${CATALINA_HOME} (apt-get install tomcat10)`;
+  if (!existsSync(join(CATALINA_HOME, 'bin/catalina.sh')))
+    return `Tomcat 10 is not installed at ${CATALINA_HOME} (apt-get install tomcat10)`;
   try {
     execFileSync('javac', ['-version'], { stdio: 'ignore' });
   } catch {
@@ -62,7 +63,8 @@ function serverXml(port: number): string {
 /** Starts Tomcat with the echo servlet; resolves once it answers. */
 export async function startTomcat(): Promise<RunningTomcat> {
   const base = mkdtempSync(join(tmpdir(), 'tokengate-tomcat-'));
-  for (const dir of ['conf', 'logs', 'temp', 'work', 'webapps/ROOT/WEB-INF/classes']) mkdirSync(join(base, dir), { recursive: true });
+  for (const dir of ['conf', 'logs', 'temp', 'work', 'webapps/ROOT/WEB-INF/classes'])
+    mkdirSync(join(base, dir), { recursive: true });
   const port = await freePort();
   writeFileSync(join(base, 'conf/server.xml'), serverXml(port));
   copyFileSync('/etc/tomcat10/web.xml', join(base, 'conf/web.xml'));
@@ -77,7 +79,13 @@ export async function startTomcat(): Promise<RunningTomcat> {
     join(SOURCES, 'Echo.java'),
   ]);
   const child: ChildProcess = spawn(join(CATALINA_HOME, 'bin/catalina.sh'), ['run'], {
-    env: { ...process.env, CATALINA_HOME, CATALINA_BASE: base, CATALINA_PID: '', JAVA_OPTS: '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1' },
+    env: {
+      ...process.env,
+      CATALINA_HOME,
+      CATALINA_BASE: base,
+      CATALINA_PID: '',
+      JAVA_OPTS: '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
