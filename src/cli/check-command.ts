@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
-import { factsFromUrl } from '../http/request-facts-from-url.js';
+import { canonicalFromUrl } from '../http/canonical-from-url.js';
 import { type JsonNumberText, parseStrictJson } from '../http/strict-json.js';
-import { describeVerdict, evaluate, parseLimitTo, ruleToString } from '../restrictions/index.js';
+import {
+  describeVerdict,
+  dryRunBody,
+  evaluate,
+  parseLimitTo,
+  requestFacts,
+  ruleToString,
+} from '../restrictions/index.js';
 import type { RequestFacts, RuleSet, Verdict } from '../restrictions/types.js';
 import { CliError, describeCliError, UsageError } from './cli-errors.js';
 import { printable } from './cli-format.js';
@@ -87,14 +94,13 @@ function readInput(argv: string[]): CheckInput | 'help' {
   if (!parsed.ok) throw new CliError(`--limit-to: ${parsed.error.message}`);
   const body = readBody(values.body);
   const publicUrl = checkPublicUrl(values['public-url']);
-  const facts = factsFromUrl(method, url, publicUrl, body?.value);
-  if (!facts.ok) throw new RequestRefused(`the gateway would refuse this request (400): ${facts.message}`);
+  const canonical = canonicalFromUrl(method, url, publicUrl);
+  if (!canonical.ok) throw new RequestRefused(`the gateway would refuse this request (400): ${canonical.message}`);
   // numbers are matched on their source text, as the gateway does
-  const withNumbers: RequestFacts =
-    body === undefined
-      ? facts.facts
-      : { ...facts.facts, body: { kind: 'json', value: body.value, numberText: body.numberText } };
-  return { ruleSet: parsed.ruleSet, facts: withNumbers };
+  return {
+    ruleSet: parsed.ruleSet,
+    facts: requestFacts(canonical.request, dryRunBody(body?.value, body?.numberText ?? null)),
+  };
 }
 
 /** The verdict as lines for a terminal: the decision, then each rule's reason when denied. */

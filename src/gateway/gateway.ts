@@ -1,4 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { AdminRouter } from '../admin/admin-router.js';
+import type { CallLog } from '../audit/call-log.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
@@ -11,20 +13,19 @@ import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { type FormBody, type FormKind, formKindOf, mergedParams, readFormBody } from '../http/form-body.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
+import { EXTENDER_BASE } from '../http/paths.js';
 import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendError } from '../http/send.js';
 import type { JsonNumberText } from '../http/strict-json.js';
-import { describeVerdict, evaluate } from '../restrictions/index.js';
+import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
 import type { RequestFacts, Verdict } from '../restrictions/types.js';
+import type { DatabaseHealth } from '../store/database-health.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import type { AdminRouter } from './admin-router.js';
-import type { CallLog } from './call-log.js';
-import type { DatabaseHealth } from './database-health.js';
 import { formBodyRefusal } from './form-body-refusal.js';
 import { type Upstream, UpstreamBrokeOff, UpstreamError } from './forward.js';
-import { sendError } from './send.js';
-import type { SettingsHolder } from './settings-holder.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 
@@ -34,14 +35,20 @@ export interface GatewayDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly limiter: FailureLimiter;
+  /**
+   * Paths under this prefix are token calls (checked, audited, forwarded); everything else is
+   * `localRoutes` or 404. A value, not a constant read here, so that it can be configured.
+   */
+  readonly protectedPrefix: string;
   /** Whether the database answers; past the outage grace period token calls get 503. */
-  readonly database: DatabaseHealth;
-  readonly settings: SettingsHolder;
-  readonly calls: CallLog;
+  readonly databaseHealth: DatabaseHealth;
+  readonly settingsHolder: SettingsHolder;
+  /** Where each call is recorded: audit records, usage, internal errors. */
+  readonly callLog: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
   readonly now: () => number;
-  /** Non-`/rest/` routes served by tokengate itself (`/healthz`, `/metrics`, the page). */
+  /** Routes outside the protected prefix served by tokengate itself (`/healthz`, `/metrics`, the page). */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
@@ -127,7 +134,7 @@ export class Gateway {
   };
 
   /**
-   * The canonical request of a token call (`/rest/*`), or null when the request was answered here
+   * The canonical request of a token call (under the protected prefix), or null when the request was answered here
    * (400 for a request that cannot be canonicalised, tokengate's own pages, 404).
    *
    * The steps of a token call are synchronous methods joined by promise continuations at the
@@ -149,7 +156,7 @@ export class Gateway {
     const canonical = result.request;
     state.canonical = canonical;
     const path = canonical.path;
-    if (!path.startsWith('/rest/')) {
+    if (!path.startsWith(this.#deps.protectedPrefix)) {
       continueIfExpected(req, res);
       if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
       return null;
@@ -160,43 +167,45 @@ export class Gateway {
   /** Records a request refused at the canonical-request step, with whoever its credentials name. */
   #recordRefusedTarget(state: CallState, message: string): void {
     state.refusedTarget = escapedTarget(state.req.url ?? '');
-    const settings = this.#deps.settings.current;
+    const settings = this.#deps.settingsHolder.current;
     authenticate(state.req.headers.authorization, settings.authType, this.#authDeps)
       .then((auth) => {
         state.auth = auth;
         this.#record(state, auth.ok ? 'refused' : 'unauthenticated', message, null);
       })
-      .catch((err: unknown) => this.#deps.calls.logError(err));
+      .catch((err: unknown) => this.#deps.callLog.logError(err));
   }
 
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
   #tokenCall(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
     const deps = this.#deps;
-    const settings = deps.settings.current;
+    const settings = deps.settingsHolder.current;
     if (this.#rateLimited(state, res)) return;
-    if (!deps.calls.hasRoom()) {
-      return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
-        if (room) return this.#authenticate(state, canonical, res, settings);
+    if (!deps.callLog.hasRoom()) {
+      return deps.callLog.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
+        if (room) return this.#identifyCaller(state, canonical, res, settings);
         sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
     }
-    return this.#authenticate(state, canonical, res, settings);
+    return this.#identifyCaller(state, canonical, res, settings);
   }
 
-  #authenticate(
+  /** Reads the credentials and resolves token and user (through the cache), then decides. */
+  #identifyCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
     settings: RuntimeSettings,
   ): Promise<void> {
     return authenticate(state.req.headers.authorization, settings.authType, this.#authDeps).then((auth) =>
-      this.#authenticated(state, canonical, res, settings, auth),
+      this.#decideForCaller(state, canonical, res, settings, auth),
     );
   }
 
-  #authenticated(
+  /** Once the caller is known: 401/429, a refusal, a denial, the body read, or the call served. */
+  #decideForCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -207,15 +216,16 @@ export class Gateway {
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
     const form = hasBody(state.req) ? formKindOf(canonical.headers['content-type']) : null;
     // A form body carries parameters: it is read (after the checks that need no body) and judged with the query.
-    if (form !== null)
+    if (form !== null) {
       return this.#refusedBeforeRules(state, canonical, res, settings)
         ? undefined
         : this.#withForm(state, canonical, res, auth, form);
+    }
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
     if (verdict.allowed) {
       continueIfExpected(state.req, res);
-      return this.#pass(state, canonical, res, auth, verdict.line, null);
+      return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
     }
     if (verdict.needsBody) {
       continueIfExpected(state.req, res);
@@ -263,8 +273,8 @@ export class Gateway {
     settings: RuntimeSettings,
   ): Verdict | null {
     if (this.#refusedBeforeRules(state, canonical, res, settings)) return null;
-    // The canonical request is the facts the rules see (method, path, absolute URL, query).
-    return evaluate(auth.ruleSet, canonical);
+    // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
+    return evaluate(auth.ruleSet, requestFacts(canonical));
   }
 
   /** The checks after authentication that need neither rules nor body; true when the call was refused (answered, recorded). */
@@ -275,13 +285,13 @@ export class Gateway {
     settings: RuntimeSettings,
   ): boolean {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
-    const outage = this.#deps.database.refusal();
+    const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
       sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return true;
     }
-    if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
+    if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
       this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return true;
     }
@@ -292,7 +302,6 @@ export class Gateway {
     }
     return false;
   }
-
   /**
    * A call with a form body: the body is read (bounded) and its parameters judged with the
    * query's — every value of a parameter a QueryParam part names, from both; override and
@@ -318,12 +327,10 @@ export class Gateway {
     if (this.#deps.admin.match(canonical.method, canonical.path) !== null) {
       return this.#refuse(state, res, 'unsupported_media_type', "tokengate's admin API takes JSON bodies, not forms");
     }
+    // the one facts builder, with the body's parameters beside the query's
     const facts: RequestFacts = {
-      method: canonical.method,
-      path: canonical.path,
-      absoluteUrl: canonical.absoluteUrl,
+      ...requestFacts(canonical, { kind: 'none' }),
       query: mergedParams(canonical.query, form.params),
-      body: { kind: 'none' },
     };
     // The rules must hold whether the upstream reads the body's parameters (POST in a servlet
     // container, PUT/PATCH in other frameworks) or not (GET, another letter case of the type…).
@@ -331,7 +338,7 @@ export class Gateway {
     if (!withBody.allowed) return this.#deny(state, res, auth, withBody);
     const queryOnly = evaluate(auth.ruleSet, { ...facts, query: canonical.query });
     if (!queryOnly.allowed) return this.#deny(state, res, auth, queryOnly);
-    return this.#pass(state, canonical, res, auth, withBody.line, { bytes: form.bytes, value: undefined });
+    return this.#serveAllowed(state, canonical, res, auth, withBody.line, { bytes: form.bytes, value: undefined });
   }
 
   /** A JsonData rule may allow the call: reads the body strictly and decides again. */
@@ -348,16 +355,12 @@ export class Gateway {
       if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
-    const facts: RequestFacts = {
-      method: canonical.method,
-      path: canonical.path,
-      absoluteUrl: canonical.absoluteUrl,
-      query: canonical.query,
-      body: { kind: 'json', value: body.value, numberText: body.numberText },
-    };
-    const verdict = evaluate(auth.ruleSet, facts);
+    const verdict = evaluate(
+      auth.ruleSet,
+      requestFacts(canonical, { kind: 'json', value: body.value, numberText: body.numberText }),
+    );
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
-    return this.#pass(state, canonical, res, auth, verdict.line, body);
+    return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
 
   /** 403 naming the token and every rule's reason; recorded. */
@@ -368,7 +371,7 @@ export class Gateway {
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
-  #pass(
+  #serveAllowed(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -424,7 +427,7 @@ export class Gateway {
       (status) => {
         const end = this.#deps.now();
         this.#record(state, 'allowed', allowedReason(line), status, end);
-        this.#deps.calls.countUsage(tokenId, state.ip, end);
+        this.#deps.callLog.countUsage(tokenId, state.ip, end);
       },
       (err: unknown) => {
         if (err instanceof UpstreamBrokeOff) {
@@ -455,7 +458,7 @@ export class Gateway {
       actor: auth.user,
       bufferedBody: body,
       recordAdmin: (action) =>
-        deps.calls.recordAdmin({
+        deps.callLog.recordAdmin({
           time: deps.now(),
           actor: auth.user.username,
           authMethod: auth.method,
@@ -476,7 +479,7 @@ export class Gateway {
       status < 400 ? 'admin API' : 'admin API refused the call',
       status,
     );
-    if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
+    if (status < 400) deps.callLog.countUsage(auth.token.id, state.ip, deps.now());
   }
 
   #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
@@ -494,7 +497,7 @@ export class Gateway {
   ): void {
     const auth = state.auth;
     const canonical = state.canonical;
-    this.#deps.calls.record({
+    this.#deps.callLog.record({
       time: state.start,
       tokenId: auth?.ok ? auth.token.id : (auth?.token?.id ?? null),
       tokenLabel: auth?.ok ? auth.token.label : (auth?.token?.label ?? null),
@@ -515,7 +518,7 @@ export class Gateway {
 
   #failClosed(state: CallState, res: ServerResponse, err: unknown): void {
     const unavailable =
-      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.database.state() !== 'up');
+      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.databaseHealth.state() !== 'up');
     const message =
       err instanceof HttpError
         ? err.message
@@ -524,8 +527,8 @@ export class Gateway {
           : 'internal error: the call was refused';
     const code: ErrorCode =
       err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
-    if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
-    if (state.canonical?.path.startsWith('/rest/')) {
+    if (!(err instanceof HttpError)) this.#deps.callLog.logError(err);
+    if (state.canonical?.path.startsWith(this.#deps.protectedPrefix)) {
       try {
         this.#record(state, 'error', message, null);
       } catch {

@@ -5,15 +5,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { jsonNodeMatches } from '../restrictions/json-node.js';
+import type { JsonDataPart } from '../restrictions/parts/json-data-part.js';
 import { mustParse } from '../restrictions/restrictions.test-helpers.js';
 import { MAX_JSON_CONTAINERS, MAX_JSON_NODES, parseStrictJson } from './strict-json.js';
 
 function matches(rule: string, body: string): boolean {
   const parsed = parseStrictJson(body);
   assert.ok(parsed.ok);
-  const part = mustParse(rule).rules[0]?.json[0];
+  const part = mustParse(rule).rules[0]?.parts.find((p) => p.kind.name === 'json') as JsonDataPart | undefined;
   assert.ok(part);
-  return jsonNodeMatches(parsed.value as Record<string, unknown>, part, parsed.numberText);
+  return jsonNodeMatches(parsed.value as Record<string, unknown>, part.path, part.pattern, parsed.numberText);
 }
 
 describe('strict JSON: numbers are matched on their source text', () => {

@@ -1,6 +1,7 @@
+import type { FullMatcher } from './full-matcher.js';
 import { MAX_JSON_ARRAY_NESTING } from './limits.js';
 import { quote, shorten } from './quote.js';
-import type { FullMatcher, JsonDataPart, JsonNumberSources } from './types.js';
+import type { JsonNumberSources } from './request-facts.js';
 
 /**
  * JsonData semantics: the node (a key or a dotted path) must exist, and its value must be a
@@ -90,15 +91,16 @@ function everyElementMatches(
 }
 
 /**
- * True when the JsonData part matches the body `root` (which the caller checked is an object).
- * Allocates nothing unless a number is turned into text.
+ * True when the node at `path` of the body `root` (which the caller checked is an object) matches
+ * `pattern`. Allocates nothing unless a number is turned into text.
  */
 export function jsonNodeMatches(
   root: Record<string, unknown>,
-  part: JsonDataPart,
+  path: readonly string[],
+  pattern: FullMatcher,
   texts: JsonNumberSources | null = null,
 ): boolean {
-  return matchesFrom(root, null, '', part.path, 0, part.pattern, 0, texts);
+  return matchesFrom(root, null, '', path, 0, pattern, 0, texts);
 }
 
 function kindOf(value: unknown): string {
@@ -154,15 +156,17 @@ function explainFrom(
 }
 
 /**
- * Why the JsonData part does not match the body object `root`, in words, or null when it matches.
+ * Why the node at `path` of the body object `root` does not match `pattern`, in words, or null
+ * when it matches.
  *
  * @example
- * explainJsonNode({ type: 'blogpost' }, typePart) // 'JSON node "type" value "blogpost" does not match page'
+ * explainJsonNode({ type: 'blogpost' }, ['type'], page) // 'JSON node "type" value "blogpost" does not match page'
  */
 export function explainJsonNode(
   root: Record<string, unknown>,
-  part: JsonDataPart,
+  path: readonly string[],
+  pattern: FullMatcher,
   texts: JsonNumberSources | null = null,
 ): string | null {
-  return explainFrom(root, null, '', part.path, 0, part.pattern, '', 0, texts);
+  return explainFrom(root, null, '', path, 0, pattern, '', 0, texts);
 }
