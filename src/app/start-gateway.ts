@@ -128,6 +128,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
             timeoutMs: config.upstream.timeoutMs,
             connectTimeoutMs: config.upstream.connectTimeoutMs,
             publicOrigin: new URL(publicUrl).origin,
+            responseCsp: config.upstream.responseCsp,
           });
     const adminDeps: AdminEndpointDeps = {
       config,
@@ -176,6 +177,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       localRoutes: localRoutes.handle,
     });
     server.on('request', gateway.handle);
+    // `Expect: 100-continue` reaches the gateway unanswered: it answers once the call may go on.
+    server.on('checkContinue', gateway.handle);
 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {

@@ -74,6 +74,14 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
       'Header that carries the caller\u2019s username upstream (removed from incoming requests); empty = none.',
   },
   {
+    key: 'upstream.responseCsp',
+    env: 'TOKENGATE_UPSTREAM_RESPONSE_CSP',
+    default: "sandbox; default-src 'none'; frame-ancestors 'none'",
+    kind: 'nullableString',
+    description:
+      'Content-Security-Policy added to every proxied response (with `X-Content-Type-Options: nosniff`), so an upstream answer can never run script on tokengate\u2019s origin, which is also the page\u2019s; empty = none (only for an upstream that must serve active pages, and then serve the page on its own origin).',
+  },
+  {
     key: 'upstream.credentials.username',
     env: 'TOKENGATE_UPSTREAM_USERNAME',
     default: null,

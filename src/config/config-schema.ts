@@ -76,6 +76,22 @@ const identityHeader = text('a header name, or empty for none')
     return name;
   });
 
+/** The sandboxing policy of proxied responses: no script, no plugin, no same-origin access, no framing. */
+export const DEFAULT_RESPONSE_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
+/** A Content-Security-Policy value, or empty for none (one header line: no CR/LF). */
+const responseCsp = text('a Content-Security-Policy value, or empty for none')
+  .nullable()
+  .transform((value, ctx) => {
+    const policy = value?.trim() ?? '';
+    if (policy === '') return null;
+    if (/[\r\n\0]/.test(policy)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be one line' });
+      return z.NEVER;
+    }
+    return policy;
+  });
+
 const credentials = z
   .object(
     {
@@ -139,11 +155,12 @@ export function configSchema(defaultNodeId: string) {
             timeoutMs: int(1, 3_600_000).default(30_000),
             connectTimeoutMs: int(1, 600_000).default(5_000),
             identityHeader: identityHeader.default('X-Forwarded-User'),
+            responseCsp: responseCsp.default(DEFAULT_RESPONSE_CSP),
             credentials: credentials.default(null),
           },
           {
             invalid_type_error:
-              'must be a URL, or an object with url, timeoutMs, connectTimeoutMs, identityHeader, credentials',
+              'must be a URL, or an object with url, timeoutMs, connectTimeoutMs, identityHeader, responseCsp, credentials',
           },
         )
         .strict()

@@ -20,6 +20,11 @@ export interface Config {
     readonly connectTimeoutMs: number;
     /** Header that carries the caller's username upstream; null = none. Default X-Forwarded-User. */
     readonly identityHeader: string | null;
+    /**
+     * Content-Security-Policy added to proxied responses (with nosniff); null = none.
+     * Default `sandbox; default-src 'none'; frame-ancestors 'none'`.
+     */
+    readonly responseCsp: string | null;
     /** Fixed credentials added to every forwarded request; null = none. */
     readonly credentials: UpstreamCredentials | null;
   };

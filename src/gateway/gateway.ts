@@ -12,18 +12,22 @@ import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-re
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
 import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
+import { type FormBody, type FormKind, formKindOf, mergedParams, readFormBody } from '../http/form-body.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
 import { EXTENDER_BASE } from '../http/paths.js';
+import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendError } from '../http/send.js';
+import type { JsonNumberText } from '../http/strict-json.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
-import type { Verdict } from '../restrictions/types.js';
+import type { RequestFacts, Verdict } from '../restrictions/types.js';
 import type { DatabaseHealth } from '../store/database-health.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
 import type { SettingsHolder } from '../store/settings-holder.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import { type Upstream, UpstreamError } from './forward.js';
+import { formBodyRefusal } from './form-body-refusal.js';
+import { type Upstream, UpstreamBrokeOff, UpstreamError } from './forward.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 
@@ -62,6 +66,8 @@ interface CallState {
   readonly req: IncomingMessage;
   canonical: CanonicalRequest | null;
   auth: AuthResult | null;
+  /** For a request refused before it had a canonical form: its target, escaped and truncated. */
+  refusedTarget: { readonly path: string; readonly query: string } | null;
 }
 
 /**
@@ -72,6 +78,9 @@ interface CallState {
 export class Gateway {
   readonly #deps: GatewayDeps;
   readonly #identityHeader: string | null;
+  /** X-Forwarded-Proto and X-Forwarded-Host, from the public URL (never from the client). */
+  readonly #publicProto: string;
+  readonly #publicHost: string;
   readonly #upstreamAuthorization: string | null;
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
@@ -83,6 +92,9 @@ export class Gateway {
     this.#deps = deps;
     this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
     this.#redactedNames = redactedParamNames(deps.config.audit.redactParams);
+    const base = publicBase(deps.publicUrl);
+    this.#publicProto = base.protocol.slice(0, -1);
+    this.#publicHost = base.host;
     this.#authDeps = {
       cache: deps.cache,
       digest: deps.digest,
@@ -114,6 +126,7 @@ export class Gateway {
       req,
       canonical: null,
       auth: null,
+      refusedTarget: null,
     };
     try {
       const canonical = this.#route(state, res);
@@ -141,16 +154,31 @@ export class Gateway {
     );
     if (!result.ok) {
       sendError(res, 'malformed_request', result.message);
+      // With credentials this is an attempt an operator wants to see (`..;/`, `%2e%2e`, `//`…): recorded.
+      if (req.headers.authorization !== undefined) this.#recordRefusedTarget(state, result.message);
       return null;
     }
     const canonical = result.request;
     state.canonical = canonical;
     const path = canonical.path;
     if (!path.startsWith(this.#deps.protectedPrefix)) {
+      continueIfExpected(req, res);
       if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
       return null;
     }
     return canonical;
+  }
+
+  /** Records a request refused at the canonical-request step, with whoever its credentials name. */
+  #recordRefusedTarget(state: CallState, message: string): void {
+    state.refusedTarget = escapedTarget(state.req.url ?? '');
+    const settings = this.#deps.settingsHolder.current;
+    authenticate(state.req.headers.authorization, settings.authType, this.#authDeps)
+      .then((auth) => {
+        state.auth = auth;
+        this.#record(state, auth.ok ? 'refused' : 'unauthenticated', message, null);
+      })
+      .catch((err: unknown) => this.#deps.callLog.logError(err));
   }
 
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
@@ -191,10 +219,23 @@ export class Gateway {
   ): Promise<void> | undefined {
     state.auth = auth;
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
+    const form = hasBody(state.req) ? formKindOf(canonical.headers['content-type']) : null;
+    // A form body carries parameters: it is read (after the checks that need no body) and judged with the query.
+    if (form !== null) {
+      return this.#refusedBeforeRules(state, canonical, res, settings)
+        ? undefined
+        : this.#withForm(state, canonical, res, auth, form);
+    }
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
-    if (verdict.allowed) return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
-    if (verdict.needsBody) return this.#withBody(state, canonical, res, auth);
+    if (verdict.allowed) {
+      continueIfExpected(state.req, res);
+      return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
+    }
+    if (verdict.needsBody) {
+      continueIfExpected(state.req, res);
+      return this.#withBody(state, canonical, res, auth);
+    }
     this.#deny(state, res, auth, verdict);
   }
 
@@ -258,24 +299,73 @@ export class Gateway {
     auth: AuthResult & { ok: true },
     settings: RuntimeSettings,
   ): Verdict | null {
+    if (this.#refusedBeforeRules(state, canonical, res, settings)) return null;
+    // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
+    return evaluate(auth.ruleSet, requestFacts(canonical));
+  }
+
+  /** The checks after authentication that need neither rules nor body; true when the call was refused (answered, recorded). */
+  #refusedBeforeRules(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    settings: RuntimeSettings,
+  ): boolean {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
     const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
       sendError(res, 'database_outage', outage, { 'retry-after': '5' });
-      return null;
+      return true;
     }
     if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
       this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
-      return null;
+      return true;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
     if (override !== null) {
       this.#refuse(state, res, 'method_override_refused', override);
-      return null;
+      return true;
     }
-    // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
-    return evaluate(auth.ruleSet, requestFacts(canonical));
+    return false;
+  }
+  /**
+   * A call with a form body: the body is read (bounded) and its parameters judged with the
+   * query's — every value of a parameter a QueryParam part names, from both; override and
+   * credential parameters refused. The bytes judged are the bytes forwarded.
+   */
+  async #withForm(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    kind: FormKind,
+  ): Promise<void> {
+    continueIfExpected(state.req, res);
+    let form: FormBody;
+    try {
+      form = await readFormBody(state.req, canonical.headers, kind, this.#deps.config.bodyLimitBytes);
+    } catch (err) {
+      if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
+      throw err;
+    }
+    const refusal = formBodyRefusal(form.names);
+    if (refusal !== null) return this.#refuse(state, res, refusal.code, refusal.message);
+    if (this.#deps.admin.match(canonical.method, canonical.path) !== null) {
+      return this.#refuse(state, res, 'unsupported_media_type', "tokengate's admin API takes JSON bodies, not forms");
+    }
+    // the one facts builder, with the body's parameters beside the query's
+    const facts: RequestFacts = {
+      ...requestFacts(canonical, { kind: 'none' }),
+      query: mergedParams(canonical.query, form.params),
+    };
+    // The rules must hold whether the upstream reads the body's parameters (POST in a servlet
+    // container, PUT/PATCH in other frameworks) or not (GET, another letter case of the type…).
+    const withBody = evaluate(auth.ruleSet, facts);
+    if (!withBody.allowed) return this.#deny(state, res, auth, withBody);
+    const queryOnly = evaluate(auth.ruleSet, { ...facts, query: canonical.query });
+    if (!queryOnly.allowed) return this.#deny(state, res, auth, queryOnly);
+    return this.#serveAllowed(state, canonical, res, auth, withBody.line, { bytes: form.bytes, value: undefined });
   }
 
   /** A JsonData rule may allow the call: reads the body strictly and decides again. */
@@ -285,14 +375,17 @@ export class Gateway {
     res: ServerResponse,
     auth: AuthResult & { ok: true },
   ): Promise<void> {
-    let body: { bytes: Buffer; value: unknown };
+    let body: { bytes: Buffer; value: unknown; numberText: JsonNumberText | null };
     try {
       body = await readJsonBody(state.req, canonical.headers, this.#deps.config.bodyLimitBytes);
     } catch (err) {
       if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
-    const verdict = evaluate(auth.ruleSet, requestFacts(canonical, { kind: 'json', value: body.value }));
+    const verdict = evaluate(
+      auth.ruleSet,
+      requestFacts(canonical, { kind: 'json', value: body.value, numberText: body.numberText }),
+    );
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
     return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
@@ -339,8 +432,9 @@ export class Gateway {
     const req = state.req;
     const query = upstreamQuery(canonical.rawQuery, canonical.query);
     const headers = buildUpstreamHeaders(canonical.headers, {
-      peerAddress: req.socket.remoteAddress ?? state.ip,
-      proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
+      clientAddress: state.ip,
+      publicProto: this.#publicProto,
+      publicHost: this.#publicHost,
       identityHeader: this.#identityHeader,
       username: auth.user.username,
       upstreamAuthorization: this.#upstreamAuthorization,
@@ -377,6 +471,11 @@ export class Gateway {
         this.#deps.callLog.countUsage(tokenId, state.ip, end);
       },
       (err: unknown) => {
+        if (err instanceof UpstreamBrokeOff) {
+          // the client response is already destroyed: nothing more to send
+          this.#record(state, 'error', err.message, err.status);
+          return;
+        }
         if (!(err instanceof UpstreamError)) throw err;
         this.#record(state, 'error', err.message, err.status);
         sendError(res, err.code, err.message);
@@ -446,8 +545,8 @@ export class Gateway {
       user: auth?.ok ? auth.user.username : (auth?.userName ?? null),
       authMethod: auth?.method ?? null,
       method: canonical?.method ?? state.req.method ?? '',
-      path: canonical?.path ?? '',
-      rawQuery: canonical?.rawQuery ?? '',
+      path: canonical?.path ?? state.refusedTarget?.path ?? '',
+      rawQuery: canonical?.rawQuery ?? state.refusedTarget?.query ?? '',
       decision,
       reason,
       upstreamStatus,
@@ -481,6 +580,30 @@ export class Gateway {
   }
 }
 
+/** Longest raw target part kept in an audit record. */
+const REFUSED_TARGET_MAX = 512;
+
+/**
+ * A raw request target as it may be stored and shown: split at the first `?`, every byte outside
+ * printable ASCII (and `%` itself is kept) written as `%XX`, each part cut at REFUSED_TARGET_MAX
+ * characters with `…`. The query still goes through the audit record's redaction.
+ */
+export function escapedTarget(target: string): { path: string; query: string } {
+  const escapeBytes = (text: string): string => {
+    let out = '';
+    for (const byte of Buffer.from(text, 'latin1')) {
+      out +=
+        byte > 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+      if (out.length > REFUSED_TARGET_MAX) return `${out.slice(0, REFUSED_TARGET_MAX)}…`;
+    }
+    return out;
+  };
+  const mark = target.indexOf('?');
+  return mark < 0
+    ? { path: escapeBytes(target), query: '' }
+    : { path: escapeBytes(target.slice(0, mark)), query: escapeBytes(target.slice(mark + 1)) };
+}
+
 /** `allowed by line N` for the first lines, made once. */
 const ALLOWED_REASONS: string[] = [];
 
@@ -494,6 +617,15 @@ function allowedReason(line: number): string {
     ALLOWED_REASONS[line] = reason;
   }
   return reason;
+}
+
+/**
+ * Answers `Expect: 100-continue` (the server no longer does it on its own, see start-gateway):
+ * only once the call passed authentication and the checks that can be made before its body.
+ */
+function continueIfExpected(req: IncomingMessage, res: ServerResponse): void {
+  const expect = req.headers.expect;
+  if (expect !== undefined && expect.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
 }
 
 /** True when the request has a body to stream (Content-Length > 0 or chunked). */

@@ -29,6 +29,15 @@ export const ERROR_CATALOGUE = {
     status: 400,
     meaning: 'the body is not one strict JSON value (not UTF-8, duplicate keys, empty, not an object…)',
   },
+  invalid_form: {
+    status: 400,
+    meaning:
+      'a form or multipart body on a token call cannot be read one way only (bad escapes, non-ASCII without charset, a transfer-encoded part, too many parameters)',
+  },
+  credential_parameter_refused: {
+    status: 400,
+    meaning: 'a form body carries os_username, os_password or os_authType (upstream credentials from a client)',
+  },
   invalid_input: {
     status: 400,
     meaning: 'a field or query parameter of an admin or page call is missing or not valid; the message names it',
