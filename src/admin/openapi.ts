@@ -17,6 +17,8 @@ const tokenView = {
     user: { type: ['string', 'null'] },
     userDisplayName: { type: ['string', 'null'] },
     author: { type: ['string', 'null'] },
+    userKey: { type: ['string', 'null'], description: "Extender's user key: the bound user's lower-case username" },
+    authorKey: { type: ['string', 'null'], description: "Extender's user key of the author" },
     token: { type: 'string', description: 'the secret: only for administrators in standard mode' },
     limitTo: { type: 'string', description: 'rules, lines joined with <br>' },
     ip: { type: ['string', 'null'] },

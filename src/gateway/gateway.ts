@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { OPENAPI_PATH } from '../admin/openapi.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
@@ -18,6 +19,7 @@ import type { AdminRouter } from './admin-router.js';
 import type { CallLog } from './call-log.js';
 import type { DatabaseHealth } from './database-health.js';
 import { type Upstream, UpstreamError } from './forward.js';
+import type { Route, RouteTable } from './route-table.js';
 import { sendError } from './send.js';
 import type { SettingsHolder } from './settings-holder.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
@@ -36,7 +38,12 @@ export interface GatewayDeps {
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
   readonly now: () => number;
-  /** Non-`/rest/` routes served by tokengate itself (`/healthz`, `/metrics`, the page). */
+  /** Which paths are tokengate's own, which are protected. */
+  readonly routes: RouteTable;
+  /**
+   * Routes served by tokengate itself outside the protected prefixes (`/healthz`, `/metrics`,
+   * the page, and the OpenAPI document, which is passed as `OPENAPI_PATH`).
+   */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
@@ -51,6 +58,8 @@ interface CallState {
   readonly ip: string;
   readonly req: IncomingMessage;
   canonical: CanonicalRequest | null;
+  /** What the path is to tokengate; null until canonicalised. */
+  route: Route | null;
   auth: AuthResult | null;
 }
 
@@ -100,6 +109,7 @@ export class Gateway {
       ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops),
       req,
       canonical: null,
+      route: null,
       auth: null,
     };
     try {
@@ -132,13 +142,22 @@ export class Gateway {
     }
     const canonical = result.request;
     state.canonical = canonical;
-    const path = canonical.path;
-    if (!path.startsWith('/rest/')) {
-      if (!this.#deps.localRoutes(req, res, path))
-        sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
-      return null;
+    const route = this.#deps.routes.classify(canonical.path);
+    state.route = route;
+    switch (route.kind) {
+      case 'openapi':
+        if (!this.#deps.localRoutes(req, res, OPENAPI_PATH)) {
+          sendError(res, 405, `method ${canonical.method} is not allowed here; use GET`, { allow: 'GET' });
+        }
+        return null;
+      case 'admin':
+      case 'protected':
+        return canonical;
+      default:
+        if (!this.#deps.localRoutes(req, res, canonical.path))
+          sendError(res, 404, 'not found: this path is not one tokengate protects or serves');
+        return null;
     }
-    return canonical;
   }
 
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
@@ -229,7 +248,11 @@ export class Gateway {
       sendError(res, 503, outage, { 'retry-after': '5' });
       return null;
     }
-    if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
+    if (
+      settings.extenderEndpointsOnly &&
+      state.route?.kind !== 'admin' &&
+      !canonical.path.startsWith(this.#deps.routes.extenderBase)
+    ) {
       this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
       return null;
     }
@@ -285,8 +308,14 @@ export class Gateway {
     body: { bytes: Buffer; value: unknown } | null,
   ): Promise<void> | undefined {
     const deps = this.#deps;
-    const admin = deps.admin.match(canonical.method, canonical.path);
-    if (admin !== null) return this.#admin(state, canonical, res, auth, admin, body);
+    const route = state.route;
+    if (route?.kind === 'admin') {
+      // tokengate's own path in any letter case: served here or 404, never forwarded
+      const admin = deps.admin.match(canonical.method, route.adminPath);
+      if (admin !== null) return this.#admin(state, canonical, res, auth, admin, body);
+      this.#refuse(state, res, 404, 'no such tokenTools endpoint (see the OpenAPI document)');
+      return;
+    }
 
     const upstream = deps.upstream;
     if (upstream === null) {
@@ -426,7 +455,8 @@ export class Gateway {
           : 'internal error: the call was refused';
     const status = err instanceof HttpError ? err.status : unavailable ? 503 : 500;
     if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
-    if (state.canonical?.path.startsWith('/rest/')) {
+    const kind = state.route?.kind;
+    if (kind === 'admin' || kind === 'protected') {
       try {
         this.#record(state, 'error', message, null);
       } catch {

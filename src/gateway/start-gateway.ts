@@ -25,6 +25,7 @@ import { DatabaseHealth } from './database-health.js';
 import { Upstream } from './forward.js';
 import { Gateway } from './gateway.js';
 import { GatewayMetrics } from './metrics.js';
+import { RouteTable } from './route-table.js';
 import { sendJson } from './send.js';
 import { SettingsHolder } from './settings-holder.js';
 
@@ -207,6 +208,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       admin,
       upstream,
       now,
+      routes: new RouteTable({ contextPath: '', protect: ['/rest/'] }),
       localRoutes,
     });
     server.on('request', gateway.handle);

@@ -23,6 +23,8 @@ export interface TokenItem {
   readonly user: string | null;
   readonly userDisplayName?: string | null;
   readonly author: string | null;
+  readonly userKey: string | null;
+  readonly authorKey: string | null;
   /** Rules joined with `<br>` ('' = unrestricted). */
   readonly limitTo: string;
   readonly dateCreated: number;
