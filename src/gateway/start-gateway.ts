@@ -17,7 +17,7 @@ import { AuditWriter } from '../audit/audit-writer.js';
 import { startRetention } from '../audit/retention.js';
 import { AuthCache } from '../auth/auth-cache.js';
 import { FailureLimiter } from '../auth/failure-limiter.js';
-import type { Config } from '../config/config.js';
+import { type Config, contextPathOf } from '../config/config.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
 import { AdminRouter } from './admin-router.js';
@@ -132,7 +132,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const listenUrl = `http://${host}:${address.port}`;
-    const publicUrl = config.publicUrl ?? listenUrl;
+    const contextPath = contextPathOf(config);
+    const publicUrl = config.publicUrl ?? listenUrl + contextPath;
 
     const upstream =
       config.upstream.url === null
@@ -208,7 +209,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       admin,
       upstream,
       now,
-      routes: new RouteTable({ contextPath: '', protect: ['/rest/'] }),
+      routes: new RouteTable({ contextPath, protect: config.protect }),
       localRoutes,
     });
     server.on('request', gateway.handle);

@@ -1,0 +1,82 @@
+/**
+ * Black-box: configurable protected prefixes and a context path; paths are forwarded unchanged.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  basic,
+  createTokenWithCli,
+  type RunningTokengate,
+  type RunningUpstream,
+  runCli,
+  startRecordingUpstream,
+  startTokengate,
+  tempDir,
+} from '../testing/processes.js';
+
+describe('gateway: routes', () => {
+  const dir = tempDir();
+  let upstream: RunningUpstream;
+  let alice: { id: string; token: string };
+  const gates: RunningTokengate[] = [];
+
+  before(async () => {
+    assert.equal(runCli(['user', 'add', 'alice', '--admin'], { dataDir: dir.path }).status, 0);
+    alice = createTokenWithCli(dir.path, ['--label', 'alice', '--user', 'alice']);
+    upstream = await startRecordingUpstream();
+  });
+
+  after(async () => {
+    for (const gate of gates) await gate.stop();
+    await upstream?.stop();
+    dir.remove();
+  });
+
+  test('protect lists the prefixes that need a token; anything else is 404 without pass-through', async () => {
+    const gate = await startTokengate({
+      dataDir: dir.path,
+      upstream: upstream.url,
+      env: { TOKENGATE_PROTECT: '/api/v1/, /v2/' },
+    });
+    gates.push(gate);
+    await upstream.clear();
+    const auth = { authorization: basic('alice', alice.token) };
+    for (const path of ['/api/v1/queues?x=1', '/v2/library/hello/tags/list']) {
+      assert.equal((await fetch(`${gate.url}${path}`)).status, 401, path);
+      const response = await fetch(`${gate.url}${path}`, { headers: auth });
+      assert.equal(response.status, 200, path);
+    }
+    assert.deepEqual(
+      (await upstream.records()).map((r) => r.url),
+      ['/api/v1/queues?x=1', '/v2/library/hello/tags/list'],
+    );
+    const notProtected = await fetch(`${gate.url}/rest/api/space`, { headers: auth });
+    assert.equal(notProtected.status, 404);
+    assert.match(((await notProtected.json()) as { message: string }).message, /not one tokengate protects/);
+    // the admin API stays where it is, whatever is protected
+    const admin = await fetch(`${gate.url}/rest/extender/1.0/tokenTools/get`, { headers: auth });
+    assert.equal(admin.status, 200);
+    assert.equal((await upstream.records()).length, 2);
+  });
+
+  test('a context path on the upstream URL: prefixes and own paths live under it, paths forwarded unchanged', async () => {
+    const gate = await startTokengate({ dataDir: dir.path, upstream: `${upstream.url}/confluence` });
+    gates.push(gate);
+    await upstream.clear();
+    const auth = { authorization: basic('alice', alice.token) };
+    const response = await fetch(`${gate.url}/confluence/rest/api/space?limit=1`, { headers: auth });
+    assert.equal(response.status, 200);
+    assert.deepEqual(
+      (await upstream.records()).map((r) => r.url),
+      ['/confluence/rest/api/space?limit=1'],
+    );
+    assert.equal((await fetch(`${gate.url}/rest/api/space`, { headers: auth })).status, 404);
+    const admin = await fetch(`${gate.url}/confluence/rest/extender/1.0/tokenTools/get`, { headers: auth });
+    assert.equal(admin.status, 200);
+    const openApi = await fetch(`${gate.url}/confluence/rest/extender/1.0/openapi.json`);
+    assert.equal(openApi.status, 200);
+    const document = (await openApi.json()) as { servers: { url: string }[] };
+    assert.equal(document.servers[0]?.url, `${gate.url}/confluence`);
+    assert.equal((await upstream.records()).length, 1, 'own paths are never forwarded');
+  });
+});
