@@ -49,7 +49,7 @@ export const checkEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl:
         jsonBody = body.body;
       }
     }
-    const facts = factsFromUrl(body.method, body.url, deps.publicUrl, jsonBody);
+    const facts = factsFromUrl(body.method, body.url, deps.publicUrl, jsonBody, deps.config.encodedSlash);
     if (!facts.ok) throw new HttpError(400, facts.message);
     const verdict = evaluate(parsed.ruleSet, facts.facts);
     return {

@@ -79,4 +79,36 @@ describe('gateway: routes', () => {
     assert.equal(document.servers[0]?.url, `${gate.url}/confluence`);
     assert.equal((await upstream.records()).length, 1, 'own paths are never forwarded');
   });
+
+  test('encodedSlash keep: %2F reaches the rules as three characters and the upstream byte for byte', async () => {
+    const vhost = createTokenWithCli(dir.path, [
+      '--label',
+      'orders in vhost /',
+      '--user',
+      'alice',
+      '--limit-to',
+      '[GET]/rest/api/queues/%2F/orders',
+    ]);
+    const gate = await startTokengate({
+      dataDir: dir.path,
+      upstream: upstream.url,
+      env: { TOKENGATE_ENCODED_SLASH: 'keep' },
+    });
+    gates.push(gate);
+    await upstream.clear();
+    const auth = { authorization: basic('alice', vhost.token) };
+    assert.equal((await fetch(`${gate.url}/rest/api/queues/%2f/orders`, { headers: auth })).status, 200);
+    assert.equal((await fetch(`${gate.url}/rest/api/queues/%2F/other`, { headers: auth })).status, 403);
+    assert.equal((await fetch(`${gate.url}/rest/api/queues/..%2F..%2Fusers`, { headers: auth })).status, 400);
+    assert.equal((await fetch(`${gate.url}/rest/api/queues/%5C/orders`, { headers: auth })).status, 400);
+    assert.deepEqual(
+      (await upstream.records()).map((r) => r.url),
+      ['/rest/api/queues/%2F/orders'],
+    );
+    const refusing = gates[0] as RunningTokengate;
+    const refused = await fetch(`${refusing.url}/api/v1/queues/%2F/orders`, {
+      headers: { authorization: basic('alice', alice.token) },
+    });
+    assert.equal(refused.status, 400, 'refuse is the default');
+  });
 });

@@ -78,7 +78,7 @@ export class Gateway {
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
-    this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
+    this.#canonicalizeOptions = { publicUrl: deps.publicUrl, encodedSlash: deps.config.encodedSlash };
     this.#authDeps = {
       cache: deps.cache,
       digest: deps.digest,

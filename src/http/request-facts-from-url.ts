@@ -1,4 +1,5 @@
 import type { RequestFacts } from '../restrictions/types.js';
+import type { EncodedSlashPolicy } from './canonical-path.js';
 import { canonicalize } from './canonicalize.js';
 
 /**
@@ -15,6 +16,7 @@ export function factsFromUrl(
   url: string,
   publicUrl: string | null,
   body: unknown,
+  encodedSlash: EncodedSlashPolicy = 'refuse',
 ): { ok: true; facts: RequestFacts } | { ok: false; message: string } {
   let target = url;
   let base = publicUrl;
@@ -32,7 +34,7 @@ export function factsFromUrl(
     target = rest.startsWith('/') ? rest : `/${rest}`;
     base ??= parsed.origin;
   }
-  const result = canonicalize({ method, target, headers: {} }, { publicUrl: base });
+  const result = canonicalize({ method, target, headers: {} }, { publicUrl: base, encodedSlash });
   if (!result.ok) return { ok: false, message: result.message };
   const request = result.request;
   const facts: RequestFacts = {
