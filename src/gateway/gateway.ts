@@ -4,6 +4,7 @@ import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
 import type { FailureLimiter } from '../auth/failure-limiter.js';
+import { carriesToken, presentedSecret, type TokenPresenceDeps } from '../auth/token-presence.js';
 import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
@@ -75,6 +76,7 @@ export class Gateway {
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
   readonly #authDeps: AuthenticateDeps;
+  readonly #presenceDeps: TokenPresenceDeps;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
@@ -85,6 +87,7 @@ export class Gateway {
       now: deps.now,
       memo: new CredentialMemo(CREDENTIAL_MEMO_SIZE),
     };
+    this.#presenceDeps = { cache: deps.cache, digest: deps.digest };
     const upstream = deps.config.upstream;
     this.#identityHeader = upstream.identityHeader === null ? null : upstream.identityHeader.toLowerCase();
     const credentials = upstream.credentials;
@@ -115,7 +118,9 @@ export class Gateway {
     try {
       const canonical = this.#route(state, res);
       if (canonical === null) return;
-      const pending = this.#tokenCall(state, canonical, res);
+      const pending = deps.config.passthrough
+        ? this.#sortOut(state, canonical, res)
+        : this.#tokenCall(state, canonical, res);
       if (pending !== undefined) pending.catch((err: unknown) => this.#failClosed(state, res, err));
     } catch (err) {
       this.#failClosed(state, res, err);
@@ -154,10 +159,93 @@ export class Gateway {
       case 'protected':
         return canonical;
       default:
-        if (!this.#deps.localRoutes(req, res, canonical.path))
-          sendError(res, 404, 'not found: this path is not one tokengate protects or serves');
+        if (this.#deps.localRoutes(req, res, canonical.path)) return null;
+        if (this.#deps.config.passthrough) return canonical;
+        sendError(res, 404, 'not found: this path is not one tokengate protects or serves');
         return null;
     }
+  }
+
+  /**
+   * With pass-through on: a request that carries a tokengate token is a token call (under a
+   * protected prefix; elsewhere it is refused, so the secret never reaches the upstream); one that
+   * carries none goes to the upstream unchanged. tokenTools paths always need a token.
+   */
+  #sortOut(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    if (state.route?.kind === 'admin') return this.#tokenCall(state, canonical, res);
+    const carries = carriesToken(state.req.headers.authorization, this.#presenceDeps);
+    if (carries === true) return this.#withToken(state, canonical, res);
+    if (carries === false) return this.#passThrough(state, canonical, res);
+    return carries.then((token) =>
+      token ? this.#withToken(state, canonical, res) : this.#passThrough(state, canonical, res),
+    );
+  }
+
+  #withToken(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    if (state.route?.kind === 'protected') return this.#tokenCall(state, canonical, res);
+    this.#refuse(
+      state,
+      res,
+      403,
+      `tokens are accepted only under ${this.#deps.routes.protectedPrefixes.join(', ')}; this path is passed through only without one`,
+    );
+    return undefined;
+  }
+
+  /**
+   * A request without a token, sent as it came: its own `Authorization` and cookies, its query,
+   * its body; no identity header (in any spelling), no configured upstream credentials. Not a
+   * failed authentication; recorded only when `audit.passthrough` is on.
+   */
+  #passThrough(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    const deps = this.#deps;
+    const upstream = deps.upstream;
+    if (upstream === null) {
+      sendError(res, 404, 'no upstream is configured for this path');
+      return undefined;
+    }
+    const req = state.req;
+    const headers = buildUpstreamHeaders(canonical.headers, {
+      peerAddress: req.socket.remoteAddress ?? state.ip,
+      proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
+      identityHeader: this.#identityHeader,
+      username: '',
+      upstreamAuthorization: null,
+      passThrough: true,
+    });
+    const target = canonical.rawQuery === '' ? canonical.path : `${canonical.path}?${canonical.rawQuery}`;
+    return upstream.forward(res, canonical.method, target, headers, hasBody(req) ? req : null).then(
+      (status) => this.#recordPassThrough(state, 'passthrough', 'passed through without a token', status),
+      (err: unknown) => {
+        if (!(err instanceof UpstreamError)) throw err;
+        this.#recordPassThrough(state, 'error', err.message, err.status);
+        sendError(res, err.status, err.message);
+      },
+    );
+  }
+
+  #recordPassThrough(state: CallState, decision: AuditDecision, reason: string, status: number | null): void {
+    if (!this.#deps.config.audit.passthrough) return;
+    const canonical = state.canonical;
+    const end = this.#deps.now();
+    this.#deps.calls.record({
+      time: state.start,
+      tokenId: null,
+      tokenLabel: null,
+      user: null,
+      authMethod: null,
+      method: canonical?.method ?? state.req.method ?? '',
+      path: canonical?.path ?? '',
+      rawQuery: canonical?.rawQuery ?? '',
+      decision,
+      reason,
+      upstreamStatus: status,
+      clientIp: state.ip,
+      userAgent: state.req.headers['user-agent'] ?? '',
+      durationMs: end - state.start,
+      // the upstream's own password or token: scrubbed wherever it might appear
+      secret: presentedSecret(state.req.headers.authorization),
+    });
   }
 
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */

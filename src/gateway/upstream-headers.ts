@@ -42,6 +42,16 @@ export interface UpstreamHeaderContext {
   readonly username: string;
   /** Pre-built `Authorization` value for the upstream, or null. */
   readonly upstreamAuthorization: string | null;
+  /**
+   * A pass-through request (no token): the client's own `Authorization` and `Cookie` go to the
+   * upstream unchanged; no identity header, no upstream credentials.
+   */
+  readonly passThrough?: boolean;
+}
+
+/** A header name as servers compare it: lower case, `_` read as `-` (CGI/WSGI turn both into one). */
+function comparableName(name: string): string {
+  return name.indexOf('_') < 0 ? name : name.replaceAll('_', '-');
 }
 
 /** Names listed in a `Connection` header are hop-by-hop too. */
@@ -59,8 +69,13 @@ function connectionListed(headers: IncomingHttpHeaders): Set<string> | null {
 export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, ctx: UpstreamHeaderContext): OutgoingHttpHeaders {
   const listed = connectionListed(incoming);
   const out: OutgoingHttpHeaders = {};
+  const passThrough = ctx.passThrough === true;
+  const identity = ctx.identityHeader === null ? null : comparableName(ctx.identityHeader);
   for (const name in incoming) {
-    if (DROPPED_REQUEST_HEADERS.has(name) || name === ctx.identityHeader) continue;
+    if (DROPPED_REQUEST_HEADERS.has(name) && !(passThrough && (name === 'authorization' || name === 'cookie')))
+      continue;
+    // the identity header in every spelling an upstream may read as it (X_Forwarded_User, …)
+    if (identity !== null && comparableName(name) === identity) continue;
     if (listed?.has(name)) continue;
     const value = incoming[name];
     if (value !== undefined) out[name] = value;
@@ -70,6 +85,7 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, ctx: Upstrea
   out['x-forwarded-for'] = chain ? `${chain}, ${ctx.peerAddress}` : ctx.peerAddress;
   out['x-forwarded-proto'] = ctx.proto;
   if (incoming.host !== undefined) out['x-forwarded-host'] = incoming.host;
+  if (passThrough) return out;
   if (ctx.identityHeader !== null) out[ctx.identityHeader] = ctx.username;
   if (ctx.upstreamAuthorization !== null) out.authorization = ctx.upstreamAuthorization;
   return out;

@@ -61,7 +61,8 @@ export const DEFAULT_SETTINGS: RuntimeSettings = Object.freeze({
   auditLog: true,
 });
 
-export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin';
+/** `passthrough`: a request without a token sent to the upstream unchanged (recorded only when `audit.passthrough` is on). */
+export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin' | 'passthrough';
 
 /** One audit record. Strings are already redacted and control characters escaped. */
 export interface AuditRecord {

@@ -88,7 +88,7 @@ export interface Settings {
   readonly secureMode: boolean;
 }
 
-export type Decision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin';
+export type Decision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin' | 'passthrough';
 
 export interface AuditEntry {
   readonly id: number;
