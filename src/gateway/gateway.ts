@@ -23,6 +23,7 @@ import { type Upstream, UpstreamError } from './forward.js';
 import type { Route, RouteTable } from './route-table.js';
 import { sendError } from './send.js';
 import type { SettingsHolder } from './settings-holder.js';
+import type { UpstreamAuthorizations } from './upstream-authorizations.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   readonly calls: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
+  /** Users' own upstream credentials (instead of the fixed `upstream.credentials`). */
+  readonly upstreamAuthorizations: UpstreamAuthorizations;
   readonly now: () => number;
   /** Which paths are tokengate's own, which are protected. */
   readonly routes: RouteTable;
@@ -73,6 +76,7 @@ export class Gateway {
   readonly #deps: GatewayDeps;
   readonly #identityHeader: string | null;
   readonly #upstreamAuthorization: string | null;
+  readonly #requireOwnCredential: boolean;
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
   readonly #authDeps: AuthenticateDeps;
@@ -90,6 +94,7 @@ export class Gateway {
     this.#presenceDeps = { cache: deps.cache, digest: deps.digest };
     const upstream = deps.config.upstream;
     this.#identityHeader = upstream.identityHeader === null ? null : upstream.identityHeader.toLowerCase();
+    this.#requireOwnCredential = upstream.perUserCredentials === 'required';
     const credentials = upstream.credentials;
     this.#upstreamAuthorization =
       credentials === null
@@ -405,10 +410,36 @@ export class Gateway {
       return;
     }
 
-    const upstream = deps.upstream;
-    if (upstream === null) {
+    if (deps.upstream === null) {
       this.#refuse(state, res, 404, 'no upstream REST API is configured for this path');
       return;
+    }
+    // the user's own upstream credential, else the fixed one (if any)
+    const own = deps.upstreamAuthorizations.of(auth.user.username);
+    if (typeof own === 'string' || own === null) return this.#send(state, canonical, res, auth, line, body, own);
+    return own.then((header) => this.#send(state, canonical, res, auth, line, body, header));
+  }
+
+  /** Forwards an allowed token call with `own`, the user's own upstream `Authorization` (or null). */
+  #send(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    body: { bytes: Buffer; value: unknown } | null,
+    own: string | null,
+  ): Promise<void> | undefined {
+    const upstream = this.#deps.upstream as Upstream;
+    if (own === null && this.#requireOwnCredential) {
+      this.#refuse(
+        state,
+        res,
+        403,
+        `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
+          '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
+      );
+      return undefined;
     }
     const req = state.req;
     const query = upstreamQuery(canonical.rawQuery, canonical.query);
@@ -417,7 +448,7 @@ export class Gateway {
       proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
       identityHeader: this.#identityHeader,
       username: auth.user.username,
-      upstreamAuthorization: this.#upstreamAuthorization,
+      upstreamAuthorization: own ?? this.#upstreamAuthorization,
     });
     if (body !== null) headers['content-length'] = String(body.bytes.length);
     return this.#forward(

@@ -26,6 +26,7 @@ import { Upstream } from './forward.js';
 import { Gateway } from './gateway.js';
 import { GatewayMetrics } from './metrics.js';
 import { RouteTable } from './route-table.js';
+import { UpstreamAuthorizations } from './upstream-authorizations.js';
 import { sendJson } from './send.js';
 import { SettingsHolder } from './settings-holder.js';
 
@@ -81,8 +82,13 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   try {
     const settings = await SettingsHolder.load(store);
     const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
+    const upstreamAuthorizations = new UpstreamAuthorizations({
+      lookUp: (username) => services.upstreamCredentials.authorization(username),
+      maxEntries: Math.ceil(config.auth.cacheSize / 10),
+    });
     const unsubscribe = store.subscribe((change) => {
       cache.apply(change);
+      upstreamAuthorizations.apply(change);
       settings.apply(change).catch((err: unknown) => log.error('could not reload settings', describeError(err)));
     });
     const limiter = new FailureLimiter({
@@ -152,6 +158,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       settingsHolder: settings,
       tokens: services.tokens,
       users: services.users,
+      upstreamCredentials: services.upstreamCredentials,
       publicUrl,
     };
     const admin = new AdminRouter(ADMIN_ENDPOINTS, adminDeps);
@@ -160,6 +167,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       store,
       tokens: services.tokens,
       users: services.users,
+      upstreamCredentials: services.upstreamCredentials,
       settingsHolder: settings,
       publicUrl,
       now,
@@ -208,6 +216,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       calls: metrics === null ? calls : metrics.countCalls(calls),
       admin,
       upstream,
+      upstreamAuthorizations,
       now,
       routes: new RouteTable({ contextPath, protect: config.protect }),
       localRoutes,

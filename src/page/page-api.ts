@@ -52,6 +52,7 @@ export class PageApi {
       settingsHolder: deps.settingsHolder,
       tokens: deps.tokens,
       users: deps.users,
+      upstreamCredentials: deps.upstreamCredentials,
       publicUrl: deps.publicUrl,
     };
     const passPaths = new Set(PASS_THROUGH.map((name) => `${TOKEN_TOOLS}/${name}`));

@@ -21,6 +21,14 @@ export interface NewUser {
   readonly passwordHash?: string | null;
 }
 
+/** A user's own upstream credential as kept: its kind and the sealed value (never the plain one). */
+export interface StoredUpstreamCredential {
+  readonly type: 'basic' | 'bearer';
+  /** Sealed with the encryption key (SecretBox), bound to the lower-case username. */
+  readonly sealed: string;
+  readonly dateSet: number;
+}
+
 export interface TokenRecord {
   /** Opaque, URL-safe, not derived from the secret. */
   readonly id: string;
