@@ -24,15 +24,17 @@ export const checkEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl:
   async handle(req, deps) {
     const body = requireObject(await req.json());
     refuseUnknownKeys(body, FIELDS);
-    if ((body.id === undefined) === (body.limitTo === undefined)) throw new HttpError(400, 'send either id or limitTo');
-    if (typeof body.method !== 'string' || body.method === '') throw new HttpError(400, 'method is required');
-    if (typeof body.url !== 'string' || body.url === '') throw new HttpError(400, 'url is required');
+    if ((body.id === undefined) === (body.limitTo === undefined))
+      throw new HttpError('invalid_input', 'send either id or limitTo');
+    if (typeof body.method !== 'string' || body.method === '')
+      throw new HttpError('invalid_input', 'method is required');
+    if (typeof body.url !== 'string' || body.url === '') throw new HttpError('invalid_input', 'url is required');
     let limitTo: string;
     if (body.id !== undefined) {
-      if (typeof body.id !== 'string') throw new HttpError(400, 'id must be a string');
+      if (typeof body.id !== 'string') throw new HttpError('invalid_input', 'id must be a string');
       limitTo = (await deps.tokens.get(body.id, req.actor)).limitTo;
     } else {
-      if (typeof body.limitTo !== 'string') throw new HttpError(400, 'limitTo must be a string');
+      if (typeof body.limitTo !== 'string') throw new HttpError('invalid_input', 'limitTo must be a string');
       limitTo = body.limitTo;
     }
     const parsed = parseLimitTo(limitTo);
@@ -43,14 +45,14 @@ export const checkEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl:
     if (body.body !== undefined && body.body !== null && body.body !== '') {
       if (typeof body.body === 'string') {
         const result = parseStrictJson(body.body);
-        if (!result.ok) throw new HttpError(400, `body: ${result.message}`);
+        if (!result.ok) throw new HttpError('invalid_input', `body: ${result.message}`);
         jsonBody = result.value;
       } else {
         jsonBody = body.body;
       }
     }
     const facts = factsFromUrl(body.method, body.url, deps.publicUrl, jsonBody, deps.config.encodedSlash);
-    if (!facts.ok) throw new HttpError(400, facts.message);
+    if (!facts.ok) throw new HttpError('invalid_input', facts.message);
     const verdict = evaluate(parsed.ruleSet, facts.facts);
     return {
       status: 200,

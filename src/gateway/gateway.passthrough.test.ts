@@ -5,12 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { createTokenWithCli, runCli } from '../testing/cli.js';
+import { basic } from '../testing/http.js';
 import {
-  basic,
-  createTokenWithCli,
   type RunningTokengate,
   type RunningUpstream,
-  runCli,
   startRecordingUpstream,
   startTokengate,
   tempDir,

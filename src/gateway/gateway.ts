@@ -9,6 +9,7 @@ import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
+import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
 import { readJsonBody } from '../http/read-json-body.js';
@@ -147,7 +148,7 @@ export class Gateway {
       this.#canonicalizeOptions,
     );
     if (!result.ok) {
-      sendError(res, result.status, result.message);
+      sendError(res, 'malformed_request', result.message);
       return null;
     }
     const canonical = result.request;
@@ -157,7 +158,9 @@ export class Gateway {
     switch (route.kind) {
       case 'openapi':
         if (!this.#deps.localRoutes(req, res, OPENAPI_PATH)) {
-          sendError(res, 405, `method ${canonical.method} is not allowed here; use GET`, { allow: 'GET' });
+          sendError(res, 'method_not_allowed', `method ${canonical.method} is not allowed here; use GET`, {
+            allow: 'GET',
+          });
         }
         return null;
       case 'admin':
@@ -166,7 +169,7 @@ export class Gateway {
       default:
         if (this.#deps.localRoutes(req, res, canonical.path)) return null;
         if (this.#deps.config.passthrough) return canonical;
-        sendError(res, 404, 'not found: this path is not one tokengate protects or serves');
+        sendError(res, 'not_found', fixedMessage('not_found'));
         return null;
     }
   }
@@ -191,7 +194,7 @@ export class Gateway {
     this.#refuse(
       state,
       res,
-      403,
+      'token_outside_protected',
       `tokens are accepted only under ${this.#deps.routes.protectedPrefixes.join(', ')}; this path is passed through only without one`,
     );
     return undefined;
@@ -206,7 +209,7 @@ export class Gateway {
     const deps = this.#deps;
     const upstream = deps.upstream;
     if (upstream === null) {
-      sendError(res, 404, 'no upstream is configured for this path');
+      sendError(res, 'no_upstream', fixedMessage('no_upstream'));
       return undefined;
     }
     const req = state.req;
@@ -224,7 +227,7 @@ export class Gateway {
       (err: unknown) => {
         if (!(err instanceof UpstreamError)) throw err;
         this.#recordPassThrough(state, 'error', err.message, err.status);
-        sendError(res, err.status, err.message);
+        sendError(res, err.code, err.message);
       },
     );
   }
@@ -261,7 +264,7 @@ export class Gateway {
     if (!deps.calls.hasRoom()) {
       return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
         if (room) return this.#authenticate(state, canonical, res, settings);
-        sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
+        sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
@@ -301,7 +304,7 @@ export class Gateway {
     const wait = this.#deps.limiter.retryAfter(state.ip);
     if (wait <= 0) return false;
     this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
-    sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(wait) });
+    sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), { 'retry-after': String(wait) });
     return true;
   }
 
@@ -315,11 +318,11 @@ export class Gateway {
     const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
-      sendError(res, 429, 'too many failed authentication attempts; try again later', {
+      sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), {
         'retry-after': String(retryAfter),
       });
     } else {
-      sendError(res, 401, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
+      sendError(res, auth.code, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
     }
   }
 
@@ -338,7 +341,7 @@ export class Gateway {
     const outage = this.#deps.database.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
-      sendError(res, 503, outage, { 'retry-after': '5' });
+      sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return null;
     }
     if (
@@ -346,12 +349,12 @@ export class Gateway {
       state.route?.kind !== 'admin' &&
       !canonical.path.startsWith(this.#deps.routes.extenderBase)
     ) {
-      this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
+      this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return null;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
     if (override !== null) {
-      this.#refuse(state, res, 400, override);
+      this.#refuse(state, res, 'method_override_refused', override);
       return null;
     }
     // The canonical request is the facts the rules see (method, path, absolute URL, query).
@@ -369,7 +372,7 @@ export class Gateway {
     try {
       body = await readJsonBody(state.req, canonical.headers, this.#deps.config.bodyLimitBytes);
     } catch (err) {
-      if (err instanceof HttpError) return this.#refuse(state, res, err.status, err.message);
+      if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
     const facts: RequestFacts = {
@@ -388,7 +391,7 @@ export class Gateway {
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
     const reason = describeVerdict(verdict);
     this.#record(state, 'denied', reason, null);
-    sendError(res, 403, `token "${auth.token.label}" does not allow this request: ${reason}`);
+    sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
@@ -406,12 +409,12 @@ export class Gateway {
       // tokengate's own path in any letter case: served here or 404, never forwarded
       const admin = deps.admin.match(canonical.method, route.adminPath);
       if (admin !== null) return this.#admin(state, canonical, res, auth, admin, body);
-      this.#refuse(state, res, 404, 'no such tokenTools endpoint (see the OpenAPI document)');
+      this.#refuse(state, res, 'unknown_admin_endpoint', fixedMessage('unknown_admin_endpoint'));
       return;
     }
 
     if (deps.upstream === null) {
-      this.#refuse(state, res, 404, 'no upstream REST API is configured for this path');
+      this.#refuse(state, res, 'no_upstream', fixedMessage('no_upstream'));
       return;
     }
     // the user's own upstream credential, else the fixed one (if any)
@@ -435,7 +438,7 @@ export class Gateway {
       this.#refuse(
         state,
         res,
-        403,
+        'upstream_credential_required',
         `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
           '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
       );
@@ -484,7 +487,7 @@ export class Gateway {
       (err: unknown) => {
         if (!(err instanceof UpstreamError)) throw err;
         this.#record(state, 'error', err.message, err.status);
-        sendError(res, err.status, err.message);
+        sendError(res, err.code, err.message);
       },
     );
   }
@@ -529,9 +532,9 @@ export class Gateway {
     if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
   }
 
-  #refuse(state: CallState, res: ServerResponse, status: number, message: string): void {
+  #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
     this.#record(state, 'refused', message, null);
-    sendError(res, status, message);
+    sendError(res, code, message);
   }
 
   /** Records the call (`end`: when it ended, default now). */
@@ -572,7 +575,8 @@ export class Gateway {
         : unavailable
           ? 'the database is not answering: the call was refused; try again shortly'
           : 'internal error: the call was refused';
-    const status = err instanceof HttpError ? err.status : unavailable ? 503 : 500;
+    const code: ErrorCode =
+      err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
     if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
     const kind = state.route?.kind;
     if (kind === 'admin' || kind === 'protected') {
@@ -582,7 +586,7 @@ export class Gateway {
         // the audit log is failing too; the call is refused either way
       }
     }
-    sendError(res, status, message, unavailable ? { 'retry-after': '5' } : {});
+    sendError(res, code, message, unavailable ? { 'retry-after': '5' } : {});
   }
 }
 

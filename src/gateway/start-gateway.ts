@@ -26,9 +26,9 @@ import { Upstream } from './forward.js';
 import { Gateway } from './gateway.js';
 import { GatewayMetrics } from './metrics.js';
 import { RouteTable } from './route-table.js';
-import { UpstreamAuthorizations } from './upstream-authorizations.js';
-import { sendJson } from './send.js';
+import { sendError, sendJson } from './send.js';
 import { SettingsHolder } from './settings-holder.js';
+import { UpstreamAuthorizations } from './upstream-authorizations.js';
 
 /** Every tokenTools endpoint, one file each. */
 export const ADMIN_ENDPOINTS: readonly AdminEndpoint<GatewayAdminDeps>[] = [
@@ -191,7 +191,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       if (path === '/metrics' && metrics !== null && req.method === 'GET') {
         metrics.send(res).catch((err: unknown) => {
           log.error('could not render metrics', describeError(err));
-          if (!res.headersSent) sendJson(res, 500, { status: 'error', message: 'metrics could not be rendered' });
+          sendError(res, 'internal_error', 'metrics could not be rendered');
         });
         return true;
       }

@@ -8,7 +8,7 @@ import type { SignedInRequest } from './page-request.js';
  * username and display name, nothing else.
  */
 export async function listUsers(call: SignedInRequest, deps: PageDeps): Promise<void> {
-  if (!call.user.admin) throw new HttpError(403, 'only administrators choose the user of a token');
+  if (!call.user.admin) throw new HttpError('forbidden', 'only administrators choose the user of a token');
   const users = (await deps.users.list())
     .filter((u) => u.active)
     .map((u) => ({ username: u.username, displayName: u.displayName }))

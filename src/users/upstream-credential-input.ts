@@ -14,7 +14,7 @@ export function parseUpstreamCredentialType(value: unknown): UpstreamCredentialT
     const lower = value.toLowerCase();
     if (lower === 'basic' || lower === 'bearer') return lower;
   }
-  throw new HttpError(400, 'type must be "bearer" (an access token) or "basic" (name:password)');
+  throw new HttpError('invalid_input', 'type must be "bearer" (an access token) or "basic" (name:password)');
 }
 
 /**
@@ -26,18 +26,20 @@ export function parseUpstreamCredentialType(value: unknown): UpstreamCredentialT
  * upstreamAuthorization('basic', 'alice:s3cret') // 'Basic YWxpY2U6czNjcmV0'
  */
 export function upstreamAuthorization(type: UpstreamCredentialType, value: unknown): string {
-  if (typeof value !== 'string' || value === '') throw new HttpError(400, 'value must be a non-empty string');
-  if (value.length > MAX_VALUE_LENGTH) throw new HttpError(400, `value must be at most ${MAX_VALUE_LENGTH} characters`);
+  if (typeof value !== 'string' || value === '')
+    throw new HttpError('invalid_input', 'value must be a non-empty string');
+  if (value.length > MAX_VALUE_LENGTH)
+    throw new HttpError('invalid_input', `value must be at most ${MAX_VALUE_LENGTH} characters`);
   if (type === 'bearer') {
     if (CONTROL_OR_BLANK.test(value) || /[^\x21-\x7e]/.test(value)) {
-      throw new HttpError(400, 'a bearer value must be printable ASCII without spaces');
+      throw new HttpError('invalid_input', 'a bearer value must be printable ASCII without spaces');
     }
     return `Bearer ${value}`;
   }
   const colon = value.indexOf(':');
   if (colon <= 0 || colon === value.length - 1) {
-    throw new HttpError(400, 'a basic value must be name:password (both non-empty)');
+    throw new HttpError('invalid_input', 'a basic value must be name:password (both non-empty)');
   }
-  if (CONTROL.test(value)) throw new HttpError(400, 'a basic value must not contain control characters');
+  if (CONTROL.test(value)) throw new HttpError('invalid_input', 'a basic value must not contain control characters');
   return `Basic ${Buffer.from(value, 'utf8').toString('base64')}`;
 }

@@ -33,17 +33,17 @@ export class UpstreamCredentialService {
   async set(username: string, type: UpstreamCredentialType, value: string): Promise<void> {
     upstreamAuthorization(type, value); // validates; the header is rebuilt on use
     const user = await this.#store.findUser(username, true);
-    if (user === undefined) throw new HttpError(404, `user ${JSON.stringify(username)} does not exist`);
+    if (user === undefined) throw new HttpError('user_not_found', `user ${JSON.stringify(username)} does not exist`);
     const sealed = this.#box.seal(JSON.stringify({ type, value }), sealContext(user.username));
     if (!(await this.#store.setUpstreamCredential(user.username, { type, sealed, dateSet: this.#now() }))) {
-      throw new HttpError(404, `user ${JSON.stringify(username)} does not exist`);
+      throw new HttpError('user_not_found', `user ${JSON.stringify(username)} does not exist`);
     }
   }
 
   /** Removes the user's credential; false when there was none. @throws HttpError 404 (no such user) */
   async clear(username: string): Promise<boolean> {
     const user = await this.#store.findUser(username, true);
-    if (user === undefined) throw new HttpError(404, `user ${JSON.stringify(username)} does not exist`);
+    if (user === undefined) throw new HttpError('user_not_found', `user ${JSON.stringify(username)} does not exist`);
     return this.#store.setUpstreamCredential(user.username, null);
   }
 
