@@ -221,6 +221,47 @@ export function openApiDocument(serverUrl: string): object {
           },
         },
       },
+      [`${base}/upstreamCredential`]: {
+        post: {
+          summary:
+            "Set a user's own upstream credential (yourself; administrators: anybody). Sealed at rest, never shown again",
+          requestBody: json({
+            type: 'object',
+            properties: {
+              userName: { type: 'string', description: 'default: the caller' },
+              type: { enum: ['bearer', 'basic'] },
+              value: { type: 'string', description: 'an access token (bearer) or name:password (basic)' },
+            },
+            required: ['type', 'value'],
+            additionalProperties: false,
+          }),
+          responses: {
+            200: ok('Set', { type: 'object', properties: { status: { const: 'ok' }, userName: { type: 'string' } } }),
+            400: error,
+            401: error,
+            403: error,
+            404: error,
+          },
+        },
+        delete: {
+          summary: "Remove a user's own upstream credential (yourself; administrators: anybody)",
+          requestBody: json({
+            type: 'object',
+            properties: { userName: { type: 'string', description: 'default: the caller' } },
+            additionalProperties: false,
+          }),
+          responses: {
+            200: ok('Removed', {
+              type: 'object',
+              properties: { status: { const: 'ok' }, userName: { type: 'string' }, removed: { type: 'boolean' } },
+            }),
+            400: error,
+            401: error,
+            403: error,
+            404: error,
+          },
+        },
+      },
     },
     components: {
       securitySchemes: {

@@ -10,6 +10,10 @@ import { setEndpoint } from '../admin/set-endpoint.js';
 import { settingsEndpoint } from '../admin/settings-endpoint.js';
 import { snippetEndpoint } from '../admin/snippet-endpoint.js';
 import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
+import {
+  clearUpstreamCredentialEndpoint,
+  setUpstreamCredentialEndpoint,
+} from '../admin/upstream-credential-endpoint.js';
 import { openServices, type Services } from '../app/open-services.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
@@ -39,6 +43,8 @@ export const ADMIN_ENDPOINTS: readonly AdminEndpoint<GatewayAdminDeps>[] = [
   checkEndpoint,
   snippetEndpoint,
   auditEndpoint as AdminEndpoint<GatewayAdminDeps>,
+  setUpstreamCredentialEndpoint,
+  clearUpstreamCredentialEndpoint,
 ];
 
 export interface GatewayAdminDeps extends TokenToolsDeps, AdminDeps {
