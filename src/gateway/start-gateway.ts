@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { AdminDeps, AdminEndpoint } from '../admin/admin-endpoint.js';
 import { auditEndpoint } from '../admin/audit-endpoint.js';
@@ -32,6 +32,7 @@ import { GatewayMetrics } from './metrics.js';
 import { RouteTable } from './route-table.js';
 import { sendError, sendJson } from './send.js';
 import { SettingsHolder } from './settings-holder.js';
+import { createListener } from './tls-listener.js';
 import { UpstreamAuthorizations } from './upstream-authorizations.js';
 
 /** Every tokenTools endpoint, one file each. */
@@ -65,6 +66,8 @@ export interface RunningGateway {
   readonly services: Services;
   /** Graceful stop: no new connections, in-flight calls finish (bounded), audit drained, store closed. */
   close(): Promise<void>;
+  /** HTTPS: reads the certificate and key files again (SIGHUP); open connections stay. No-op for HTTP. */
+  reloadTls(): Promise<void>;
 }
 
 /** How long in-flight requests may take to finish on shutdown. */
@@ -136,14 +139,22 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     heartbeatTimer.unref();
     const stopRetention = startRetention({ store, retentionDays: config.audit.retentionDays, now });
 
-    const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 });
+    const tlsFiles =
+      config.tls.certFile !== null && config.tls.keyFile !== null
+        ? { certFile: config.tls.certFile, keyFile: config.tls.keyFile }
+        : null;
+    const listener = await createListener(
+      { keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 },
+      tlsFiles,
+    );
+    const server = listener.server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const listenUrl = `http://${host}:${address.port}`;
+    const listenUrl = `${listener.scheme}://${host}:${address.port}`;
     const contextPath = contextPathOf(config);
     const publicUrl = config.publicUrl ?? listenUrl + contextPath;
 
@@ -262,7 +273,11 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       secureMode: config.secureMode,
     });
     options.onListening?.(listenUrl);
-    return { url: listenUrl, server, services, close };
+    const reloadTls = async (): Promise<void> => {
+      await listener.reload();
+      if (tlsFiles !== null) log.info('TLS certificate reloaded', { certFile: tlsFiles.certFile });
+    };
+    return { url: listenUrl, server, services, close, reloadTls };
   } catch (err) {
     await services.close();
     throw err;
