@@ -1,18 +1,11 @@
 import { HttpError } from '../http/http-error.js';
 import type { User } from '../store/models.js';
-import { parseUpstreamCredentialType } from '../users/upstream-credential-input.js';
-import type { AdminEndpoint, AdminRequest } from './admin-endpoint.js';
-import { refuseUnknownKeys, requireObject } from './request-body.js';
-import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
-
-export const UPSTREAM_CREDENTIAL_PATH = `${TOKEN_TOOLS}/upstreamCredential`;
+import { defineEndpoint } from './admin-endpoint.js';
+import type { TokenToolsDeps } from './token-tools-deps.js';
+import { clearUpstreamCredentialContract, setUpstreamCredentialContract } from './upstream-credential-contract.js';
 
 /** The user whose credential the call changes: `userName`, default the caller; others' only for administrators. */
-function targetUser(body: Record<string, unknown>, actor: User): string {
-  const named = body.userName;
-  if (named !== undefined && (typeof named !== 'string' || named === '')) {
-    throw new HttpError('invalid_input', 'userName must be a non-empty string (or left out for yourself)');
-  }
+function targetUser(named: string | undefined, actor: User): string {
   const userName = named ?? actor.username;
   if (userName.toLowerCase() !== actor.username.toLowerCase() && !actor.admin) {
     throw new HttpError('forbidden', "only administrators can set or clear another user's upstream credential");
@@ -20,50 +13,29 @@ function targetUser(body: Record<string, unknown>, actor: User): string {
   return userName;
 }
 
-async function body(req: AdminRequest, known: readonly string[]): Promise<Record<string, unknown>> {
-  const parsed = requireObject(await req.json());
-  refuseUnknownKeys(parsed, new Set(known));
-  return parsed;
-}
-
 /**
- * `POST /rest/extender/1.0/tokenTools/upstreamCredential` with `{"userName"?, "type": "bearer"|"basic",
- * "value"}` — sets the user's own upstream credential (a user their own, an administrator
- * anybody's; `userName` defaults to the caller). The value is sealed at rest and never shown,
- * logged or audited again.
+ * Sets a user's own upstream credential (see {@link setUpstreamCredentialContract}); the value
+ * is scrubbed from the audit record and never returned.
  *
  * @example
  * curl -u alice:TOKEN -H 'Content-Type: application/json' -d '{"type":"bearer","value":"<PAT>"}' \
  *   https://gate.example.com/rest/extender/1.0/tokenTools/upstreamCredential
  */
-export const setUpstreamCredentialEndpoint: AdminEndpoint<TokenToolsDeps> = {
-  method: 'POST',
-  path: UPSTREAM_CREDENTIAL_PATH,
-  async handle(req, deps) {
-    const parsed = await body(req, ['userName', 'type', 'value']);
-    const userName = targetUser(parsed, req.actor);
-    const type = parseUpstreamCredentialType(parsed.type);
-    const value = parsed.value;
-    if (typeof value !== 'string' || value === '')
-      throw new HttpError('invalid_input', 'value must be a non-empty string');
-    await deps.upstreamCredentials.set(userName, type, value);
-    req.recordAdmin({ action: `upstream credential (${type}) set for ${userName}`, extraSecrets: [value] });
-    return { status: 200, json: { status: 'ok', userName, type } };
+export const setUpstreamCredentialEndpoint = defineEndpoint(setUpstreamCredentialContract).handledBy(
+  async ({ body, actor, recordAdmin }, deps: TokenToolsDeps) => {
+    const userName = targetUser(body.userName, actor);
+    await deps.upstreamCredentials.set(userName, body.type, body.value);
+    recordAdmin({ action: `upstream credential (${body.type}) set for ${userName}`, extraSecrets: [body.value] });
+    return { status: 200, json: { status: 'ok', userName, type: body.type } };
   },
-};
+);
 
-/**
- * `DELETE /rest/extender/1.0/tokenTools/upstreamCredential` with `{"userName"?}` — removes it;
- * the user's token calls then use `upstream.credentials` again (if configured).
- */
-export const clearUpstreamCredentialEndpoint: AdminEndpoint<TokenToolsDeps> = {
-  method: 'DELETE',
-  path: UPSTREAM_CREDENTIAL_PATH,
-  async handle(req, deps) {
-    const parsed = await body(req, ['userName']);
-    const userName = targetUser(parsed, req.actor);
+/** Removes it (see {@link clearUpstreamCredentialContract}). */
+export const clearUpstreamCredentialEndpoint = defineEndpoint(clearUpstreamCredentialContract).handledBy(
+  async ({ body, actor, recordAdmin }, deps: TokenToolsDeps) => {
+    const userName = targetUser(body.userName, actor);
     const removed = await deps.upstreamCredentials.clear(userName);
-    req.recordAdmin({ action: `upstream credential cleared for ${userName}` });
+    recordAdmin({ action: `upstream credential cleared for ${userName}` });
     return { status: 200, json: { status: 'ok', userName, removed } };
   },
-};
+);

@@ -1,5 +1,4 @@
-import { OPENAPI_PATH } from '../admin/openapi.js';
-import { TOKEN_TOOLS } from '../admin/token-tools-deps.js';
+import { EXTENDER_BASE, OPENAPI_PATH, ADMIN_BASE as TOKEN_TOOLS } from '../http/paths.js';
 
 /**
  * What a canonical path is to tokengate:
@@ -50,7 +49,7 @@ export class RouteTable {
     this.contextPath = options.contextPath;
     this.protectedPrefixes = Object.freeze(options.protect.map((prefix) => options.contextPath + prefix));
     this.openApiPath = options.contextPath + OPENAPI_PATH;
-    this.extenderBase = `${options.contextPath}/rest/extender/`;
+    this.extenderBase = options.contextPath + EXTENDER_BASE;
     this.#adminBaseLower = (options.contextPath + TOKEN_TOOLS).toLowerCase();
   }
 

@@ -1,23 +1,23 @@
-import type { RequestFacts } from '../restrictions/types.js';
 import type { EncodedSlashPolicy } from './canonical-path.js';
+import type { CanonicalRequest } from './canonical-request.js';
 import { canonicalize } from './canonicalize.js';
 
 /**
- * Builds the facts the restriction engine sees from a method and a URL typed by a person
- * (absolute, or a path with a query), through the same canonicaliser as the gateway — so a
- * dry run answers exactly what the gateway would.
+ * The canonical request for a method and a URL typed by a person (absolute, or a path with a
+ * query), through the same canonicaliser as the gateway — so a dry run (`tokenTools/check`,
+ * `tokengate check`) answers exactly what the gateway would. Turn it into what the rules see with
+ * `requestFacts` (restrictions/).
  *
  * @example
- * factsFromUrl('get', 'https://wiki.example.com/rest/api/content?spaceKey=PM', 'https://wiki.example.com', undefined)
- * // { ok: true, facts: { method: 'GET', path: '/rest/api/content', query: Map { spaceKey → ['PM'] }, … } }
+ * canonicalFromUrl('get', 'https://wiki.example.com/rest/api/content?spaceKey=PM', 'https://wiki.example.com')
+ * // { ok: true, request: { method: 'GET', path: '/rest/api/content', query: Map { spaceKey → ['PM'] }, … } }
  */
-export function factsFromUrl(
+export function canonicalFromUrl(
   method: string,
   url: string,
   publicUrl: string | null,
-  body: unknown,
   encodedSlash: EncodedSlashPolicy = 'refuse',
-): { ok: true; facts: RequestFacts } | { ok: false; message: string } {
+): { ok: true; request: CanonicalRequest } | { ok: false; message: string } {
   let target = url;
   let base = publicUrl;
   if (/^https?:\/\//i.test(url)) {
@@ -36,13 +36,5 @@ export function factsFromUrl(
   }
   const result = canonicalize({ method, target, headers: {} }, { publicUrl: base, encodedSlash });
   if (!result.ok) return { ok: false, message: result.message };
-  const request = result.request;
-  const facts: RequestFacts = {
-    method: request.method,
-    path: request.path,
-    absoluteUrl: request.absoluteUrl,
-    query: request.query,
-    body: body === undefined ? { kind: 'none' } : { kind: 'json', value: body },
-  };
-  return { ok: true, facts };
+  return { ok: true, request: result.request };
 }

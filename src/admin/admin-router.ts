@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest } from '../admin/admin-endpoint.js';
 import type { CanonicalRequest } from '../http/canonical-request.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendError, sendJson } from '../http/send.js';
 import type { User } from '../store/models.js';
-import { sendError, sendJson } from './send.js';
+import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest, AdminRoute } from './admin-endpoint.js';
 
 export interface AdminCall {
   readonly canonical: CanonicalRequest;
@@ -42,7 +42,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
    * The endpoint for this call (`path` compared without letter case); `null` when no endpoint has
    * this path. A known path with another method is answered with 405 by a synthetic endpoint.
    */
-  match(method: string, anyCasePath: string): AdminEndpoint<D> | null {
+  match(method: string, anyCasePath: string): AdminRoute<D> | null {
     const path = anyCasePath.toLowerCase();
     const endpoint = this.#byRoute.get(`${method} ${path}`);
     if (endpoint !== undefined) return endpoint;
@@ -60,7 +60,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
   }
 
   /** Runs the endpoint and writes the response; returns the status sent. */
-  async handle(endpoint: AdminEndpoint<D>, call: AdminCall): Promise<number> {
+  async handle(endpoint: AdminRoute<D>, call: AdminCall): Promise<number> {
     const request: AdminRequest = {
       method: call.canonical.method,
       query: call.canonical.query,
