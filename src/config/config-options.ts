@@ -301,6 +301,6 @@ export const ENVIRONMENT_ONLY_OPTIONS: readonly { readonly env: string; readonly
     {
       env: 'TOKENGATE_ENCRYPTION_KEY',
       description:
-        'Key that encrypts kept secrets in standard mode (32 bytes, base64 or 64 hex digits). Default: generated into `<dataDir>/encryption.key` (mode 0600). Use the same key on every node.',
+        'Key that encrypts kept token secrets (standard mode) and users\u2019 upstream credentials (both modes) (32 bytes, base64 or 64 hex digits). Default: generated into `<dataDir>/encryption.key` (mode 0600). Use the same key on every node.',
     },
   ]);
