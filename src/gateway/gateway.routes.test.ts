@@ -51,7 +51,9 @@ describe('gateway: routes', () => {
     );
     const notProtected = await fetch(`${gate.url}/rest/api/space`, { headers: auth });
     assert.equal(notProtected.status, 404);
-    assert.match(((await notProtected.json()) as { message: string }).message, /not one tokengate protects/);
+    const notFound = (await notProtected.json()) as { code: string; message: string };
+    assert.equal(notFound.code, 'not_found');
+    assert.match(notFound.message, /serves only \/api\/v1\/\*, \/v2\/\*/);
     // the admin API stays where it is, whatever is protected
     const admin = await fetch(`${gate.url}/rest/extender/1.0/tokenTools/get`, { headers: auth });
     assert.equal(admin.status, 200);

@@ -79,6 +79,8 @@ export class Gateway {
   readonly #identityHeader: string | null;
   readonly #upstreamAuthorization: string | null;
   readonly #requireOwnCredential: boolean;
+  /** The 404 message, naming the protected prefixes. */
+  readonly #notFound: string;
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
   readonly #authDeps: AuthenticateDeps;
@@ -97,6 +99,7 @@ export class Gateway {
     const upstream = deps.config.upstream;
     this.#identityHeader = upstream.identityHeader === null ? null : upstream.identityHeader.toLowerCase();
     this.#requireOwnCredential = upstream.perUserCredentials === 'required';
+    this.#notFound = `not found: tokengate serves only ${deps.routes.protectedPrefixes.map((p) => `${p}*`).join(', ')} (and its own pages)`;
     const credentials = upstream.credentials;
     this.#upstreamAuthorization =
       credentials === null
@@ -170,7 +173,7 @@ export class Gateway {
       default:
         if (this.#deps.localRoutes(req, res, canonical.path)) return null;
         if (this.#deps.config.passthrough) return canonical;
-        sendError(res, 'not_found', fixedMessage('not_found'));
+        sendError(res, 'not_found', this.#notFound);
         return null;
     }
   }

@@ -6,7 +6,7 @@
  *
  * Adding an error is one entry here plus a row in the README's error table (a test compares them).
  */
-import { EXTENDER_BASE, PAGE_API_BASE } from './paths.js';
+import { DEFAULT_PROTECTED_PREFIX, EXTENDER_BASE, PAGE_API_BASE } from './paths.js';
 
 export interface ErrorEntry {
   readonly status: number;
@@ -79,7 +79,8 @@ export const ERROR_CATALOGUE = {
   not_found: {
     status: 404,
     meaning: 'tokengate does not serve this path: not under a protected prefix, not its own, and pass-through is off',
-    message: 'not found: this path is not one tokengate protects or serves',
+    // with the default protect; the gateway names the configured prefixes
+    message: `not found: tokengate serves only ${DEFAULT_PROTECTED_PREFIX}* (and its own pages)`,
   },
   unknown_admin_endpoint: {
     status: 404,
