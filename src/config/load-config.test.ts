@@ -62,6 +62,7 @@ test('defaults are exactly the documented ones', () => {
       auth: { failureLimit: 20, failureWindowMs: 60000, cacheSize: 100000 },
       audit: {
         retentionDays: 90,
+        maxRows: 5000000,
         queueSize: 50000,
         batchMs: 100,
         onFull: 'reject',
@@ -203,6 +204,7 @@ test('environment: every variable of the table is read', () => {
         TOKENGATE_AUTH_FAILURE_WINDOW_MS: '10000',
         TOKENGATE_AUTH_CACHE_SIZE: '10',
         TOKENGATE_AUDIT_RETENTION_DAYS: '0',
+        TOKENGATE_AUDIT_MAX_ROWS: '1000',
         TOKENGATE_AUDIT_QUEUE_SIZE: '10',
         TOKENGATE_AUDIT_BATCH_MS: '5',
         TOKENGATE_AUDIT_ON_FULL: 'DROP',
@@ -239,6 +241,7 @@ test('environment: every variable of the table is read', () => {
     auth: { failureLimit: 5, failureWindowMs: 10000, cacheSize: 10 },
     audit: {
       retentionDays: 0,
+      maxRows: 1000,
       queueSize: 10,
       batchMs: 5,
       onFull: 'drop',

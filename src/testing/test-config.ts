@@ -29,6 +29,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     auth: { failureLimit: 20, failureWindowMs: 60_000, cacheSize: 1000 },
     audit: {
       retentionDays: 90,
+      maxRows: 0,
       queueSize: 50_000,
       batchMs: 100,
       onFull: 'reject',
