@@ -28,23 +28,26 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
   readonly #bodyLimit: number;
 
   constructor(endpoints: readonly AdminEndpoint<D>[], deps: D) {
+    // Paths are kept lower-case: tokenTools paths are tokengate's in any letter case.
     for (const endpoint of endpoints) {
-      this.#byRoute.set(`${endpoint.method} ${endpoint.path}`, endpoint);
-      this.#paths.add(endpoint.path);
+      const path = endpoint.path.toLowerCase();
+      this.#byRoute.set(`${endpoint.method} ${path}`, endpoint);
+      this.#paths.add(path);
     }
     this.#deps = deps;
     this.#bodyLimit = deps.config.bodyLimitBytes;
   }
 
   /**
-   * The endpoint for this call; `null` when the path is not tokengate's (it is forwarded).
-   * A known path with another method is answered with 405 by a synthetic endpoint.
+   * The endpoint for this call (`path` compared without letter case); `null` when no endpoint has
+   * this path. A known path with another method is answered with 405 by a synthetic endpoint.
    */
-  match(method: string, path: string): AdminRoute<D> | null {
+  match(method: string, anyCasePath: string): AdminRoute<D> | null {
+    const path = anyCasePath.toLowerCase();
     const endpoint = this.#byRoute.get(`${method} ${path}`);
     if (endpoint !== undefined) return endpoint;
     if (!this.#paths.has(path)) return null;
-    const allowed = [...this.#byRoute.values()].filter((e) => e.path === path).map((e) => e.method);
+    const allowed = [...this.#byRoute.values()].filter((e) => e.path.toLowerCase() === path).map((e) => e.method);
     return {
       method: 'GET',
       path,

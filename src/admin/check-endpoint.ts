@@ -34,7 +34,7 @@ export const checkEndpoint = defineEndpoint(checkContract).handledBy(
         jsonBody = body.body;
       }
     }
-    const canonical = canonicalFromUrl(body.method, body.url, deps.publicUrl);
+    const canonical = canonicalFromUrl(body.method, body.url, deps.publicUrl, deps.config.encodedSlash);
     if (!canonical.ok) throw new HttpError('invalid_input', canonical.message);
     const verdict = evaluate(parsed.ruleSet, requestFacts(canonical.request, dryRunBody(jsonBody, numberText)));
     return {

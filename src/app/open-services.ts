@@ -6,6 +6,7 @@ import { loadKeys } from '../tokens/keys.js';
 import { createSecretBox } from '../tokens/secret-box.js';
 import { applySecureModeAtStartup, recordedSecureMode, type SecureModeOutcome } from '../tokens/secure-mode.js';
 import { TokenService } from '../tokens/token-service.js';
+import { UpstreamCredentialService } from '../users/upstream-credential-service.js';
 import { UserService } from '../users/user-service.js';
 
 /** Everything the server and the CLI work with, opened once. */
@@ -15,6 +16,8 @@ export interface Services {
   readonly store: Store;
   readonly tokens: TokenService;
   readonly users: UserService;
+  /** Each user's own upstream credential (sealed at rest). */
+  readonly upstreamCredentials: UpstreamCredentialService;
   /** Secret → digest, as stored (the gateway looks tokens up with it). */
   readonly digest: Digester;
   /** What applying the secure mode did (null for a tool, which never changes it). */
@@ -61,20 +64,17 @@ export async function openServices(config: Config, options: OpenServicesOptions 
       role === 'node' ? await applySecureModeAtStartup(store, secureMode, { nodeId: config.nodeId, now }) : null;
     const effective: Config = secureMode === config.secureMode ? config : Object.freeze({ ...config, secureMode });
     const digest = createDigester(keys.digestKey);
-    const tokens = new TokenService({
-      store,
-      config: effective,
-      digest,
-      secretBox: createSecretBox(keys.encryptionKey),
-      now,
-    });
+    const secretBox = createSecretBox(keys.encryptionKey);
+    const tokens = new TokenService({ store, config: effective, digest, secretBox, now });
     const users = new UserService({ store });
+    const upstreamCredentials = new UpstreamCredentialService({ store, secretBox, now });
     let closed: Promise<void> | null = null;
     return {
       config: effective,
       store,
       tokens,
       users,
+      upstreamCredentials,
       digest,
       secureModeOutcome,
       close: () => (closed ??= store.close()),

@@ -9,6 +9,7 @@ export const AUDIT_DECISIONS: readonly AuditDecision[] = Object.freeze([
   'unauthenticated',
   'error',
   'admin',
+  'passthrough',
 ]);
 
 export type AuditFormat = 'json' | 'csv' | 'ndjson';

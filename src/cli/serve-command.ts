@@ -112,5 +112,13 @@ export async function runServeCommand(argv: string[], io: CliIo = processIo()): 
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // SIGHUP: new TLS handshakes use the certificate and key files as they are now
+    process.on('SIGHUP', () => {
+      gateway.reloadTls().catch((err: unknown) => {
+        process.stderr.write(
+          `${JSON.stringify({ time: new Date().toISOString(), level: 'error', message: `SIGHUP: the TLS certificate was not reloaded: ${err instanceof Error ? err.message : String(err)}` })}\n`,
+        );
+      });
+    });
   });
 }

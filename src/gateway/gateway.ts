@@ -7,6 +7,7 @@ import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo, readCredentials } from '../auth/credentials.js';
 import type { Attempt, FailureLimiter } from '../auth/failure-limiter.js';
+import { carriesToken, presentedSecret, type TokenPresenceDeps } from '../auth/token-presence.js';
 import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
@@ -15,7 +16,7 @@ import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { type FormBody, type FormKind, formKindOf, mergedParams, readFormBody } from '../http/form-body.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
-import { EXTENDER_BASE } from '../http/paths.js';
+import { OPENAPI_PATH } from '../http/paths.js';
 import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendError } from '../http/send.js';
@@ -28,6 +29,8 @@ import type { SettingsHolder } from '../store/settings-holder.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import { formBodyRefusal } from './form-body-refusal.js';
 import { type Upstream, UpstreamBrokeOff, UpstreamError } from './forward.js';
+import type { Route, RouteTable } from './route-table.js';
+import type { UpstreamAuthorizations } from './upstream-authorizations.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 
@@ -37,11 +40,6 @@ export interface GatewayDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly limiter: FailureLimiter;
-  /**
-   * Paths under this prefix are token calls (checked, audited, forwarded); everything else is
-   * `localRoutes` or 404. A value, not a constant read here, so that it can be configured.
-   */
-  readonly protectedPrefix: string;
   /** Whether the database answers; past the outage grace period token calls get 503. */
   readonly databaseHealth: DatabaseHealth;
   readonly settingsHolder: SettingsHolder;
@@ -49,8 +47,15 @@ export interface GatewayDeps {
   readonly callLog: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
+  /** Users' own upstream credentials (instead of the fixed `upstream.credentials`). */
+  readonly upstreamAuthorizations: UpstreamAuthorizations;
   readonly now: () => number;
-  /** Routes outside the protected prefix served by tokengate itself (`/healthz`, `/metrics`, the page). */
+  /** Which paths are tokengate's own, which are protected. */
+  readonly routes: RouteTable;
+  /**
+   * Routes served by tokengate itself outside the protected prefixes (`/healthz`, `/metrics`,
+   * the page, and the OpenAPI document, which is passed as `OPENAPI_PATH`).
+   */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
@@ -65,6 +70,8 @@ interface CallState {
   readonly ip: string;
   readonly req: IncomingMessage;
   canonical: CanonicalRequest | null;
+  /** What the path is to tokengate; null until canonicalised. */
+  route: Route | null;
   auth: AuthResult | null;
   /** For a request refused before it had a canonical form: its target, escaped and truncated. */
   refusedTarget: { readonly path: string; readonly query: string } | null;
@@ -82,15 +89,19 @@ export class Gateway {
   readonly #publicProto: string;
   readonly #publicHost: string;
   readonly #upstreamAuthorization: string | null;
+  readonly #requireOwnCredential: boolean;
+  /** The 404 message, naming the protected prefixes. */
+  readonly #notFound: string;
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
   readonly #authDeps: AuthenticateDeps;
   /** Query parameters whose values are never quoted in a reason (`audit.redactParams` and the built-in ones). */
   readonly #redactedNames: ReadonlySet<string>;
+  readonly #presenceDeps: TokenPresenceDeps;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
-    this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
+    this.#canonicalizeOptions = { publicUrl: deps.publicUrl, encodedSlash: deps.config.encodedSlash };
     this.#redactedNames = redactedParamNames(deps.config.audit.redactParams);
     const base = publicBase(deps.publicUrl);
     this.#publicProto = base.protocol.slice(0, -1);
@@ -101,8 +112,11 @@ export class Gateway {
       now: deps.now,
       memo: new CredentialMemo(CREDENTIAL_MEMO_SIZE),
     };
+    this.#presenceDeps = { cache: deps.cache, digest: deps.digest };
     const upstream = deps.config.upstream;
     this.#identityHeader = upstream.identityHeader === null ? null : upstream.identityHeader.toLowerCase();
+    this.#requireOwnCredential = upstream.perUserCredentials === 'required';
+    this.#notFound = `not found: tokengate serves only ${deps.routes.protectedPrefixes.map((p) => `${p}*`).join(', ')} (and its own pages)`;
     const credentials = upstream.credentials;
     this.#upstreamAuthorization =
       credentials === null
@@ -125,13 +139,16 @@ export class Gateway {
       ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops),
       req,
       canonical: null,
+      route: null,
       auth: null,
       refusedTarget: null,
     };
     try {
       const canonical = this.#route(state, res);
       if (canonical === null) return;
-      const pending = this.#tokenCall(state, canonical, res);
+      const pending = deps.config.passthrough
+        ? this.#sortOut(state, canonical, res)
+        : this.#tokenCall(state, canonical, res);
       if (pending !== undefined) pending.catch((err: unknown) => this.#failClosed(state, res, err));
     } catch (err) {
       this.#failClosed(state, res, err);
@@ -160,13 +177,111 @@ export class Gateway {
     }
     const canonical = result.request;
     state.canonical = canonical;
-    const path = canonical.path;
-    if (!path.startsWith(this.#deps.protectedPrefix)) {
-      continueIfExpected(req, res);
-      if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
-      return null;
+    const route = this.#deps.routes.classify(canonical.path);
+    state.route = route;
+    switch (route.kind) {
+      case 'openapi':
+        continueIfExpected(state.req, res);
+        if (!this.#deps.localRoutes(state.req, res, OPENAPI_PATH)) {
+          sendError(res, 'method_not_allowed', `method ${canonical.method} is not allowed here; use GET`, {
+            allow: 'GET',
+          });
+        }
+        return null;
+      case 'admin':
+      case 'protected':
+        return canonical;
+      default:
+        // no token is judged here: a local route, a pass-through (the upstream judges), or a 404
+        continueIfExpected(state.req, res);
+        if (this.#deps.localRoutes(state.req, res, canonical.path)) return null;
+        if (this.#deps.config.passthrough) return canonical;
+        sendError(res, 'not_found', this.#notFound);
+        return null;
     }
-    return canonical;
+  }
+
+  /**
+   * With pass-through on: a request that carries a tokengate token is a token call (under a
+   * protected prefix; elsewhere it is refused, so the secret never reaches the upstream); one that
+   * carries none goes to the upstream unchanged. tokenTools paths always need a token.
+   */
+  #sortOut(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    if (state.route?.kind === 'admin') return this.#tokenCall(state, canonical, res);
+    const carries = carriesToken(state.req.headers.authorization, this.#presenceDeps);
+    if (carries === true) return this.#withToken(state, canonical, res);
+    if (carries === false) return this.#passThrough(state, canonical, res);
+    return carries.then((token) =>
+      token ? this.#withToken(state, canonical, res) : this.#passThrough(state, canonical, res),
+    );
+  }
+
+  #withToken(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    if (state.route?.kind === 'protected') return this.#tokenCall(state, canonical, res);
+    this.#refuse(
+      state,
+      res,
+      'token_outside_protected',
+      `tokens are accepted only under ${this.#deps.routes.protectedPrefixes.join(', ')}; this path is passed through only without one`,
+    );
+    return undefined;
+  }
+
+  /**
+   * A request without a token, sent as it came: its own `Authorization` and cookies, its query,
+   * its body; no identity header (in any spelling), no configured upstream credentials. Not a
+   * failed authentication; recorded only when `audit.passthrough` is on.
+   */
+  #passThrough(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    const deps = this.#deps;
+    const upstream = deps.upstream;
+    if (upstream === null) {
+      sendError(res, 'no_upstream', fixedMessage('no_upstream'));
+      return undefined;
+    }
+    const req = state.req;
+    const headers = buildUpstreamHeaders(canonical.headers, {
+      clientAddress: state.ip,
+      publicProto: this.#publicProto,
+      publicHost: this.#publicHost,
+      identityHeader: this.#identityHeader,
+      username: '',
+      upstreamAuthorization: null,
+      passThrough: true,
+    });
+    const target = canonical.rawQuery === '' ? canonical.path : `${canonical.path}?${canonical.rawQuery}`;
+    return upstream.forward(res, canonical.method, target, headers, hasBody(req) ? req : null).then(
+      (status) => this.#recordPassThrough(state, 'passthrough', 'passed through without a token', status),
+      (err: unknown) => {
+        if (!(err instanceof UpstreamError)) throw err;
+        this.#recordPassThrough(state, 'error', err.message, err.status);
+        sendError(res, err.code, err.message);
+      },
+    );
+  }
+
+  #recordPassThrough(state: CallState, decision: AuditDecision, reason: string, status: number | null): void {
+    if (!this.#deps.config.audit.passthrough) return;
+    const canonical = state.canonical;
+    const end = this.#deps.now();
+    this.#deps.callLog.record({
+      time: state.start,
+      tokenId: null,
+      tokenLabel: null,
+      user: null,
+      authMethod: null,
+      method: canonical?.method ?? state.req.method ?? '',
+      path: canonical?.path ?? '',
+      rawQuery: canonical?.rawQuery ?? '',
+      decision,
+      reason,
+      upstreamStatus: status,
+      clientIp: state.ip,
+      userAgent: state.req.headers['user-agent'] ?? '',
+      durationMs: end - state.start,
+      // the upstream's own password or token: scrubbed wherever it might appear
+      secret: presentedSecret(state.req.headers.authorization),
+    });
   }
 
   /** Records a request refused at the canonical-request step, with whoever its credentials name. */
@@ -318,7 +433,11 @@ export class Gateway {
       sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return true;
     }
-    if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
+    if (
+      settings.extenderEndpointsOnly &&
+      state.route?.kind !== 'admin' &&
+      !canonical.path.startsWith(this.#deps.routes.extenderBase)
+    ) {
       this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return true;
     }
@@ -409,10 +528,16 @@ export class Gateway {
     body: { bytes: Buffer; value: unknown } | null,
   ): Promise<void> | undefined {
     const deps = this.#deps;
-    const admin = deps.admin.match(canonical.method, canonical.path);
-    if (admin !== null) {
+    const route = state.route;
+    if (route?.kind === 'admin') {
+      // tokengate's own path in any letter case: served here or 404, never forwarded
+      const admin = deps.admin.match(canonical.method, route.adminPath);
+      if (admin === null) {
+        this.#refuse(state, res, 'unknown_admin_endpoint', fixedMessage('unknown_admin_endpoint'));
+        return;
+      }
       // the privilege rule of the admin API, in one place for every endpoint (see admin-access.ts)
-      const refusal = adminAccessRefusal(canonical.method, canonical.path, {
+      const refusal = adminAccessRefusal(canonical.method, admin.path, {
         token: auth.token,
         ruleSet: auth.ruleSet,
         line,
@@ -424,10 +549,36 @@ export class Gateway {
       return this.#admin(state, canonical, res, auth, admin, body);
     }
 
-    const upstream = deps.upstream;
-    if (upstream === null) {
+    if (deps.upstream === null) {
       this.#refuse(state, res, 'no_upstream', fixedMessage('no_upstream'));
       return;
+    }
+    // the user's own upstream credential, else the fixed one (if any)
+    const own = deps.upstreamAuthorizations.of(auth.user.username);
+    if (typeof own === 'string' || own === null) return this.#send(state, canonical, res, auth, line, body, own);
+    return own.then((header) => this.#send(state, canonical, res, auth, line, body, header));
+  }
+
+  /** Forwards an allowed token call with `own`, the user's own upstream `Authorization` (or null). */
+  #send(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    body: { bytes: Buffer; value: unknown } | null,
+    own: string | null,
+  ): Promise<void> | undefined {
+    const upstream = this.#deps.upstream as Upstream;
+    if (own === null && this.#requireOwnCredential) {
+      this.#refuse(
+        state,
+        res,
+        'upstream_credential_required',
+        `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
+          '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
+      );
+      return undefined;
     }
     const req = state.req;
     const query = upstreamQuery(canonical.rawQuery, canonical.query);
@@ -437,7 +588,7 @@ export class Gateway {
       publicHost: this.#publicHost,
       identityHeader: this.#identityHeader,
       username: auth.user.username,
-      upstreamAuthorization: this.#upstreamAuthorization,
+      upstreamAuthorization: own ?? this.#upstreamAuthorization,
     });
     if (body !== null) headers['content-length'] = String(body.bytes.length);
     return this.#forward(
@@ -569,7 +720,8 @@ export class Gateway {
     const code: ErrorCode =
       err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
     if (!(err instanceof HttpError)) this.#deps.callLog.logError(err);
-    if (state.canonical?.path.startsWith(this.#deps.protectedPrefix)) {
+    const kind = state.route?.kind;
+    if (kind === 'admin' || kind === 'protected') {
       try {
         this.#record(state, 'error', message, null);
       } catch {

@@ -145,6 +145,11 @@ export interface UpstreamHeaderContext {
   readonly username: string;
   /** Pre-built `Authorization` value for the upstream, or null. */
   readonly upstreamAuthorization: string | null;
+  /**
+   * A pass-through request (no token): the client's own `Authorization` and `Cookie` go to the
+   * upstream unchanged; no identity header, no upstream credentials.
+   */
+  readonly passThrough?: boolean;
 }
 
 /** Names listed in a `Connection` header are hop-by-hop too (normalised). */
@@ -172,14 +177,18 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, ctx: Upstrea
   const listed = connectionListed(incoming);
   const identity = ctx.identityHeader === null ? null : normalizedHeaderName(ctx.identityHeader);
   const out: OutgoingHttpHeaders = {};
+  const passThrough = ctx.passThrough === true;
   for (const name in incoming) {
-    if (isDropped(name, identity, listed)) continue;
+    // a pass-through request keeps its own credentials (the upstream's password, its session)
+    const own = passThrough && (name === 'authorization' || name === 'cookie');
+    if (!own && isDropped(name, identity, listed)) continue;
     const value = incoming[name];
     if (value !== undefined) out[name] = value;
   }
   if (ctx.clientAddress !== '') out['x-forwarded-for'] = ctx.clientAddress;
   out['x-forwarded-proto'] = ctx.publicProto;
   out['x-forwarded-host'] = ctx.publicHost;
+  if (passThrough) return out;
   if (ctx.identityHeader !== null) out[ctx.identityHeader] = ctx.username;
   if (ctx.upstreamAuthorization !== null) out.authorization = ctx.upstreamAuthorization;
   return out;

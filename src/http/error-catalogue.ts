@@ -67,6 +67,14 @@ export const ERROR_CATALOGUE = {
     meaning: `setting extenderEndpointsOnly: tokens may call only ${EXTENDER_BASE}*`,
     message: `tokens are restricted to Extender endpoints (${EXTENDER_BASE}*) on this server`,
   },
+  token_outside_protected: {
+    status: 403,
+    meaning: 'pass-through: a token was sent to a path outside the protected prefixes (it is never forwarded)',
+  },
+  upstream_credential_required: {
+    status: 403,
+    meaning: 'upstream.perUserCredentials is required and the caller has no upstream credential of their own',
+  },
   forbidden: {
     status: 403,
     meaning: 'the caller may not do this (not an administrator, not the token’s owner, account disabled)',
@@ -84,8 +92,14 @@ export const ERROR_CATALOGUE = {
   },
   not_found: {
     status: 404,
-    meaning: `tokengate does not serve this path (only ${DEFAULT_PROTECTED_PREFIX}* and its own pages)`,
+    meaning: 'tokengate does not serve this path: not under a protected prefix, not its own, and pass-through is off',
+    // with the default protect; the gateway names the configured prefixes
     message: `not found: tokengate serves only ${DEFAULT_PROTECTED_PREFIX}* (and its own pages)`,
+  },
+  unknown_admin_endpoint: {
+    status: 404,
+    meaning: 'no tokenTools endpoint has this path (tokenTools paths are never forwarded)',
+    message: 'no such tokenTools endpoint (see the OpenAPI document)',
   },
   no_upstream: {
     status: 404,

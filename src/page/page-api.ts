@@ -20,7 +20,7 @@ import { listUsers } from './users-list.js';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** tokenTools endpoints the page calls as they are (`/tokengate/api/tokenTools/<name>`). */
-const PASS_THROUGH = ['set', 'delete', 'settings', 'check', 'snippet', 'audit'] as const;
+const PASS_THROUGH = ['set', 'delete', 'settings', 'check', 'snippet', 'audit', 'upstreamCredential'] as const;
 
 type Handler = (call: SignedInRequest) => Promise<void>;
 
@@ -55,6 +55,7 @@ export class PageApi {
       settingsHolder: deps.settingsHolder,
       tokens: deps.tokens,
       users: deps.users,
+      upstreamCredentials: deps.upstreamCredentials,
       publicUrl: deps.publicUrl,
     };
     const passPaths = new Set(PASS_THROUGH.map((name) => `${ADMIN_BASE}/${name}`));
@@ -70,6 +71,13 @@ export class PageApi {
     this.#routes.set('GET tokens', (call) => listTokens(call, deps, this.#adminDeps, getEndpoint));
     this.#routes.set('POST tokens/reveal', (call) => revealSecret(call, deps));
     this.#routes.set('GET users', (call) => listUsers(call, deps));
+    // whether the signed-in user holds an upstream credential (its kind and date, never the value)
+    this.#routes.set('GET upstream-credential', async (call) => {
+      sendJson(call.res, 200, {
+        status: 'ok',
+        credential: await deps.upstreamCredentials.describe(call.user.username),
+      });
+    });
   }
 
   /** Answers `sub` (the path after `/tokengate/api/`). Errors are thrown as HttpError. */

@@ -12,6 +12,7 @@ import type {
   NewUser,
   RuntimeSettings,
   StoredAuditRecord,
+  StoredUpstreamCredential,
   TokenRecord,
   UsageDelta,
   User,
@@ -192,6 +193,47 @@ export class KyselyStore implements Store {
 
   async setUserPassword(username: string, passwordHash: string | null): Promise<boolean> {
     return this.#updateUser(username, { password_hash: passwordHash });
+  }
+
+  async setUpstreamCredential(username: string, credential: StoredUpstreamCredential | null): Promise<boolean> {
+    const key = keyOf(username);
+    return this.#mutate(async (trx) => {
+      if (credential === null) {
+        const result = await trx.deleteFrom('upstream_credentials').where('username_key', '=', key).executeTakeFirst();
+        const found = Number(result.numDeletedRows) > 0;
+        return { value: found, changes: found ? [{ kind: 'user', key }] : [] };
+      }
+      const user = await trx
+        .selectFrom('users')
+        .select('username_key')
+        .where('username_key', '=', key)
+        .executeTakeFirst();
+      if (user === undefined) return { value: false, changes: [] };
+      const row = { username_key: key, type: credential.type, sealed: credential.sealed, date_set: credential.dateSet };
+      await trx
+        .insertInto('upstream_credentials')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('username_key').doUpdateSet({ type: row.type, sealed: row.sealed, date_set: row.date_set }),
+        )
+        .execute();
+      return { value: true, changes: [{ kind: 'user', key }] };
+    });
+  }
+
+  async findUpstreamCredential(username: string): Promise<StoredUpstreamCredential | undefined> {
+    const row = await this.#db
+      .selectFrom('upstream_credentials')
+      .selectAll()
+      .where('username_key', '=', keyOf(username))
+      .executeTakeFirst();
+    if (row === undefined || (row.type !== 'basic' && row.type !== 'bearer')) return undefined;
+    return { type: row.type, sealed: row.sealed, dateSet: num(row.date_set) };
+  }
+
+  async hasUpstreamCredentials(): Promise<boolean> {
+    const row = await this.#db.selectFrom('upstream_credentials').select('username_key').limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   async #updateUser(

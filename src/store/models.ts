@@ -21,6 +21,14 @@ export interface NewUser {
   readonly passwordHash?: string | null;
 }
 
+/** A user's own upstream credential as kept: its kind and the sealed value (never the plain one). */
+export interface StoredUpstreamCredential {
+  readonly type: 'basic' | 'bearer';
+  /** Sealed with the encryption key (SecretBox), bound to the lower-case username. */
+  readonly sealed: string;
+  readonly dateSet: number;
+}
+
 export interface TokenRecord {
   /** Opaque, URL-safe, not derived from the secret. */
   readonly id: string;
@@ -61,7 +69,8 @@ export const DEFAULT_SETTINGS: RuntimeSettings = Object.freeze({
   auditLog: true,
 });
 
-export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin';
+/** `passthrough`: a request without a token sent to the upstream unchanged (recorded only when `audit.passthrough` is on). */
+export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin' | 'passthrough';
 
 /** One audit record. Strings are already redacted and control characters escaped. */
 export interface AuditRecord {

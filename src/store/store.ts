@@ -5,6 +5,7 @@ import type {
   NewUser,
   RuntimeSettings,
   StoredAuditRecord,
+  StoredUpstreamCredential,
   TokenRecord,
   UsageDelta,
   User,
@@ -61,6 +62,15 @@ export interface Store {
   listUsers(): Promise<User[]>;
   setUserActive(username: string, active: boolean): Promise<boolean>;
   setUserPassword(username: string, passwordHash: string | null): Promise<boolean>;
+  /**
+   * Sets (or, with null, removes) the user's own upstream credential; announced as a change of
+   * the user. Returns false when there is no such user (set) or nothing to remove (clear).
+   */
+  setUpstreamCredential(username: string, credential: StoredUpstreamCredential | null): Promise<boolean>;
+  /** The user's sealed upstream credential (case-insensitive), or undefined. */
+  findUpstreamCredential(username: string): Promise<StoredUpstreamCredential | undefined>;
+  /** True when any user has an upstream credential (the encryption key is then in use). */
+  hasUpstreamCredentials(): Promise<boolean>;
 
   // tokens
   /** @throws DuplicateTokenError when the digest exists. */

@@ -118,3 +118,16 @@ test('another digest key than the one that made existing tokens is refused', asy
     /made with another digest key: start every node with the same TOKENGATE_DIGEST_KEY/,
   );
 });
+
+test('upstream credentials are sealed in both modes: another encryption key is refused in secure mode too', async () => {
+  const store = new MemoryStore();
+  await store.createUser({ username: 'alice' });
+  await loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: true });
+  await store.setUpstreamCredential('alice', { type: 'bearer', sealed: 'v1.sealed', dateSet: 1 });
+  await assert.rejects(loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: true }), (err: unknown) => {
+    return (
+      err instanceof StartupError && /upstream credentials.*use the same TOKENGATE_ENCRYPTION_KEY/.test(err.message)
+    );
+  });
+  await assert.rejects(loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false }), StartupError);
+});

@@ -18,10 +18,10 @@ export interface Keys {
 
 export interface LoadKeysOptions {
   readonly dataDir: string;
-  readonly store: Pick<Store, 'getMeta' | 'setMeta' | 'listTokens'>;
+  readonly store: Pick<Store, 'getMeta' | 'setMeta' | 'listTokens' | 'hasUpstreamCredentials'>;
   /** Environment (`TOKENGATE_DIGEST_KEY`, `TOKENGATE_ENCRYPTION_KEY`). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** In secure mode nothing is sealed, so the encryption key is not compared with the database. */
+  /** In secure mode only upstream credentials are sealed, so only they make the encryption key matter. */
   readonly secureMode: boolean;
 }
 
@@ -91,17 +91,18 @@ export async function loadKeys(options: LoadKeysOptions): Promise<Keys> {
         `the tokens in this database were made with another digest key: start every node with the same ${DIGEST_KEY_ENV} ` +
         '(or unset it everywhere to use the key kept in the database)',
     });
-    if (!secureMode) {
-      await verifyKeyCheck({
-        store,
-        metaKey: META_ENCRYPTION_CHECK,
-        key: encryptionKey,
-        recordedKeyInUse: async () => (await store.listTokens()).some((t) => t.secretCiphertext !== null),
-        refusal:
-          `the token secrets kept in this database were encrypted with another key: use the same ${ENCRYPTION_KEY_ENV} ` +
-          `on every node (or the ${ENCRYPTION_KEY_FILE} file of the node that created them)`,
-      });
-    }
+    // Upstream credentials are sealed in both modes; token secrets only in standard mode.
+    await verifyKeyCheck({
+      store,
+      metaKey: META_ENCRYPTION_CHECK,
+      key: encryptionKey,
+      recordedKeyInUse: async () =>
+        (await store.hasUpstreamCredentials()) ||
+        (!secureMode && (await store.listTokens()).some((t) => t.secretCiphertext !== null)),
+      refusal:
+        `the secrets kept in this database (token secrets, upstream credentials) were encrypted with another key: use the same ${ENCRYPTION_KEY_ENV} ` +
+        `on every node (or the ${ENCRYPTION_KEY_FILE} file of the node that created them)`,
+    });
     return { digestKey, encryptionKey };
   };
 
@@ -109,6 +110,6 @@ export async function loadKeys(options: LoadKeysOptions): Promise<Keys> {
     (envEncryptionKey === null && (await readKeyFile(keyPath)) === undefined) ||
     (envDigestKey === null && (await store.getMeta(META_DIGEST_KEY)) === undefined) ||
     (await store.getMeta(META_DIGEST_CHECK)) === undefined ||
-    (!secureMode && (await store.getMeta(META_ENCRYPTION_CHECK)) === undefined);
+    (await store.getMeta(META_ENCRYPTION_CHECK)) === undefined;
   return firstStart ? withInitLock(dataDir, load) : load();
 }

@@ -1,5 +1,5 @@
 /** An in-memory stand-in for the parts of `Store` the token and user services use (unit tests only). */
-import type { NewUser, TokenRecord, User } from '../store/models.js';
+import type { NewUser, StoredUpstreamCredential, TokenRecord, User } from '../store/models.js';
 import { DuplicateTokenError, DuplicateUserError, type Store } from '../store/store.js';
 
 type Node = { nodeId: string; secureMode: boolean; lastSeen: number };
@@ -10,7 +10,24 @@ export class MemoryStore {
   readonly tokens = new Map<string, TokenRecord>();
   readonly meta = new Map<string, string>();
   readonly nodes = new Map<string, Node>();
+  readonly upstreamCredentials = new Map<string, StoredUpstreamCredential>();
   closed = false;
+
+  async setUpstreamCredential(username: string, credential: StoredUpstreamCredential | null): Promise<boolean> {
+    const key = username.toLowerCase();
+    if (credential === null) return this.upstreamCredentials.delete(key);
+    if (!this.users.has(key)) return false;
+    this.upstreamCredentials.set(key, credential);
+    return true;
+  }
+
+  async findUpstreamCredential(username: string): Promise<StoredUpstreamCredential | undefined> {
+    return this.upstreamCredentials.get(username.toLowerCase());
+  }
+
+  async hasUpstreamCredentials(): Promise<boolean> {
+    return this.upstreamCredentials.size > 0;
+  }
 
   async createUser(user: NewUser): Promise<User> {
     const key = user.username.toLowerCase();

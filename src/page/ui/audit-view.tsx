@@ -20,7 +20,15 @@ interface Filters {
   readonly to: string;
 }
 
-const DECISIONS: readonly Decision[] = ['allowed', 'denied', 'refused', 'unauthenticated', 'error', 'admin'];
+const DECISIONS: readonly Decision[] = [
+  'allowed',
+  'denied',
+  'refused',
+  'unauthenticated',
+  'error',
+  'admin',
+  'passthrough',
+];
 const EMPTY: Filters = { tokenId: '', user: '', decision: '', from: '', to: '' };
 
 function filtersOf(search: string): Filters {
