@@ -6,6 +6,7 @@ import { loadConfig } from '../config/load-config.js';
 import { bootstrapDemo } from '../demo/demo-bootstrap.js';
 import { startDemoUpstream } from '../demo/demo-upstream.js';
 import { startGateway } from '../gateway/start-gateway.js';
+import { commandName } from './command-name.js';
 import { leaveCluster, reportListening, runServeCluster } from './serve-cluster.js';
 
 const USAGE =
@@ -81,7 +82,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
 
   const gateway = await startGateway(config);
   if (demo) {
-    const welcome = await bootstrapDemo(gateway.services, config.publicUrl ?? gateway.url);
+    const welcome = await bootstrapDemo(gateway.services, config.publicUrl ?? gateway.url, commandName());
     process.stdout.write(`${welcome.lines.join('\n')}\n`);
   }
   if (cluster.isWorker) reportListening(gateway.url);
