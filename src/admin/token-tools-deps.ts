@@ -1,4 +1,4 @@
-import type { SettingsHolder } from '../gateway/settings-holder.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import type { TokenService } from '../tokens/token-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { AdminDeps } from './admin-endpoint.js';
@@ -10,5 +10,7 @@ export interface TokenToolsDeps extends AdminDeps {
   readonly settingsHolder: SettingsHolder;
 }
 
-/** Base path of the Extender admin API. */
-export const TOKEN_TOOLS = '/rest/extender/1.0/tokenTools';
+/** What every admin endpoint may use: the tokenTools services and tokengate's public URL. */
+export interface AdminEndpointDeps extends TokenToolsDeps {
+  readonly publicUrl: string;
+}

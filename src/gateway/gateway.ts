@@ -1,4 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { AdminRouter } from '../admin/admin-router.js';
+import type { CallLog } from '../audit/call-log.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
@@ -7,19 +9,19 @@ import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
+import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
+import { EXTENDER_BASE } from '../http/paths.js';
 import { readJsonBody } from '../http/read-json-body.js';
-import { describeVerdict, evaluate } from '../restrictions/index.js';
-import type { RequestFacts, Verdict } from '../restrictions/types.js';
+import { sendError } from '../http/send.js';
+import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
+import type { Verdict } from '../restrictions/types.js';
+import type { DatabaseHealth } from '../store/database-health.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import type { AdminRouter } from './admin-router.js';
-import type { CallLog } from './call-log.js';
-import type { DatabaseHealth } from './database-health.js';
 import { type Upstream, UpstreamError } from './forward.js';
-import { sendError } from './send.js';
-import type { SettingsHolder } from './settings-holder.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 
@@ -29,14 +31,20 @@ export interface GatewayDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly limiter: FailureLimiter;
+  /**
+   * Paths under this prefix are token calls (checked, audited, forwarded); everything else is
+   * `localRoutes` or 404. A value, not a constant read here, so that it can be configured.
+   */
+  readonly protectedPrefix: string;
   /** Whether the database answers; past the outage grace period token calls get 503. */
-  readonly database: DatabaseHealth;
-  readonly settings: SettingsHolder;
-  readonly calls: CallLog;
+  readonly databaseHealth: DatabaseHealth;
+  readonly settingsHolder: SettingsHolder;
+  /** Where each call is recorded: audit records, usage, internal errors. */
+  readonly callLog: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
   readonly now: () => number;
-  /** Non-`/rest/` routes served by tokengate itself (`/healthz`, `/metrics`, the page). */
+  /** Routes outside the protected prefix served by tokengate itself (`/healthz`, `/metrics`, the page). */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
@@ -113,7 +121,7 @@ export class Gateway {
   };
 
   /**
-   * The canonical request of a token call (`/rest/*`), or null when the request was answered here
+   * The canonical request of a token call (under the protected prefix), or null when the request was answered here
    * (400 for a request that cannot be canonicalised, tokengate's own pages, 404).
    *
    * The steps of a token call are synchronous methods joined by promise continuations at the
@@ -127,15 +135,14 @@ export class Gateway {
       this.#canonicalizeOptions,
     );
     if (!result.ok) {
-      sendError(res, result.status, result.message);
+      sendError(res, 'malformed_request', result.message);
       return null;
     }
     const canonical = result.request;
     state.canonical = canonical;
     const path = canonical.path;
-    if (!path.startsWith('/rest/')) {
-      if (!this.#deps.localRoutes(req, res, path))
-        sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
+    if (!path.startsWith(this.#deps.protectedPrefix)) {
+      if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
       return null;
     }
     return canonical;
@@ -144,31 +151,33 @@ export class Gateway {
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
   #tokenCall(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
     const deps = this.#deps;
-    const settings = deps.settings.current;
+    const settings = deps.settingsHolder.current;
     if (this.#rateLimited(state, res)) return;
-    if (!deps.calls.hasRoom()) {
-      return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
-        if (room) return this.#authenticate(state, canonical, res, settings);
-        sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
+    if (!deps.callLog.hasRoom()) {
+      return deps.callLog.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
+        if (room) return this.#identifyCaller(state, canonical, res, settings);
+        sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
     }
-    return this.#authenticate(state, canonical, res, settings);
+    return this.#identifyCaller(state, canonical, res, settings);
   }
 
-  #authenticate(
+  /** Reads the credentials and resolves token and user (through the cache), then decides. */
+  #identifyCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
     settings: RuntimeSettings,
   ): Promise<void> {
     return authenticate(state.req.headers.authorization, settings.authType, this.#authDeps).then((auth) =>
-      this.#authenticated(state, canonical, res, settings, auth),
+      this.#decideForCaller(state, canonical, res, settings, auth),
     );
   }
 
-  #authenticated(
+  /** Once the caller is known: 401/429, a refusal, a denial, the body read, or the call served. */
+  #decideForCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -179,7 +188,7 @@ export class Gateway {
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
-    if (verdict.allowed) return this.#pass(state, canonical, res, auth, verdict.line, null);
+    if (verdict.allowed) return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
     if (verdict.needsBody) return this.#withBody(state, canonical, res, auth);
     this.#deny(state, res, auth, verdict);
   }
@@ -189,7 +198,7 @@ export class Gateway {
     const wait = this.#deps.limiter.retryAfter(state.ip);
     if (wait <= 0) return false;
     this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
-    sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(wait) });
+    sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), { 'retry-after': String(wait) });
     return true;
   }
 
@@ -203,11 +212,11 @@ export class Gateway {
     const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
-      sendError(res, 429, 'too many failed authentication attempts; try again later', {
+      sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), {
         'retry-after': String(retryAfter),
       });
     } else {
-      sendError(res, 401, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
+      sendError(res, auth.code, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
     }
   }
 
@@ -223,23 +232,23 @@ export class Gateway {
     settings: RuntimeSettings,
   ): Verdict | null {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
-    const outage = this.#deps.database.refusal();
+    const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
-      sendError(res, 503, outage, { 'retry-after': '5' });
+      sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return null;
     }
-    if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
-      this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
+    if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
+      this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return null;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
     if (override !== null) {
-      this.#refuse(state, res, 400, override);
+      this.#refuse(state, res, 'method_override_refused', override);
       return null;
     }
-    // The canonical request is the facts the rules see (method, path, absolute URL, query).
-    return evaluate(auth.ruleSet, canonical);
+    // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
+    return evaluate(auth.ruleSet, requestFacts(canonical));
   }
 
   /** A JsonData rule may allow the call: reads the body strictly and decides again. */
@@ -253,30 +262,23 @@ export class Gateway {
     try {
       body = await readJsonBody(state.req, canonical.headers, this.#deps.config.bodyLimitBytes);
     } catch (err) {
-      if (err instanceof HttpError) return this.#refuse(state, res, err.status, err.message);
+      if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
-    const facts: RequestFacts = {
-      method: canonical.method,
-      path: canonical.path,
-      absoluteUrl: canonical.absoluteUrl,
-      query: canonical.query,
-      body: { kind: 'json', value: body.value },
-    };
-    const verdict = evaluate(auth.ruleSet, facts);
+    const verdict = evaluate(auth.ruleSet, requestFacts(canonical, { kind: 'json', value: body.value }));
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
-    return this.#pass(state, canonical, res, auth, verdict.line, body);
+    return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
 
   /** 403 naming the token and every rule's reason; recorded. */
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
     const reason = describeVerdict(verdict);
     this.#record(state, 'denied', reason, null);
-    sendError(res, 403, `token "${auth.token.label}" does not allow this request: ${reason}`);
+    sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
-  #pass(
+  #serveAllowed(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -290,7 +292,7 @@ export class Gateway {
 
     const upstream = deps.upstream;
     if (upstream === null) {
-      this.#refuse(state, res, 404, 'no upstream REST API is configured for this path');
+      this.#refuse(state, res, 'no_upstream', fixedMessage('no_upstream'));
       return;
     }
     const req = state.req;
@@ -331,12 +333,12 @@ export class Gateway {
       (status) => {
         const end = this.#deps.now();
         this.#record(state, 'allowed', allowedReason(line), status, end);
-        this.#deps.calls.countUsage(tokenId, state.ip, end);
+        this.#deps.callLog.countUsage(tokenId, state.ip, end);
       },
       (err: unknown) => {
         if (!(err instanceof UpstreamError)) throw err;
         this.#record(state, 'error', err.message, err.status);
-        sendError(res, err.status, err.message);
+        sendError(res, err.code, err.message);
       },
     );
   }
@@ -357,7 +359,7 @@ export class Gateway {
       actor: auth.user,
       bufferedBody: body,
       recordAdmin: (action) =>
-        deps.calls.recordAdmin({
+        deps.callLog.recordAdmin({
           time: deps.now(),
           actor: auth.user.username,
           authMethod: auth.method,
@@ -378,12 +380,12 @@ export class Gateway {
       status < 400 ? 'admin API' : 'admin API refused the call',
       status,
     );
-    if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
+    if (status < 400) deps.callLog.countUsage(auth.token.id, state.ip, deps.now());
   }
 
-  #refuse(state: CallState, res: ServerResponse, status: number, message: string): void {
+  #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
     this.#record(state, 'refused', message, null);
-    sendError(res, status, message);
+    sendError(res, code, message);
   }
 
   /** Records the call (`end`: when it ended, default now). */
@@ -396,7 +398,7 @@ export class Gateway {
   ): void {
     const auth = state.auth;
     const canonical = state.canonical;
-    this.#deps.calls.record({
+    this.#deps.callLog.record({
       time: state.start,
       tokenId: auth?.ok ? auth.token.id : (auth?.token?.id ?? null),
       tokenLabel: auth?.ok ? auth.token.label : (auth?.token?.label ?? null),
@@ -417,23 +419,24 @@ export class Gateway {
 
   #failClosed(state: CallState, res: ServerResponse, err: unknown): void {
     const unavailable =
-      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.database.state() !== 'up');
+      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.databaseHealth.state() !== 'up');
     const message =
       err instanceof HttpError
         ? err.message
         : unavailable
           ? 'the database is not answering: the call was refused; try again shortly'
           : 'internal error: the call was refused';
-    const status = err instanceof HttpError ? err.status : unavailable ? 503 : 500;
-    if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
-    if (state.canonical?.path.startsWith('/rest/')) {
+    const code: ErrorCode =
+      err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
+    if (!(err instanceof HttpError)) this.#deps.callLog.logError(err);
+    if (state.canonical?.path.startsWith(this.#deps.protectedPrefix)) {
       try {
         this.#record(state, 'error', message, null);
       } catch {
         // the audit log is failing too; the call is refused either way
       }
     }
-    sendError(res, status, message, unavailable ? { 'retry-after': '5' } : {});
+    sendError(res, code, message, unavailable ? { 'retry-after': '5' } : {});
   }
 }
 

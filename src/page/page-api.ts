@@ -1,8 +1,8 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
-import { TOKEN_TOOLS } from '../admin/token-tools-deps.js';
-import { AdminRouter } from '../gateway/admin-router.js';
-import { sendJson } from '../gateway/send.js';
+import { AdminRouter } from '../admin/admin-router.js';
 import { HttpError } from '../http/http-error.js';
+import { ADMIN_BASE, PAGE_API_BASE } from '../http/paths.js';
+import { sendJson } from '../http/send.js';
 import { recordPageAction } from './admin-bridge.js';
 import { meResponse } from './me.js';
 import type { PageAdminDeps, PageDeps } from './page-deps.js';
@@ -54,12 +54,12 @@ export class PageApi {
       users: deps.users,
       publicUrl: deps.publicUrl,
     };
-    const passPaths = new Set(PASS_THROUGH.map((name) => `${TOKEN_TOOLS}/${name}`));
+    const passPaths = new Set(PASS_THROUGH.map((name) => `${ADMIN_BASE}/${name}`));
     this.#router = new AdminRouter(
       deps.adminEndpoints.filter((e) => passPaths.has(e.path)),
       this.#adminDeps,
     );
-    const getEndpoint = this.#endpoint('GET', `${TOKEN_TOOLS}/get`);
+    const getEndpoint = this.#endpoint('GET', `${ADMIN_BASE}/get`);
     this.#routes.set('GET me', async (call) => {
       sendJson(call.res, 200, meResponse(deps, call.user, call.session, sessions.times));
     });
@@ -74,7 +74,7 @@ export class PageApi {
     const method = call.canonical.method;
     if (!isSafe(method)) {
       const refused = crossSiteReason(call.req, expectedOrigins(call.req, this.#deps.publicUrl, call.https));
-      if (refused !== null) throw new HttpError(403, refused);
+      if (refused !== null) throw new HttpError('cross_site_refused', refused);
     }
     if (sub === 'session' && method === 'POST') return signIn(call, this.#deps, this.#sessions);
 
@@ -87,18 +87,18 @@ export class PageApi {
         (call.req.headers.authorization !== undefined
           ? 'the page does not accept tokens or passwords in an Authorization header: sign in on the page'
           : 'sign in first');
-      throw new HttpError(401, message);
+      throw new HttpError('session_required', message);
     }
     const signedIn: SignedInRequest = { ...call, user: resumed.user, session: resumed.data };
     if (!isSafe(method) && !this.#sessions.csrfMatches(resumed.data, headerValue(call.req.headers[CSRF_HEADER]))) {
-      throw new HttpError(403, 'the CSRF token is missing or wrong: reload the page and try again');
+      throw new HttpError('csrf_failed', 'the CSRF token is missing or wrong: reload the page and try again');
     }
     if (resumed.renewed !== null) setSessionCookie(call.res, resumed.renewed, resumed.maxAgeSeconds, call.https);
 
     const handler = this.#routes.get(`${method} ${sub}`);
     if (handler !== undefined) return handler(signedIn);
     if (sub.startsWith('tokenTools/')) {
-      const endpoint = this.#router.match(method, `${TOKEN_TOOLS}/${sub.slice('tokenTools/'.length)}`);
+      const endpoint = this.#router.match(method, `${ADMIN_BASE}/${sub.slice('tokenTools/'.length)}`);
       if (endpoint !== null) {
         await this.#router.handle(endpoint, {
           canonical: call.canonical,
@@ -114,9 +114,11 @@ export class PageApi {
     const known = [...this.#routes.keys()].filter((key) => key.slice(key.indexOf(' ') + 1) === sub);
     if (known.length > 0) {
       const allowed = known.map((key) => key.slice(0, key.indexOf(' '))).join(', ');
-      throw new HttpError(405, `method ${method} is not allowed here; use ${allowed}`, { allow: allowed });
+      throw new HttpError('method_not_allowed', `method ${method} is not allowed here; use ${allowed}`, {
+        allow: allowed,
+      });
     }
-    throw new HttpError(404, `no page API at /tokengate/api/${sub.slice(0, 100)}`);
+    throw new HttpError('unknown_api_path', `no page API at ${PAGE_API_BASE}${sub.slice(0, 100)}`);
   }
 
   #endpoint(method: string, path: string): AdminEndpoint<PageAdminDeps> {

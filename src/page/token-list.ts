@@ -1,5 +1,7 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
-import { sendJson } from '../gateway/send.js';
+import type { ResponseOf } from '../admin/endpoint-contract.js';
+import type { getTokensContract } from '../admin/get-tokens-contract.js';
+import { sendJson } from '../http/send.js';
 import { callEndpoint } from './admin-bridge.js';
 import type { PageAdminDeps, PageDeps } from './page-deps.js';
 import type { SignedInRequest } from './page-request.js';
@@ -8,10 +10,7 @@ import { applyTokenQuery, type ListedToken, parseTokenQuery } from './token-quer
 /** Page size used to read every visible token through `tokenTools/get` (its maximum). */
 const READ_PAGE = 1000;
 
-interface GetPage {
-  readonly total: number;
-  readonly tokens: readonly (ListedToken & { readonly token?: string })[];
-}
+type GetPage = ResponseOf<typeof getTokensContract>;
 
 function asGetPage(json: unknown): GetPage {
   const page = json as Partial<GetPage> | null;
@@ -22,7 +21,7 @@ function asGetPage(json: unknown): GetPage {
 }
 
 /** The listed token without its secret: the page shows a secret only on an explicit "reveal". */
-function withoutSecret(token: ListedToken & { readonly token?: string }): ListedToken {
+function withoutSecret(token: GetPage['tokens'][number]): ListedToken {
   const { token: _secret, ...rest } = token;
   return rest;
 }

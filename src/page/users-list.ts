@@ -1,5 +1,5 @@
-import { sendJson } from '../gateway/send.js';
 import { HttpError } from '../http/http-error.js';
+import { sendJson } from '../http/send.js';
 import type { PageDeps } from './page-deps.js';
 import type { SignedInRequest } from './page-request.js';
 
@@ -8,7 +8,7 @@ import type { SignedInRequest } from './page-request.js';
  * username and display name, nothing else.
  */
 export async function listUsers(call: SignedInRequest, deps: PageDeps): Promise<void> {
-  if (!call.user.admin) throw new HttpError(403, 'only administrators choose the user of a token');
+  if (!call.user.admin) throw new HttpError('forbidden', 'only administrators choose the user of a token');
   const users = (await deps.users.list())
     .filter((u) => u.active)
     .map((u) => ({ username: u.username, displayName: u.displayName }))

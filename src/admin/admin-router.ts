@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest } from '../admin/admin-endpoint.js';
 import type { CanonicalRequest } from '../http/canonical-request.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendError, sendJson } from '../http/send.js';
 import type { User } from '../store/models.js';
-import { sendError, sendJson } from './send.js';
+import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest, AdminRoute } from './admin-endpoint.js';
 
 export interface AdminCall {
   readonly canonical: CanonicalRequest;
@@ -40,7 +40,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
    * The endpoint for this call; `null` when the path is not tokengate's (it is forwarded).
    * A known path with another method is answered with 405 by a synthetic endpoint.
    */
-  match(method: string, path: string): AdminEndpoint<D> | null {
+  match(method: string, path: string): AdminRoute<D> | null {
     const endpoint = this.#byRoute.get(`${method} ${path}`);
     if (endpoint !== undefined) return endpoint;
     if (!this.#paths.has(path)) return null;
@@ -49,7 +49,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
       method: 'GET',
       path,
       handle: async () => {
-        throw new HttpError(405, `method ${method} is not allowed here; use ${allowed.join(' or ')}`, {
+        throw new HttpError('method_not_allowed', `method ${method} is not allowed here; use ${allowed.join(' or ')}`, {
           allow: allowed.join(', '),
         });
       },
@@ -57,7 +57,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
   }
 
   /** Runs the endpoint and writes the response; returns the status sent. */
-  async handle(endpoint: AdminEndpoint<D>, call: AdminCall): Promise<number> {
+  async handle(endpoint: AdminRoute<D>, call: AdminCall): Promise<number> {
     const request: AdminRequest = {
       method: call.canonical.method,
       query: call.canonical.query,
@@ -82,7 +82,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
       return response.status;
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
-      sendError(call.res, err.status, err.message, err.headers);
+      sendError(call.res, err.code, err.message, err.headers);
       return err.status;
     }
   }
