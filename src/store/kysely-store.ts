@@ -72,6 +72,8 @@ export class KyselyStore implements Store {
   #largestFailureWindow = 0;
   #maintenanceRuns = 0;
   #closing: Promise<void> | undefined;
+  /** Write transactions begun and not yet finished: `close` waits for them (nothing is lost). */
+  readonly #writes = new Set<Promise<unknown>>();
 
   private constructor(db: Kysely<Database>, hooks: DialectHooks, startSeq: number) {
     this.dialect = hooks.dialect;
@@ -227,7 +229,7 @@ export class KyselyStore implements Store {
   async addUsage(deltas: readonly UsageDelta[]): Promise<void> {
     const merged = mergeUsage(deltas);
     if (merged.length === 0) return;
-    await this.#hooks.write(this.#db, async (trx) => {
+    await this.#write(async (trx) => {
       for (const d of merged) {
         await trx
           .updateTable('tokens')
@@ -269,7 +271,7 @@ export class KyselyStore implements Store {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    await this.#hooks.write(this.#db, (trx) =>
+    await this.#write((trx) =>
       trx
         .insertInto('meta')
         .values({ key, value })
@@ -283,7 +285,7 @@ export class KyselyStore implements Store {
   async insertAudit(records: readonly AuditRecord[]): Promise<void> {
     if (records.length === 0) return;
     const perStatement = Math.min(AUDIT_ROWS_PER_STATEMENT, Math.floor(this.#hooks.maxParams / AUDIT_COLUMNS));
-    await this.#hooks.write(this.#db, async (trx) => {
+    await this.#write(async (trx) => {
       for (let i = 0; i < records.length; i += perStatement) {
         const chunk = records.slice(i, i + perStatement);
         await trx.executeQuery(CompiledQuery.raw(this.#auditInsertSql(chunk.length), auditParameters(chunk)));
@@ -350,7 +352,7 @@ export class KyselyStore implements Store {
     let deleted = 0;
     while (deleted < limit) {
       const batch = Math.min(PRUNE_BATCH, limit - deleted);
-      const result = await this.#hooks.write(this.#db, (trx) =>
+      const result = await this.#write((trx) =>
         trx
           .deleteFrom('audit')
           .where('id', 'in', (eb) =>
@@ -402,7 +404,7 @@ export class KyselyStore implements Store {
 
   async heartbeat(nodeId: string, secureMode: boolean, now: number): Promise<void> {
     const secure = this.#hooks.bool(secureMode);
-    await this.#hooks.write(this.#db, (trx) =>
+    await this.#write((trx) =>
       trx
         .insertInto('nodes')
         .values({ node_id: nodeId, secure_mode: secure, last_seen: now })
@@ -422,14 +424,14 @@ export class KyselyStore implements Store {
   }
 
   async removeNode(nodeId: string): Promise<void> {
-    await this.#hooks.write(this.#db, (trx) => trx.deleteFrom('nodes').where('node_id', '=', nodeId).execute());
+    await this.#write((trx) => trx.deleteFrom('nodes').where('node_id', '=', nodeId).execute());
   }
 
   // ---- failed-authentication limiter -------------------------------------------------------
 
   async recordAuthFailure(key: string, windowMs: number, now: number): Promise<number> {
     if (windowMs > this.#largestFailureWindow) this.#largestFailureWindow = windowMs;
-    const row = await this.#hooks.write(this.#db, (trx) =>
+    const row = await this.#write((trx) =>
       trx
         .insertInto('auth_failures')
         .values({ key, window_start: windowStart(windowMs, now), count: 1 })
@@ -464,7 +466,7 @@ export class KyselyStore implements Store {
   async maintain(now: number, keep: { changesMs?: number; changesRows?: number } = {}): Promise<void> {
     const maxSeq = await this.currentChangeSeq();
     const keepFailures = this.#largestFailureWindow > 0 ? 2 * this.#largestFailureWindow : DEFAULT_FAILURE_RETENTION_MS;
-    await this.#hooks.write(this.#db, async (trx) => {
+    await this.#write(async (trx) => {
       await trx
         .deleteFrom('changes')
         .where('seq', '<=', maxSeq - (keep.changesRows ?? KEEP_CHANGES_ROWS))
@@ -484,14 +486,27 @@ export class KyselyStore implements Store {
     this.#closing ??= (async () => {
       clearInterval(this.#maintenance);
       await this.#feed.close();
+      // writes asked for before close still commit (they may be queued behind one another)
+      while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
       await this.#db.destroy();
     })();
     return this.#closing;
   }
 
+  /** Runs `fn` in a write transaction, tracked so that `close` waits for it. */
+  #write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const running = this.#hooks.write(this.#db, fn);
+    this.#writes.add(running);
+    const forget = (): void => {
+      this.#writes.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
   /** Runs a write transaction that records its changes in `changes`, then wakes the local feed. */
   async #mutate<T>(fn: (trx: Kysely<Database>) => Promise<Mutation<T>>): Promise<T> {
-    const value = await this.#hooks.write(this.#db, async (trx) => {
+    const value = await this.#write(async (trx) => {
       const result = await fn(trx);
       if (result.changes.length > 0) await this.#recordChanges(trx, result.changes);
       return { value: result.value, changed: result.changes.length > 0 };
