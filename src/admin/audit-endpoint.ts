@@ -39,7 +39,8 @@ function exportFileName(format: 'csv' | 'ndjson', now: number): string {
  *
  * Query: `tokenId`, `user`, `decision`, `from`, `to` (epoch ms or ISO 8601), `path` (prefix),
  * `startAt` (default 0), `maxResults` (1–1000, default 50), `format` (`json`, `csv`, `ndjson`).
- * JSON: `{"status":"ok","total","startAt","maxResults","entries":[…]}`. `csv` and `ndjson`
+ * JSON: `{"status":"ok","total","totalIsLowerBound","startAt","maxResults","entries":[…]}`;
+ * `total` is exact unless `totalIsLowerBound` (more than 10,000 records past the page: "at least"). `csv` and `ndjson`
  * stream the whole filtered range (paging ignored) as a download
  * (`Content-Disposition: attachment; filename="tokengate-audit-<date>.<ext>"`).
  * Administrators see every record; other users see their own (see {@link visibleFilter}).
@@ -62,6 +63,7 @@ export const auditEndpoint: AdminEndpoint = {
         json: {
           status: 'ok',
           total: page.total,
+          totalIsLowerBound: page.totalIsLowerBound,
           startAt: query.startAt,
           maxResults: query.maxResults,
           entries: page.entries,

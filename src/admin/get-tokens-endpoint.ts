@@ -16,21 +16,20 @@ export const getTokensEndpoint: AdminEndpoint<TokenToolsDeps> = {
   async handle(req, deps) {
     const startAt = intParam(req.query, 'startAt', 0, 0, 1_000_000_000);
     const maxResults = intParam(req.query, 'maxResults', 50, 1, 1000);
-    const all = await deps.tokens.list(req.actor);
-    const page = all.slice(startAt, startAt + maxResults);
-    const displayNames = new Map((await deps.store.listUsers()).map((u) => [u.username.toLowerCase(), u.displayName]));
+    // paged by the database: never more than one page of rows is read
+    const page = await deps.tokens.page(req.actor, { startAt, maxResults });
     const tokens = await Promise.all(
-      page.map(async (record) => ({
+      page.tokens.map(async (record) => ({
         ...(await deps.tokens.toPublicView(record, { includeSecret: req.actor.admin })),
-        userDisplayName: record.user === null ? null : (displayNames.get(record.user.toLowerCase()) ?? record.user),
+        userDisplayName: record.user === null ? null : (record.userDisplayName ?? record.user),
       })),
     );
     return {
       status: 200,
       json: {
         status: 'ok',
-        total: all.length,
-        pages: Math.ceil(all.length / maxResults),
+        total: page.total,
+        pages: Math.ceil(page.total / maxResults),
         startAt,
         maxResults,
         tokens,

@@ -1,4 +1,3 @@
-import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import { TOKEN_TOOLS } from '../admin/token-tools-deps.js';
 import { AdminRouter } from '../gateway/admin-router.js';
 import { sendJson } from '../gateway/send.js';
@@ -59,12 +58,11 @@ export class PageApi {
       deps.adminEndpoints.filter((e) => passPaths.has(e.path)),
       this.#adminDeps,
     );
-    const getEndpoint = this.#endpoint('GET', `${TOKEN_TOOLS}/get`);
     this.#routes.set('GET me', async (call) => {
       sendJson(call.res, 200, meResponse(deps, call.user, call.session, sessions.times));
     });
     this.#routes.set('DELETE session', (call) => signOut(call, deps, sessions));
-    this.#routes.set('GET tokens', (call) => listTokens(call, deps, this.#adminDeps, getEndpoint));
+    this.#routes.set('GET tokens', (call) => listTokens(call, deps));
     this.#routes.set('POST tokens/reveal', (call) => revealSecret(call, deps));
     this.#routes.set('GET users', (call) => listUsers(call, deps));
   }
@@ -117,12 +115,6 @@ export class PageApi {
       throw new HttpError(405, `method ${method} is not allowed here; use ${allowed}`, { allow: allowed });
     }
     throw new HttpError(404, `no page API at /tokengate/api/${sub.slice(0, 100)}`);
-  }
-
-  #endpoint(method: string, path: string): AdminEndpoint<PageAdminDeps> {
-    const endpoint = this.#deps.adminEndpoints.find((e) => e.method === method && e.path === path);
-    if (endpoint === undefined) throw new Error(`the page needs the admin endpoint ${method} ${path}`);
-    return endpoint;
   }
 }
 

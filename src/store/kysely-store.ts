@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { auditPage } from './audit-page.js';
 import { auditWhere } from './audit-where.js';
 import { ChangeFeed, type ChangeFeedStatus } from './change-feed.js';
@@ -6,15 +6,19 @@ import type { Database } from './database.js';
 import type { DialectHooks } from './dialect-hooks.js';
 import type {
   AuditFilter,
+  AuditPage,
   AuditRecord,
   Change,
   ChangeKind,
   NewUser,
   RuntimeSettings,
   StoredAuditRecord,
+  TokenPage,
+  TokenPageQuery,
   TokenRecord,
   UsageDelta,
   User,
+  UserPageQuery,
 } from './models.js';
 import {
   AUDIT_COLUMNS,
@@ -29,8 +33,17 @@ import {
   toUser,
 } from './rows.js';
 import { mergeSettings, settingsRows } from './settings-rows.js';
-import { DuplicateTokenError, DuplicateUserError, type Store, type Unsubscribe } from './store.js';
+import {
+  DuplicateTokenError,
+  DuplicateUserError,
+  type MetaCondition,
+  MetaMismatchError,
+  type Store,
+  type Unsubscribe,
+} from './store.js';
+import { pageTokens } from './token-page.js';
 import { mergeUsage } from './usage.js';
+import { pageUsers } from './user-page.js';
 
 /** One row for the change feed, written in the same transaction as the change it announces. */
 interface ChangeItem {
@@ -55,6 +68,8 @@ const OPTIMIZE_EVERY = 60;
 /** Audit rows deleted per statement (and transaction) by `pruneAudit`. */
 const PRUNE_BATCH = 1000;
 const DEFAULT_PAGE = 500;
+/** The audit query counts matching records up to this many beyond the page's end (then "at least"). */
+export const AUDIT_COUNT_BEYOND_PAGE = 10_000;
 /** Audit rows per INSERT statement (fewer than the parameter limits allow: faster to prepare). */
 const AUDIT_ROWS_PER_STATEMENT = 200;
 
@@ -155,6 +170,10 @@ export class KyselyStore implements Store {
     return rows.map(toUser);
   }
 
+  async pageUsers(query: UserPageQuery): Promise<User[]> {
+    return pageUsers(this.#db, query, this.#hooks.bool(true));
+  }
+
   async setUserActive(username: string, active: boolean): Promise<boolean> {
     return this.#updateUser(username, { active: this.#hooks.bool(active) });
   }
@@ -177,9 +196,17 @@ export class KyselyStore implements Store {
 
   // ---- tokens ------------------------------------------------------------------------------
 
-  async insertToken(token: TokenRecord): Promise<void> {
+  async insertToken(token: TokenRecord, requireMeta?: MetaCondition): Promise<void> {
     try {
       await this.#mutate(async (trx) => {
+        if (requireMeta !== undefined) {
+          const row = await trx
+            .selectFrom('meta')
+            .select('value')
+            .where('key', '=', requireMeta.key)
+            .executeTakeFirst();
+          if (row?.value !== requireMeta.value) throw new MetaMismatchError(requireMeta.key);
+        }
         await trx.insertInto('tokens').values(tokenRow(token)).execute();
         return { value: undefined, changes: [{ kind: 'token', key: token.digest }] };
       });
@@ -204,6 +231,20 @@ export class KyselyStore implements Store {
     if (user !== undefined) query = query.where('user_key', '=', keyOf(user));
     const rows = await query.orderBy('date_created', 'desc').orderBy('id', 'desc').execute();
     return rows.map(toToken);
+  }
+
+  async pageTokens(query: TokenPageQuery): Promise<TokenPage> {
+    return pageTokens(this.#db, query);
+  }
+
+  async anyToken(withSecret = false): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('tokens')
+      .select('id')
+      .$if(withSecret, (q) => q.where('secret_ciphertext', 'is not', null))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
   }
 
   async deleteToken(id: string): Promise<TokenRecord | undefined> {
@@ -280,6 +321,18 @@ export class KyselyStore implements Store {
     );
   }
 
+  async claimMeta(key: string, value: string): Promise<string> {
+    return this.#write(async (trx) => {
+      await trx
+        .insertInto('meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      const row = await trx.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+      return row.value;
+    });
+  }
+
   // ---- audit -------------------------------------------------------------------------------
 
   async insertAudit(records: readonly AuditRecord[]): Promise<void> {
@@ -306,18 +359,25 @@ export class KyselyStore implements Store {
     return text;
   }
 
-  async queryAudit(
-    filter: AuditFilter,
-    startAt: number,
-    maxResults: number,
-  ): Promise<{ total: number; entries: StoredAuditRecord[] }> {
+  async queryAudit(filter: AuditFilter, startAt: number, maxResults: number): Promise<AuditPage> {
+    // counting stops after the cap: a large log is never counted in full for one page
+    const cap = startAt + maxResults + AUDIT_COUNT_BEYOND_PAGE;
     const counted = await this.#db
-      .selectFrom('audit')
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('audit')
+          .select(sql.lit(1).as('one'))
+          .where((w) => auditWhere(w, filter))
+          .limit(cap + 1)
+          .as('matching'),
+      )
       .select((eb) => eb.fn.countAll().as('total'))
-      .where((eb) => auditWhere(eb, filter))
       .executeTakeFirst();
     const rows = await auditPage(this.#db, filter, { limit: maxResults, offset: startAt });
-    return { total: num(counted?.total), entries: rows.map(toAudit) };
+    const total = num(counted?.total);
+    return total > cap
+      ? { total: cap, totalIsLowerBound: true, entries: rows.map(toAudit) }
+      : { total, totalIsLowerBound: false, entries: rows.map(toAudit) };
   }
 
   /** Newest first, by (time, id) descending; pages are read with a keyset, never OFFSET. */

@@ -109,6 +109,8 @@ export interface AuditEntry {
 
 export interface AuditPage {
   readonly total: number;
+  /** True when `total` is a lower bound (the server stops counting a large log early). */
+  readonly totalIsLowerBound?: boolean;
   readonly startAt: number;
   readonly maxResults: number;
   readonly entries: readonly AuditEntry[];
