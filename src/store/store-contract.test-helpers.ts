@@ -1,5 +1,6 @@
 import { after, before, describe } from 'node:test';
 import { auditContract } from './contract/audit.contract.js';
+import { auditCountContract } from './contract/audit-count.contract.js';
 import { changesContract } from './contract/changes.contract.js';
 import type { ContractContext, ContractTarget, OpenContractTarget } from './contract/contract-context.js';
 import { metaClaimContract } from './contract/meta-claim.contract.js';
@@ -55,5 +56,6 @@ export function runStoreContract(
     changesContract(ctx);
     nodesContract(ctx);
     metaClaimContract(ctx);
+    auditCountContract(ctx);
   });
 }
