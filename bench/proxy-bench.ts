@@ -294,6 +294,7 @@ async function main(): Promise<number> {
     upstreamUrl,
     proxyCpu: plan.proxyCpu,
     build: options.build,
+    compareRepo: options.compareRepo === null ? null : resolve(options.compareRepo),
     bodyFile,
     log: progress,
     tempDirs,

@@ -2,7 +2,9 @@ import { parseArgs } from 'node:util';
 
 /** The rows of the benchmark table, in order (see bench/README.md). */
 export const ALL_ROWS = [1, 2, 3, 4, 5, 6, 7] as const;
-export type RowId = (typeof ALL_ROWS)[number];
+/** Row 8 is row 5 run from another checkout (`--compare DIR`): before and after a change, same run. */
+export const COMPARE_ROW = 8;
+export type RowId = (typeof ALL_ROWS)[number] | typeof COMPARE_ROW;
 
 export interface BenchOptions {
   /** Length of one measured wrk run, whole seconds. */
@@ -20,6 +22,8 @@ export interface BenchOptions {
   readonly outDir: string;
   /** Keep the temporary directory (logs, configs, data dirs) for inspection. */
   readonly keepTemp: boolean;
+  /** Another checkout (already built) whose tokengate row 8 measures like row 5; null: no row 8. */
+  readonly compareRepo: string | null;
 }
 
 export class UsageError extends Error {
@@ -37,6 +41,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --no-build         do not run \`npm run build\` before the tokengate rows (use dist/ as it is)
   --out DIR          where the JSON result is written (default bench/results)
   --keep-temp        keep the temporary directory (logs, nginx config, data dirs)
+  --compare DIR      add row 8: row 5's workload on the tokengate built in DIR (another checkout,
+                     \`npm run build\` done there), e.g. the commit before a change, in the same run
   -h, --help         this text
 
 Rows: 1 upstream directly · 2 bare Node http + undici pool.stream() · 3 nginx proxy_pass ·
@@ -62,12 +68,14 @@ export function parseCount(text: string, option: string, min: number, max: numbe
   return value;
 }
 
-function parseRows(text: string): RowId[] {
+function parseRows(text: string, known: readonly RowId[]): RowId[] {
   const rows = new Set<RowId>();
   for (const part of text.split(',')) {
     const id = Number(part.trim());
-    const row = ALL_ROWS.find((r) => r === id);
-    if (row === undefined) throw new UsageError(`--rows: unknown row "${part}" (rows are 1-7)`);
+    const row = known.find((r) => r === id);
+    if (row === undefined) {
+      throw new UsageError(`--rows: unknown row "${part}" (rows are 1-${known.length}; row 8 needs --compare)`);
+    }
     rows.add(row);
   }
   return [...rows].sort((a, b) => a - b);
@@ -83,17 +91,21 @@ export function parseOptions(argv: readonly string[], defaultOutDir: string): Be
   }
   if (values.help === true) return null;
   const durationS = parseDuration(values.duration ?? '5s', '--duration');
+  const compareRepo = values.compare ?? null;
+  if (compareRepo !== null && compareRepo.trim() === '') throw new UsageError('--compare: give a directory');
+  const known: RowId[] = compareRepo === null ? [...ALL_ROWS] : [...ALL_ROWS, COMPARE_ROW];
   if (durationS < 1) throw new UsageError('--duration: at least 1s');
   return {
     durationS,
     warmupS: values.warmup === undefined ? Math.min(durationS, 3) : parseDuration(values.warmup, '--warmup'),
     connections: parseCount(values.connections ?? '32', '--connections', 1, 1024),
     rounds: parseCount(values.rounds ?? '3', '--rounds', 1, 20),
-    rows: values.rows === undefined ? [...ALL_ROWS] : parseRows(values.rows),
+    rows: values.rows === undefined ? known : parseRows(values.rows, known),
     halfLoad: values['no-half-load'] !== true,
     build: values['no-build'] !== true,
     outDir: values.out ?? defaultOutDir,
     keepTemp: values['keep-temp'] === true,
+    compareRepo,
   };
 }
 
@@ -110,6 +122,7 @@ function parse(argv: readonly string[]) {
       'no-build': { type: 'boolean' },
       out: { type: 'string' },
       'keep-temp': { type: 'boolean' },
+      compare: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

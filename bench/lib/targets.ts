@@ -18,6 +18,7 @@ export const ROW_LABELS: Readonly<Record<RowId, string>> = {
   5: 'tokengate Basic, 3-line limitTo, audit on',
   6: 'tokengate Bearer, 100-line limitTo',
   7: 'tokengate POST 2 MiB, JsonData rule',
+  8: 'row 5 on the --compare build',
 };
 
 /** A row that cannot run here, with the reason printed instead of its numbers. */
@@ -34,6 +35,8 @@ export interface TargetContext {
   /** CPU of the proxy under test (null: not pinned). */
   readonly proxyCpu: string | null;
   readonly build: boolean;
+  /** Row 8's checkout (built already), or null. */
+  readonly compareRepo: string | null;
   /** Row 7's 2 MiB JSON document. */
   readonly bodyFile: string;
   /** Progress messages. */
@@ -116,6 +119,13 @@ export class Targets {
         const gate = await this.#tokengate(row, RULES_JSON, 'basic', { TOKENGATE_BODY_LIMIT: '4194304' });
         return { url: gate.url + POST_PATH, method: 'POST', authorization: gate.authorization, bodyFile: ctx.bodyFile };
       }
+      case 8: {
+        if (ctx.compareRepo === null) throw new SkipRow('row 8 needs --compare DIR');
+        const broken = await checkCli(ctx.processes, ctx.compareRepo);
+        if (broken !== null) throw new SkipRow(`--compare ${ctx.compareRepo}: ${broken}`);
+        const gate = await this.#tokengate(row, RULES_3, 'basic', {}, ctx.compareRepo);
+        return get(gate.url, gate.authorization);
+      }
     }
   }
 
@@ -186,13 +196,14 @@ export class Targets {
     limitTo: string,
     auth: 'basic' | 'bearer',
     env: Readonly<Record<string, string>>,
+    repoDir = this.#ctx.repoDir,
   ): Promise<{ url: string; authorization: string }> {
-    await this.#ensureTokengate();
+    if (repoDir === this.#ctx.repoDir) await this.#ensureTokengate();
     const ctx = this.#ctx;
     try {
       const gate = await startTokengate(ctx.processes, {
         name: `tokengate-row${row}`,
-        repoDir: ctx.repoDir,
+        repoDir,
         workDir: ctx.workDir,
         upstreamUrl: ctx.upstreamUrl,
         cpu: ctx.proxyCpu,

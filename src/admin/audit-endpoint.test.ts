@@ -5,29 +5,13 @@ import { countAudit, openTestStore, record, type TestStore, tokenRecord } from '
 import type { Config } from '../config/config.js';
 import { HttpError } from '../http/http-error.js';
 import { DEFAULT_SETTINGS, type StoredAuditRecord, type User } from '../store/models.js';
+import { testConfig } from '../testing/test-config.js';
 import type { AdminDeps, AdminRequest, AdminResponse } from './admin-endpoint.js';
 import { auditEndpoint } from './audit-endpoint.js';
 
 const NOW = Date.UTC(2024, 4, 17, 9, 30);
 
-const CONFIG: Config = {
-  port: 0,
-  host: '127.0.0.1',
-  publicUrl: null,
-  upstream: { url: null, timeoutMs: 30_000, connectTimeoutMs: 5000, identityHeader: null, credentials: null },
-  dataDir: './data',
-  database: { url: null, outageGraceMs: 60_000 },
-  metrics: { enabled: true },
-  secureMode: false,
-  maxExpiryDays: null,
-  bodyLimitBytes: 1 << 20,
-  trustedProxyHops: 0,
-  auth: { failureLimit: 20, failureWindowMs: 60_000, cacheSize: 1000 },
-  audit: { retentionDays: 90, queueSize: 50_000, batchMs: 100, onFull: 'reject', redactParams: [] },
-  workers: 1,
-  nodeId: 'test',
-  logLevel: 'error',
-};
+const CONFIG: Config = testConfig('./data');
 
 function user(username: string, admin = false): User {
   return { username, email: null, displayName: null, admin, active: true, passwordHash: null, dateCreated: 0 };

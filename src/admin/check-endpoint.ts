@@ -1,7 +1,7 @@
+import { canonicalFromUrl } from '../http/canonical-from-url.js';
 import { HttpError } from '../http/http-error.js';
-import { factsFromUrl } from '../http/request-facts-from-url.js';
 import { parseStrictJson } from '../http/strict-json.js';
-import { evaluate, parseLimitTo } from '../restrictions/index.js';
+import { dryRunBody, evaluate, parseLimitTo, requestFacts } from '../restrictions/index.js';
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { refuseUnknownKeys, requireObject } from './request-body.js';
 import { TOKEN_TOOLS, type TokenToolsDeps } from './token-tools-deps.js';
@@ -24,15 +24,17 @@ export const checkEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl:
   async handle(req, deps) {
     const body = requireObject(await req.json());
     refuseUnknownKeys(body, FIELDS);
-    if ((body.id === undefined) === (body.limitTo === undefined)) throw new HttpError(400, 'send either id or limitTo');
-    if (typeof body.method !== 'string' || body.method === '') throw new HttpError(400, 'method is required');
-    if (typeof body.url !== 'string' || body.url === '') throw new HttpError(400, 'url is required');
+    if ((body.id === undefined) === (body.limitTo === undefined))
+      throw new HttpError('invalid_input', 'send either id or limitTo');
+    if (typeof body.method !== 'string' || body.method === '')
+      throw new HttpError('invalid_input', 'method is required');
+    if (typeof body.url !== 'string' || body.url === '') throw new HttpError('invalid_input', 'url is required');
     let limitTo: string;
     if (body.id !== undefined) {
-      if (typeof body.id !== 'string') throw new HttpError(400, 'id must be a string');
+      if (typeof body.id !== 'string') throw new HttpError('invalid_input', 'id must be a string');
       limitTo = (await deps.tokens.get(body.id, req.actor)).limitTo;
     } else {
-      if (typeof body.limitTo !== 'string') throw new HttpError(400, 'limitTo must be a string');
+      if (typeof body.limitTo !== 'string') throw new HttpError('invalid_input', 'limitTo must be a string');
       limitTo = body.limitTo;
     }
     const parsed = parseLimitTo(limitTo);
@@ -43,15 +45,15 @@ export const checkEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUrl:
     if (body.body !== undefined && body.body !== null && body.body !== '') {
       if (typeof body.body === 'string') {
         const result = parseStrictJson(body.body);
-        if (!result.ok) throw new HttpError(400, `body: ${result.message}`);
+        if (!result.ok) throw new HttpError('invalid_input', `body: ${result.message}`);
         jsonBody = result.value;
       } else {
         jsonBody = body.body;
       }
     }
-    const facts = factsFromUrl(body.method, body.url, deps.publicUrl, jsonBody);
-    if (!facts.ok) throw new HttpError(400, facts.message);
-    const verdict = evaluate(parsed.ruleSet, facts.facts);
+    const canonical = canonicalFromUrl(body.method, body.url, deps.publicUrl);
+    if (!canonical.ok) throw new HttpError('invalid_input', canonical.message);
+    const verdict = evaluate(parsed.ruleSet, requestFacts(canonical.request, dryRunBody(jsonBody)));
     return {
       status: 200,
       json: {

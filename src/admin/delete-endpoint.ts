@@ -18,7 +18,7 @@ export const deleteEndpoint: AdminEndpoint<TokenToolsDeps> = {
     const body = requireObject(await req.json());
     refuseUnknownKeys(body, new Set(['id']));
     if (typeof body.id !== 'string' || body.id === '')
-      throw new HttpError(400, 'id is required: the id of the token to delete');
+      throw new HttpError('invalid_input', 'id is required: the id of the token to delete');
     const record = await deps.tokens.delete(body.id, req.actor);
     req.recordAdmin({ action: 'token deleted', tokenId: record.id, tokenLabel: record.label });
     return { status: 200, json: { status: 'ok' } };

@@ -3,6 +3,8 @@
  * `/rest/extender/1.0/openapi.json`. A test keeps it true: every endpoint the router serves is
  * described here and every described operation is served.
  */
+import { ERROR_CODES } from '../http/error-catalogue.js';
+
 export const OPENAPI_PATH = '/rest/extender/1.0/openapi.json';
 
 const error = { $ref: '#/components/responses/Error' };
@@ -226,8 +228,8 @@ export function openApiDocument(serverUrl: string): object {
       responses: {
         Error: ok('Error', {
           type: 'object',
-          properties: { status: { const: 'error' }, message: { type: 'string' } },
-          required: ['status', 'message'],
+          properties: { status: { const: 'error' }, code: { enum: ERROR_CODES }, message: { type: 'string' } },
+          required: ['status', 'code', 'message'],
         }),
       },
     },

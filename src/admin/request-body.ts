@@ -3,7 +3,7 @@ import { HttpError } from '../http/http-error.js';
 /** The body as a plain JSON object, or 400. */
 export function requireObject(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new HttpError(400, 'the request body must be a JSON object');
+    throw new HttpError('invalid_json', 'the request body must be a JSON object');
   }
   return value as Record<string, unknown>;
 }
@@ -13,7 +13,7 @@ export function refuseUnknownKeys(body: Record<string, unknown>, known: Readonly
   const unknown = Object.keys(body).filter((key) => !known.has(key));
   if (unknown.length > 0) {
     throw new HttpError(
-      400,
+      'invalid_input',
       `unknown field${unknown.length > 1 ? 's' : ''}: ${unknown.map((k) => JSON.stringify(k.slice(0, 64))).join(', ')}`,
     );
   }
@@ -30,9 +30,9 @@ export function intParam(
   const values = query.get(name);
   if (values === undefined || values.length === 0) return fallback;
   const text = values[values.length - 1] ?? '';
-  if (!/^\d{1,9}$/.test(text)) throw new HttpError(400, `${name} must be a whole number`);
+  if (!/^\d{1,9}$/.test(text)) throw new HttpError('invalid_input', `${name} must be a whole number`);
   const value = Number(text);
-  if (value < min || value > max) throw new HttpError(400, `${name} must be between ${min} and ${max}`);
+  if (value < min || value > max) throw new HttpError('invalid_input', `${name} must be between ${min} and ${max}`);
   return value;
 }
 

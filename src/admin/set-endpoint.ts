@@ -14,14 +14,14 @@ function parseSettings(body: Record<string, unknown>): Partial<RuntimeSettings> 
   if ('authType' in body) {
     const value = body.authType;
     if (typeof value !== 'string' || !AUTH_TYPES.includes(value.toLowerCase() as AuthType)) {
-      throw new HttpError(400, 'authType must be "basic", "bearer" or "both"');
+      throw new HttpError('invalid_input', 'authType must be "basic", "bearer" or "both"');
     }
     patch.authType = value.toLowerCase() as AuthType;
   }
   for (const key of ['extenderEndpointsOnly', 'usageDetails', 'auditLog'] as const) {
     if (!(key in body)) continue;
     const value = body[key];
-    if (typeof value !== 'boolean') throw new HttpError(400, `${key} must be true or false`);
+    if (typeof value !== 'boolean') throw new HttpError('invalid_input', `${key} must be true or false`);
     patch[key] = value;
   }
   return patch;
@@ -48,14 +48,15 @@ export const setEndpoint: AdminEndpoint<TokenToolsDeps> = {
     const settingKeys = keys.filter((k) => SETTING_FIELDS.has(k));
     if (tokenKeys.length > 0 && settingKeys.length > 0) {
       throw new HttpError(
-        400,
+        'invalid_input',
         `send token fields (${tokenKeys.join(', ')}) and settings (${settingKeys.join(', ')}) in separate calls`,
       );
     }
-    if (keys.length === 0) throw new HttpError(400, 'the body is empty: send token fields (label, …) or settings');
+    if (keys.length === 0)
+      throw new HttpError('invalid_input', 'the body is empty: send token fields (label, …) or settings');
 
     if (settingKeys.length > 0) {
-      if (!req.actor.admin) throw new HttpError(403, 'only administrators can change settings');
+      if (!req.actor.admin) throw new HttpError('forbidden', 'only administrators can change settings');
       const patch = parseSettings(body);
       const settings = await deps.store.updateSettings(patch);
       await deps.settingsHolder.refresh();

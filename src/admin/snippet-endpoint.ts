@@ -17,13 +17,13 @@ export const snippetEndpoint: AdminEndpoint<TokenToolsDeps & { readonly publicUr
   path: `${TOKEN_TOOLS}/snippet`,
   async handle(req, deps) {
     const id = stringParam(req.query, 'id');
-    if (id === undefined || id === '') throw new HttpError(400, 'id is required');
+    if (id === undefined || id === '') throw new HttpError('invalid_input', 'id is required');
     const lang = (stringParam(req.query, 'lang') ?? 'curl').toLowerCase();
     if (!SNIPPET_LANGUAGES.includes(lang as SnippetLanguage)) {
-      throw new HttpError(400, `lang must be one of ${SNIPPET_LANGUAGES.join(', ')}`);
+      throw new HttpError('invalid_input', `lang must be one of ${SNIPPET_LANGUAGES.join(', ')}`);
     }
     const path = stringParam(req.query, 'path') ?? '/rest/api/space';
-    if (!path.startsWith('/rest/')) throw new HttpError(400, 'path must start with /rest/');
+    if (!path.startsWith('/rest/')) throw new HttpError('invalid_input', 'path must start with /rest/');
     const record = await deps.tokens.get(id, req.actor);
     const view = await deps.tokens.toPublicView(record, { includeSecret: req.actor.admin });
     const secret = typeof view.token === 'string' ? view.token : null;

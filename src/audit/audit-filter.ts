@@ -93,14 +93,14 @@ export function parseTime(name: string, value: string): number {
 function single(query: ReadonlyMap<string, readonly string[]>, name: string): string | undefined {
   const values = query.get(name);
   if (values === undefined || values.length === 0) return undefined;
-  if (values.length > 1) throw new HttpError(400, `give ${name} at most once`);
+  if (values.length > 1) throw new HttpError('invalid_input', `give ${name} at most once`);
   return values[0];
 }
 
 function text(query: ReadonlyMap<string, readonly string[]>, name: string, max: number): string | undefined {
   const value = single(query, name);
   if (value === undefined || value === '') return undefined;
-  if (value.length > max) throw new HttpError(400, `${name} is too long (at most ${max} characters)`);
+  if (value.length > max) throw new HttpError('invalid_input', `${name} is too long (at most ${max} characters)`);
   return value;
 }
 
@@ -116,7 +116,7 @@ function integer(
   const n = DIGITS.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `a whole number ≥ ${min}` : `a whole number from ${min} to ${max}`;
-    throw new HttpError(400, `${name} must be ${range}; got "${shorten(value)}"`);
+    throw new HttpError('invalid_input', `${name} must be ${range}; got "${shorten(value)}"`);
   }
   return n;
 }
@@ -127,7 +127,7 @@ function time(query: ReadonlyMap<string, readonly string[]>, name: string): numb
   try {
     return parseTime(name, value);
   } catch (err) {
-    if (err instanceof TimeFormatError) throw new HttpError(400, err.message);
+    if (err instanceof TimeFormatError) throw new HttpError('invalid_input', err.message);
     throw err;
   }
 }
@@ -163,18 +163,18 @@ export function parseAuditQuery(query: ReadonlyMap<string, readonly string[]>): 
   let decision: AuditDecision | undefined;
   if (decisionText !== undefined) {
     const parsed = parseDecision(decisionText);
-    if (!isAuditDecision(parsed)) throw new HttpError(400, parsed);
+    if (!isAuditDecision(parsed)) throw new HttpError('invalid_input', parsed);
     decision = parsed;
   }
   const from = time(query, 'from');
   const to = time(query, 'to');
   if (from !== undefined && to !== undefined && from > to) {
-    throw new HttpError(400, 'from must not be after to');
+    throw new HttpError('invalid_input', 'from must not be after to');
   }
   const path = text(query, 'path', 2048);
   if (path !== undefined && !path.startsWith('/')) {
     throw new HttpError(
-      400,
+      'invalid_input',
       `path must start with "/" (it is a path prefix such as /rest/api/); got "${shorten(path)}"`,
     );
   }
@@ -182,7 +182,7 @@ export function parseAuditQuery(query: ReadonlyMap<string, readonly string[]>): 
   const maxResults = integer(query, 'maxResults', 1, MAX_MAX_RESULTS, DEFAULT_MAX_RESULTS);
   const formatText = (text(query, 'format', 16) ?? 'json').toLowerCase();
   if (formatText !== 'json' && formatText !== 'csv' && formatText !== 'ndjson') {
-    throw new HttpError(400, `format must be json, csv or ndjson; got "${shorten(formatText)}"`);
+    throw new HttpError('invalid_input', `format must be json, csv or ndjson; got "${shorten(formatText)}"`);
   }
   const filter: AuditFilter = {
     ...(tokenId !== undefined && { tokenId }),

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../http/error-catalogue.js';
 import type { RuleSet } from '../restrictions/types.js';
 import type { AuthType, TokenRecord, User } from '../store/models.js';
 import type { AuthCache } from './auth-cache.js';
@@ -18,6 +19,8 @@ export type AuthResult =
     }
   | {
       readonly ok: false;
+      /** Which refusal, from the error catalogue (the 401's `code`). */
+      readonly code: AuthFailureCode;
       readonly reason: string;
       readonly method: AuthMethod | null;
       /** Known when the token was found (expired, wrong method…) — for the audit record. */
@@ -28,6 +31,18 @@ export type AuthResult =
       /** True when the client sent credentials at all (only those count as failed attempts). */
       readonly attempted: boolean;
     };
+
+/** The catalogue codes of a failed authentication. */
+export type AuthFailureCode = Extract<
+  ErrorCode,
+  | 'credentials_missing'
+  | 'credentials_malformed'
+  | 'auth_method_not_accepted'
+  | 'unknown_token'
+  | 'token_expired'
+  | 'user_missing'
+  | 'user_disabled'
+>;
 
 export interface AuthenticateDeps {
   readonly cache: AuthCache;
@@ -43,9 +58,16 @@ export interface AuthenticateDeps {
 /** Message for both "no such token" and "token of another user": never reveals which. */
 export const UNKNOWN_TOKEN = 'invalid credentials: unknown token, or the token is not valid for this user';
 
-function failure(reason: string, method: AuthMethod, token: TokenRecord | null, credentials: Credentials): AuthResult {
+function failure(
+  code: AuthFailureCode,
+  reason: string,
+  method: AuthMethod,
+  token: TokenRecord | null,
+  credentials: Credentials,
+): AuthResult {
   return {
     ok: false,
+    code,
     reason,
     method,
     token,
@@ -81,6 +103,7 @@ export function authenticate(
     if (!read.ok) {
       return Promise.resolve({
         ok: false,
+        code: read.code,
         reason: read.reason,
         method: null,
         token: null,
@@ -95,6 +118,7 @@ export function authenticate(
   if (authType !== 'both' && authType !== method) {
     return Promise.resolve(
       failure(
+        'auth_method_not_accepted',
         `${method === 'basic' ? 'Basic' : 'Bearer'} authentication is not accepted here; use ${authType === 'basic' ? 'Basic USER:TOKEN' : 'Bearer TOKEN'}`,
         method,
         null,
@@ -114,12 +138,13 @@ function lookUp(
   deps: AuthenticateDeps,
 ): Promise<AuthResult> {
   return deps.cache.token(digest).then((cached) => {
-    if (cached === undefined) return failure(UNKNOWN_TOKEN, credentials.scheme, null, credentials);
+    if (cached === undefined) return failure('unknown_token', UNKNOWN_TOKEN, credentials.scheme, null, credentials);
     // Basic: the user named in the header (by name or email); Bearer: the token's own user.
     const basic = credentials.scheme === 'basic';
     const userName = basic ? credentials.user : cached.record.user;
     if (userName === null) {
       return failure(
+        'auth_method_not_accepted',
         'this token is not bound to a user: unbound tokens work only with Basic USER:TOKEN',
         credentials.scheme,
         cached.record,
@@ -144,27 +169,28 @@ function judge(
 ): AuthResult {
   const method = credentials.scheme;
   if (method === 'basic') {
-    if (user === undefined) return failure(UNKNOWN_TOKEN, method, null, credentials);
+    if (user === undefined) return failure('unknown_token', UNKNOWN_TOKEN, method, null, credentials);
     if (
       token.user !== null &&
       token.user !== user.username &&
       token.user.toLowerCase() !== user.username.toLowerCase()
     ) {
-      return failure(UNKNOWN_TOKEN, method, null, credentials);
+      return failure('unknown_token', UNKNOWN_TOKEN, method, null, credentials);
     }
   } else if (user === undefined) {
-    return failure('the user of this token no longer exists', method, token, credentials);
+    return failure('user_missing', 'the user of this token no longer exists', method, token, credentials);
   }
 
   if (token.validUntil > 0 && deps.now() >= token.validUntil) {
     return failure(
+      'token_expired',
       `token "${token.label}" expired on ${new Date(token.validUntil).toISOString()}`,
       method,
       token,
       credentials,
     );
   }
-  if (!user.active) return failure(`user "${user.username}" is disabled`, method, token, credentials);
+  if (!user.active) return failure('user_disabled', `user "${user.username}" is disabled`, method, token, credentials);
 
   if (remember !== undefined) deps.memo?.remember(remember, { credentials, digest });
   return { ok: true, method, token, ruleSet, user, secret: credentials.secret };

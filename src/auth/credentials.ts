@@ -1,3 +1,5 @@
+import { fixedMessage } from '../http/error-catalogue.js';
+
 /**
  * Reads the credentials a client presented in `Authorization`.
  *
@@ -11,7 +13,7 @@ export type Credentials =
 
 export type CredentialsResult =
   | { readonly ok: true; readonly credentials: Credentials }
-  | { readonly ok: false; readonly reason: string };
+  | { readonly ok: false; readonly code: 'credentials_missing' | 'credentials_malformed'; readonly reason: string };
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const BEARER_TOKEN = /^[\x21-\x7e]+$/;
@@ -19,26 +21,34 @@ const BEARER_TOKEN = /^[\x21-\x7e]+$/;
 /** Parses an `Authorization` header value; `undefined` → no credentials. */
 export function readCredentials(header: string | undefined): CredentialsResult {
   if (header === undefined || header === '')
-    return { ok: false, reason: 'no credentials: send Basic USER:TOKEN or Bearer TOKEN' };
+    return { ok: false, code: 'credentials_missing', reason: fixedMessage('credentials_missing') };
   const space = header.indexOf(' ');
-  if (space <= 0) return { ok: false, reason: 'malformed Authorization header' };
+  if (space <= 0) return { ok: false, code: 'credentials_malformed', reason: 'malformed Authorization header' };
   const scheme = header.slice(0, space).toLowerCase();
   const value = header.slice(space + 1).trim();
   if (scheme === 'basic') {
-    if (!BASE64.test(value) || value.length % 4 !== 0) return { ok: false, reason: 'malformed Basic credentials' };
+    if (!BASE64.test(value) || value.length % 4 !== 0)
+      return { ok: false, code: 'credentials_malformed', reason: 'malformed Basic credentials' };
     const decoded = Buffer.from(value, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) return { ok: false, reason: 'malformed Basic credentials: expected USER:TOKEN' };
+    if (colon < 0)
+      return { ok: false, code: 'credentials_malformed', reason: 'malformed Basic credentials: expected USER:TOKEN' };
     const user = decoded.slice(0, colon);
     const secret = decoded.slice(colon + 1);
-    if (user === '' || secret === '') return { ok: false, reason: 'Basic credentials need both USER and TOKEN' };
+    if (user === '' || secret === '')
+      return { ok: false, code: 'credentials_malformed', reason: 'Basic credentials need both USER and TOKEN' };
     return { ok: true, credentials: { scheme: 'basic', user, secret } };
   }
   if (scheme === 'bearer') {
-    if (!BEARER_TOKEN.test(value)) return { ok: false, reason: 'malformed Bearer token' };
+    if (!BEARER_TOKEN.test(value))
+      return { ok: false, code: 'credentials_malformed', reason: 'malformed Bearer token' };
     return { ok: true, credentials: { scheme: 'bearer', secret: value } };
   }
-  return { ok: false, reason: `unsupported authentication scheme "${scheme.slice(0, 20)}"` };
+  return {
+    ok: false,
+    code: 'credentials_malformed',
+    reason: `unsupported authentication scheme "${scheme.slice(0, 20)}"`,
+  };
 }
 
 /** Credentials as read from one `Authorization` header value, with the digest of their secret. */

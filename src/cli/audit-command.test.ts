@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openTestStore, record, type TestStore, until } from '../audit/audit.test-helpers.js';
+import { assertOk, runCliAsync } from '../testing/cli.js';
 import { type AuditCommandDeps, runAuditCommand } from './audit-command.js';
 import { CliError, UsageError } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
-import { assertOk, runCliAsync } from './cli-test-helpers.js';
 
 const NOW = Date.UTC(2024, 4, 17, 9, 30);
 

@@ -1,7 +1,14 @@
 import { parseArgs } from 'node:util';
-import { factsFromUrl } from '../http/request-facts-from-url.js';
+import { canonicalFromUrl } from '../http/canonical-from-url.js';
 import { parseStrictJson } from '../http/strict-json.js';
-import { describeVerdict, evaluate, parseLimitTo, ruleToString } from '../restrictions/index.js';
+import {
+  describeVerdict,
+  dryRunBody,
+  evaluate,
+  parseLimitTo,
+  requestFacts,
+  ruleToString,
+} from '../restrictions/index.js';
 import type { RequestFacts, RuleSet, Verdict } from '../restrictions/types.js';
 import { CliError, describeCliError, UsageError } from './cli-errors.js';
 import { printable } from './cli-format.js';
@@ -83,9 +90,9 @@ function readInput(argv: string[]): CheckInput | 'help' {
   if (!parsed.ok) throw new CliError(`--limit-to: ${parsed.error.message}`);
   const body = readBody(values.body);
   const publicUrl = checkPublicUrl(values['public-url']);
-  const facts = factsFromUrl(method, url, publicUrl, body);
-  if (!facts.ok) throw new CliError(`the gateway would refuse this request (400): ${facts.message}`);
-  return { ruleSet: parsed.ruleSet, facts: facts.facts };
+  const canonical = canonicalFromUrl(method, url, publicUrl);
+  if (!canonical.ok) throw new CliError(`the gateway would refuse this request (400): ${canonical.message}`);
+  return { ruleSet: parsed.ruleSet, facts: requestFacts(canonical.request, dryRunBody(body)) };
 }
 
 /** The verdict as lines for a terminal: the decision, then each rule's reason when denied. */

@@ -3,61 +3,38 @@
  * node of its own, sharing only the database.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
+import { useBlackBox } from '../testing/black-box.js';
 import { sleep } from '../testing/cluster.js';
-import {
-  basic,
-  createTokenWithCli,
-  type RunningTokengate,
-  type RunningUpstream,
-  runCli,
-  startRecordingUpstream,
-  startTokengate,
-  tempDir,
-} from '../testing/processes.js';
+import { basic } from '../testing/http.js';
 
 const TOOLS = '/rest/extender/1.0/tokenTools';
 
 describe('serve --workers 2', () => {
-  const dir = tempDir();
-  let upstream: RunningUpstream;
-  let gate: RunningTokengate;
   let admin: { authorization: string };
-
-  before(async () => {
-    assert.equal(runCli(['user', 'add', 'root', '--admin'], { dataDir: dir.path }).status, 0);
-    admin = {
-      authorization: basic('root', createTokenWithCli(dir.path, ['--label', 'admin', '--user', 'root']).token),
-    };
-    upstream = await startRecordingUpstream();
-    gate = await startTokengate({
-      dataDir: dir.path,
-      upstream: upstream.url,
-      args: ['--workers', '2'],
-      env: { TOKENGATE_NODE_ID: 'wk' },
-    });
-  });
-
-  after(async () => {
-    await gate?.stop();
-    await upstream?.stop();
-    dir.remove();
+  const box = useBlackBox({
+    setup: (b) => {
+      assert.equal(b.cli(['user', 'add', 'root', '--admin']).status, 0);
+      admin = { authorization: basic('root', b.createToken(['--label', 'admin', '--user', 'root']).token) };
+    },
+    args: ['--workers', '2'],
+    env: { TOKENGATE_NODE_ID: 'wk' },
   });
 
   test('both workers serve one port, count every call, and a deletion reaches both', async () => {
-    assert.match(gate.output(), /listening on http:\/\/127\.0\.0\.1:\d+ \(2 workers\)/);
-    const token = createTokenWithCli(dir.path, ['--label', 'worker-calls', '--user', 'root']);
+    assert.match(box.gate.output(), /listening on http:\/\/127\.0\.0\.1:\d+ \(2 workers\)/);
+    const token = box.createToken(['--label', 'worker-calls', '--user', 'root']);
     const headers = { authorization: basic('root', token.token) };
     const calls = 60;
     const statuses = await Promise.all(
-      Array.from({ length: calls }, () => fetch(`${gate.url}/rest/api/space`, { headers }).then((r) => r.status)),
+      Array.from({ length: calls }, () => fetch(`${box.url}/rest/api/space`, { headers }).then((r) => r.status)),
     );
     assert.deepEqual(new Set(statuses), new Set([200]));
 
     // Every call is recorded once, and both workers (nodes wk-w1, wk-w2) took some.
     let nodes = new Set<string>();
     for (let attempt = 0; attempt < 50; attempt++) {
-      const response = await fetch(`${gate.url}${TOOLS}/audit?tokenId=${token.id}&maxResults=1000`, { headers: admin });
+      const response = await fetch(`${box.url}${TOOLS}/audit?tokenId=${token.id}&maxResults=1000`, { headers: admin });
       const body = (await response.json()) as { total: number; entries: { node: string }[] };
       nodes = new Set(body.entries.map((entry) => entry.node));
       if (body.total === calls) break;
@@ -65,7 +42,7 @@ describe('serve --workers 2', () => {
     }
     assert.deepEqual([...nodes].sort(), ['wk-w1', 'wk-w2']);
 
-    const deleted = await fetch(`${gate.url}${TOOLS}/delete`, {
+    const deleted = await fetch(`${box.url}${TOOLS}/delete`, {
       method: 'DELETE',
       headers: { ...admin, 'content-type': 'application/json' },
       body: JSON.stringify({ id: token.id }),
@@ -75,13 +52,13 @@ describe('serve --workers 2', () => {
     let refusedInARow = 0;
     while (refusedInARow < 10) {
       assert.ok(Date.now() < deadline, 'the deletion reaches both workers within one second');
-      const status = (await fetch(`${gate.url}/rest/api/space`, { headers })).status;
+      const status = (await fetch(`${box.url}/rest/api/space`, { headers })).status;
       refusedInARow = status === 401 ? refusedInARow + 1 : 0;
     }
   });
 
   test('SIGTERM stops every worker gracefully (exit 0)', async () => {
-    assert.equal(await gate.stop('SIGTERM'), 0);
-    assert.equal((await fetch(`${gate.url}/healthz`).catch(() => null))?.status, undefined);
+    assert.equal(await box.gate.stop('SIGTERM'), 0);
+    assert.equal((await fetch(`${box.url}/healthz`).catch(() => null))?.status, undefined);
   });
 });

@@ -1,8 +1,8 @@
 /** Black-box: the real `tokengate token …` process against a temporary data directory. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { assertOk, assertOneLineError, runCliAsync } from '../testing/cli.js';
 import { tempDir } from '../testing/processes.js';
-import { assertOk, assertOneLineError, runCliAsync } from './cli-test-helpers.js';
 
 interface TokenJson {
   id: string;

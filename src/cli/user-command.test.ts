@@ -1,8 +1,8 @@
 /** Black-box: the real `tokengate user …` process against a temporary data directory. */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { assertOk, assertOneLineError, runCliAsync } from '../testing/cli.js';
 import { tempDir } from '../testing/processes.js';
-import { assertOk, assertOneLineError, runCliAsync } from './cli-test-helpers.js';
 
 describe('tokengate user', () => {
   const dir = tempDir();

@@ -49,7 +49,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
       method: 'GET',
       path,
       handle: async () => {
-        throw new HttpError(405, `method ${method} is not allowed here; use ${allowed.join(' or ')}`, {
+        throw new HttpError('method_not_allowed', `method ${method} is not allowed here; use ${allowed.join(' or ')}`, {
           allow: allowed.join(', '),
         });
       },
@@ -82,7 +82,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
       return response.status;
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
-      sendError(call.res, err.status, err.message, err.headers);
+      sendError(call.res, err.code, err.message, err.headers);
       return err.status;
     }
   }

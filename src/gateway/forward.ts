@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
+import { errorStatus, fixedMessage } from '../http/error-catalogue.js';
 import { buildClientHeaders } from './upstream-headers.js';
 
 export interface UpstreamOptions {
@@ -14,11 +15,11 @@ export interface UpstreamOptions {
 
 /** Why forwarding failed before the response started: 502 (unreachable) or 504 (timeout). */
 export class UpstreamError extends Error {
-  constructor(
-    readonly status: 502 | 504,
-    message: string,
-  ) {
-    super(message);
+  readonly status: number;
+
+  constructor(readonly code: 'upstream_unreachable' | 'upstream_timeout') {
+    super(fixedMessage(code));
+    this.status = errorStatus(code);
     this.name = 'UpstreamError';
   }
 }
@@ -172,6 +173,6 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
 
 function toUpstreamError(err: Error): UpstreamError {
   const code = (err as Error & { code?: string }).code ?? '';
-  if (TIMEOUT_CODES.has(code)) return new UpstreamError(504, 'the upstream REST API did not answer in time');
-  return new UpstreamError(502, 'the upstream REST API could not be reached');
+  if (TIMEOUT_CODES.has(code)) return new UpstreamError('upstream_timeout');
+  return new UpstreamError('upstream_unreachable');
 }

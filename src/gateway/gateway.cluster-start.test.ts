@@ -14,8 +14,9 @@ import {
   postgresSkipReason,
   urlWithSchema,
 } from '../store/postgres/postgres-test-db.test-helpers.js';
-import { type ClusterNode, call, cliOk, startNode } from '../testing/cluster.js';
-import { basic, type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
+import { type ClusterNode, cliOk, startNode } from '../testing/cluster.js';
+import { basic, call } from '../testing/http.js';
+import { type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
 
 const TOOLS = '/rest/extender/1.0/tokenTools';
 const ROUNDS = 20;

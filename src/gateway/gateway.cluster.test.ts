@@ -21,14 +21,14 @@ import {
 import {
   addressSource,
   type ClusterNode,
-  call,
   cliOk,
   percentile,
   runServeUntilExit,
   sleep,
   startNode,
 } from '../testing/cluster.js';
-import { basic, type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
+import { basic, call } from '../testing/http.js';
+import { type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
 
 const TOOLS = '/rest/extender/1.0/tokenTools';
 /** Failed authentications allowed per client address per window, on every node. */

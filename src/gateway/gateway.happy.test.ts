@@ -3,59 +3,38 @@
  * records what it receives, and a real data directory. Users and tokens are made with the CLI.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import {
-  basic,
-  createTokenWithCli,
-  type RunningTokengate,
-  type RunningUpstream,
-  runCli,
-  startRecordingUpstream,
-  startTokengate,
-  tempDir,
-} from '../testing/processes.js';
+import { describe, test } from 'node:test';
+import { useBlackBox } from '../testing/black-box.js';
+import { basic } from '../testing/http.js';
 
 describe('gateway: forwarding allowed calls', () => {
-  const dir = tempDir();
-  let upstream: RunningUpstream;
-  let gate: RunningTokengate;
   let alice: { id: string; token: string };
   let unbound: { id: string; token: string };
   let restricted: { id: string; token: string };
-
-  before(async () => {
-    assert.equal(
-      runCli(['user', 'add', 'alice', '--email', 'alice@example.com', '--admin'], { dataDir: dir.path }).status,
-      0,
-    );
-    assert.equal(runCli(['user', 'add', 'bob'], { dataDir: dir.path }).status, 0);
-    alice = createTokenWithCli(dir.path, ['--label', 'alice script', '--user', 'alice']);
-    unbound = createTokenWithCli(dir.path, ['--label', 'anyone']);
-    restricted = createTokenWithCli(dir.path, [
-      '--label',
-      'pages only',
-      '--user',
-      'alice',
-      '--limit-to',
-      '[POST].*/rest/api/content/?[JsonData::type==page][JsonData::title==TEST.*]\\n[GET].*/rest/api/space.*',
-    ]);
-    upstream = await startRecordingUpstream();
-    gate = await startTokengate({ dataDir: dir.path, upstream: upstream.url });
-  });
-
-  after(async () => {
-    await gate?.stop();
-    await upstream?.stop();
-    dir.remove();
+  const box = useBlackBox({
+    setup: (b) => {
+      assert.equal(b.cli(['user', 'add', 'alice', '--email', 'alice@example.com', '--admin']).status, 0);
+      assert.equal(b.cli(['user', 'add', 'bob']).status, 0);
+      alice = b.createToken(['--label', 'alice script', '--user', 'alice']);
+      unbound = b.createToken(['--label', 'anyone']);
+      restricted = b.createToken([
+        '--label',
+        'pages only',
+        '--user',
+        'alice',
+        '--limit-to',
+        '[POST].*/rest/api/content/?[JsonData::type==page][JsonData::title==TEST.*]\\n[GET].*/rest/api/space.*',
+      ]);
+    },
   });
 
   test('Basic USER:TOKEN reaches the upstream without the client credentials, with the identity header', async () => {
-    await upstream.clear();
-    const response = await fetch(`${gate.url}/rest/api/space?limit=5&os_password=hunter2&os_username=x`, {
+    await box.upstream.clear();
+    const response = await fetch(`${box.url}/rest/api/space?limit=5&os_password=hunter2&os_username=x`, {
       headers: { authorization: basic('alice', alice.token), cookie: 'JSESSIONID=abc', 'x-forwarded-user': 'mallory' },
     });
     assert.equal(response.status, 200);
-    const [received] = await upstream.records();
+    const [received] = await box.upstream.records();
     assert.ok(received);
     assert.equal(received.url, '/rest/api/space?limit=5');
     assert.equal(received.headers.authorization, undefined);
@@ -66,39 +45,39 @@ describe('gateway: forwarding allowed calls', () => {
   });
 
   test('the email works as the Basic user, case-insensitively', async () => {
-    const response = await fetch(`${gate.url}/rest/api/space`, {
+    const response = await fetch(`${box.url}/rest/api/space`, {
       headers: { authorization: basic('ALICE@example.com', alice.token) },
     });
     assert.equal(response.status, 200);
   });
 
   test('an unbound token works for any existing user with Basic, as that user', async () => {
-    await upstream.clear();
-    const response = await fetch(`${gate.url}/rest/api/user/current`, {
+    await box.upstream.clear();
+    const response = await fetch(`${box.url}/rest/api/user/current`, {
       headers: { authorization: basic('bob', unbound.token) },
     });
     assert.equal(response.status, 200);
-    const [received] = await upstream.records();
+    const [received] = await box.upstream.records();
     assert.equal(received?.headers['x-forwarded-user'], 'bob');
-    const nobody = await fetch(`${gate.url}/rest/api/user/current`, {
+    const nobody = await fetch(`${box.url}/rest/api/user/current`, {
       headers: { authorization: basic('nobody', unbound.token) },
     });
     assert.equal(nobody.status, 401);
   });
 
   test('a JsonData rule reads the body, and the checked bytes are what the upstream receives', async () => {
-    await upstream.clear();
+    await box.upstream.clear();
     const body = JSON.stringify({ type: 'page', title: 'TEST plan', space: { key: 'PM' } });
-    const allowed = await fetch(`${gate.url}/rest/api/content`, {
+    const allowed = await fetch(`${box.url}/rest/api/content`, {
       method: 'POST',
       headers: { authorization: basic('alice', restricted.token), 'content-type': 'application/json' },
       body,
     });
     assert.equal(allowed.status, 200);
-    const [received] = await upstream.records();
+    const [received] = await box.upstream.records();
     assert.equal(received?.body, body);
 
-    const denied = await fetch(`${gate.url}/rest/api/content`, {
+    const denied = await fetch(`${box.url}/rest/api/content`, {
       method: 'POST',
       headers: { authorization: basic('alice', restricted.token), 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'blogpost', title: 'TEST x' }),
@@ -107,38 +86,38 @@ describe('gateway: forwarding allowed calls', () => {
     const message = (await denied.json()) as { status: string; message: string };
     assert.equal(message.status, 'error');
     assert.match(message.message, /pages only/);
-    assert.equal((await upstream.records()).length, 1, 'a denied call never reaches the upstream');
+    assert.equal((await box.upstream.records()).length, 1, 'a denied call never reaches the upstream');
   });
 
   test('a streamed body passes through untouched when no rule needs it', async () => {
-    await upstream.clear();
+    await box.upstream.clear();
     const big = 'x'.repeat(3 * 1024 * 1024);
-    const response = await fetch(`${gate.url}/rest/api/attachment`, {
+    const response = await fetch(`${box.url}/rest/api/attachment`, {
       method: 'PUT',
       headers: { authorization: basic('alice', alice.token), 'content-type': 'application/octet-stream' },
       body: big,
     });
     assert.equal(response.status, 200);
-    const [received] = await upstream.records();
+    const [received] = await box.upstream.records();
     assert.equal(received?.body.length, big.length);
   });
 
   test('redirects are passed through with Location rewritten to the public URL', async () => {
-    const response = await fetch(`${gate.url}/rest/test/redirect`, {
+    const response = await fetch(`${box.url}/rest/test/redirect`, {
       headers: { authorization: basic('alice', alice.token) },
       redirect: 'manual',
     });
     assert.equal(response.status, 302);
-    assert.equal(response.headers.get('location'), `${gate.url}/rest/api/space/NEW`);
+    assert.equal(response.headers.get('location'), `${box.url}/rest/api/space/NEW`);
   });
 
   test('healthz answers without auth; paths outside /rest/ are 404 and never forwarded', async () => {
-    assert.equal((await fetch(`${gate.url}/healthz`)).status, 200);
-    await upstream.clear();
-    const response = await fetch(`${gate.url}/admin/secret`, {
+    assert.equal((await fetch(`${box.url}/healthz`)).status, 200);
+    await box.upstream.clear();
+    const response = await fetch(`${box.url}/admin/secret`, {
       headers: { authorization: basic('alice', alice.token) },
     });
     assert.equal(response.status, 404);
-    assert.equal((await upstream.records()).length, 0);
+    assert.equal((await box.upstream.records()).length, 0);
   });
 });

@@ -3,36 +3,23 @@
  * clock (in-process server on a free port, real upstream process, real SQLite file).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../config/load-config.js';
-import {
-  basic,
-  createTokenWithCli,
-  type RunningUpstream,
-  runCli,
-  startRecordingUpstream,
-  startTokengate,
-  tempDir,
-} from '../testing/processes.js';
-import { startGateway } from './start-gateway.js';
+import { describe, test } from 'node:test';
+import { useBlackBox } from '../testing/black-box.js';
+import { basic } from '../testing/http.js';
+import { startInProcessGateway } from '../testing/in-process.js';
+import { startTokengate } from '../testing/processes.js';
 
 describe('gateway lifecycle', () => {
-  const dir = tempDir();
-  let upstream: RunningUpstream;
-
-  before(async () => {
-    assert.equal(runCli(['user', 'add', 'carol', '--admin'], { dataDir: dir.path }).status, 0);
-    upstream = await startRecordingUpstream();
-  });
-
-  after(async () => {
-    await upstream?.stop();
-    dir.remove();
+  const box = useBlackBox({
+    server: 'none',
+    setup: (b) => {
+      assert.equal(b.cli(['user', 'add', 'carol', '--admin']).status, 0);
+    },
   });
 
   test('SIGTERM lets a call in flight finish, then exits 0', async () => {
-    const token = createTokenWithCli(dir.path, ['--label', 'slow', '--user', 'carol']);
-    const gate = await startTokengate({ dataDir: dir.path, upstream: upstream.url });
+    const token = box.createToken(['--label', 'slow', '--user', 'carol']);
+    const gate = await startTokengate({ dataDir: box.dataDir, upstream: box.upstream.url });
     const inFlight = fetch(`${gate.url}/rest/test/slow?ms=700`, {
       headers: { authorization: basic('carol', token.token) },
     });
@@ -44,14 +31,9 @@ describe('gateway lifecycle', () => {
   });
 
   test('a token expires at its validUntil (clock injected into an in-process server)', async () => {
-    const token = createTokenWithCli(dir.path, ['--label', 'short', '--user', 'carol', '--days', '1']);
+    const token = box.createToken(['--label', 'short', '--user', 'carol', '--days', '1']);
     let now = Date.now();
-    const loaded = loadConfig({
-      env: {},
-      overrides: { port: 0, host: '127.0.0.1', dataDir: dir.path, upstream: upstream.url },
-    });
-    assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.join('; '));
-    const gate = await startGateway(loaded.config, { now: () => now });
+    const gate = await startInProcessGateway({ dataDir: box.dataDir, upstream: box.upstream.url, now: () => now });
     try {
       const headers = { authorization: basic('carol', token.token) };
       assert.equal((await fetch(`${gate.url}/rest/api/space`, { headers })).status, 200);

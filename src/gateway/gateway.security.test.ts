@@ -2,77 +2,29 @@
  * Black-box: refusals. Nothing refused may reach the upstream, and every refusal says why.
  */
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
-import { after, before, describe, test } from 'node:test';
-import {
-  basic,
-  createTokenWithCli,
-  type RunningTokengate,
-  type RunningUpstream,
-  runCli,
-  startRecordingUpstream,
-  startTokengate,
-  tempDir,
-} from '../testing/processes.js';
-
-/** Sends a raw request-target (fetch would normalise it). */
-function rawGet(
-  url: string,
-  target: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: hostname, port, method: 'GET', path: target, headers }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        body += chunk;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+import { describe, test } from 'node:test';
+import { useBlackBox } from '../testing/black-box.js';
+import { createTokenWithCli, runCli } from '../testing/cli.js';
+import { basic, rawGet } from '../testing/http.js';
+import { startTokengate, tempDir } from '../testing/processes.js';
 
 describe('gateway: refusals', () => {
-  const dir = tempDir();
-  let upstream: RunningUpstream;
-  let gate: RunningTokengate;
   let admin: { id: string; token: string };
   let spaces: { id: string; token: string };
   let bobs: { id: string; token: string };
-
-  before(async () => {
-    assert.equal(runCli(['user', 'add', 'root', '--admin'], { dataDir: dir.path }).status, 0);
-    assert.equal(runCli(['user', 'add', 'bob'], { dataDir: dir.path }).status, 0);
-    admin = createTokenWithCli(dir.path, ['--label', 'admin', '--user', 'root']);
-    spaces = createTokenWithCli(dir.path, [
-      '--label',
-      'spaces reader',
-      '--user',
-      'root',
-      '--limit-to',
-      '[GET].*/rest/api/space.*',
-    ]);
-    bobs = createTokenWithCli(dir.path, ['--label', 'bob', '--user', 'bob']);
-    upstream = await startRecordingUpstream();
-    gate = await startTokengate({
-      dataDir: dir.path,
-      upstream: upstream.url,
-      env: { TOKENGATE_AUTH_FAILURE_LIMIT: '1000' },
-    });
-  });
-
-  after(async () => {
-    await gate?.stop();
-    await upstream?.stop();
-    dir.remove();
+  const box = useBlackBox({
+    setup: (b) => {
+      assert.equal(b.cli(['user', 'add', 'root', '--admin']).status, 0);
+      assert.equal(b.cli(['user', 'add', 'bob']).status, 0);
+      admin = b.createToken(['--label', 'admin', '--user', 'root']);
+      spaces = b.createToken(['--label', 'spaces reader', '--user', 'root', '--limit-to', '[GET].*/rest/api/space.*']);
+      bobs = b.createToken(['--label', 'bob', '--user', 'bob']);
+    },
+    env: { TOKENGATE_AUTH_FAILURE_LIMIT: '1000' },
   });
 
   test('no credentials → 401 with a Basic challenge and a reason', async () => {
-    const response = await fetch(`${gate.url}/rest/api/space`);
+    const response = await fetch(`${box.url}/rest/api/space`);
     assert.equal(response.status, 401);
     assert.match(response.headers.get('www-authenticate') ?? '', /^Basic /);
     const body = (await response.json()) as { status: string; message: string };
@@ -81,41 +33,41 @@ describe('gateway: refusals', () => {
   });
 
   test('an unknown token and another user\u2019s token get the same answer', async () => {
-    const unknown = await fetch(`${gate.url}/rest/api/space`, {
+    const unknown = await fetch(`${box.url}/rest/api/space`, {
       headers: { authorization: basic('root', 'tgp_not_a_real_token_123456') },
     });
-    const other = await fetch(`${gate.url}/rest/api/space`, { headers: { authorization: basic('root', bobs.token) } });
+    const other = await fetch(`${box.url}/rest/api/space`, { headers: { authorization: basic('root', bobs.token) } });
     assert.equal(unknown.status, 401);
     assert.equal(other.status, 401);
     assert.deepEqual(await unknown.json(), await other.json());
   });
 
   test('Bearer is refused while the setting is basic, and accepted after switching to both', async () => {
-    const before = await fetch(`${gate.url}/rest/api/space`, { headers: { authorization: `Bearer ${admin.token}` } });
+    const before = await fetch(`${box.url}/rest/api/space`, { headers: { authorization: `Bearer ${admin.token}` } });
     assert.equal(before.status, 401);
     assert.match(((await before.json()) as { message: string }).message, /Bearer authentication is not accepted/);
-    const set = await fetch(`${gate.url}/rest/extender/1.0/tokenTools/set`, {
+    const set = await fetch(`${box.url}/rest/extender/1.0/tokenTools/set`, {
       method: 'POST',
       headers: { authorization: basic('root', admin.token), 'content-type': 'application/json' },
       body: JSON.stringify({ authType: 'both' }),
     });
     assert.equal(set.status, 200);
-    const afterSwitch = await fetch(`${gate.url}/rest/api/space`, {
+    const afterSwitch = await fetch(`${box.url}/rest/api/space`, {
       headers: { authorization: `Bearer ${admin.token}` },
     });
     assert.equal(afterSwitch.status, 200);
-    const challenge = await fetch(`${gate.url}/rest/api/space`);
+    const challenge = await fetch(`${box.url}/rest/api/space`);
     assert.match(challenge.headers.get('www-authenticate') ?? '', /Basic .*Bearer|Bearer .*Basic/s);
   });
 
   test('a call no rule allows → 403 naming the token, never forwarded', async () => {
-    await upstream.clear();
-    const response = await fetch(`${gate.url}/rest/api/content`, {
+    await box.upstream.clear();
+    const response = await fetch(`${box.url}/rest/api/content`, {
       headers: { authorization: basic('root', spaces.token) },
     });
     assert.equal(response.status, 403);
     assert.match(((await response.json()) as { message: string }).message, /spaces reader/);
-    assert.equal((await upstream.records()).length, 0);
+    assert.equal((await box.upstream.records()).length, 0);
   });
 
   for (const target of [
@@ -129,15 +81,15 @@ describe('gateway: refusals', () => {
     '/rest/api/space/%252e%252e/x',
   ]) {
     test(`an ambiguous path is refused with 400: ${target}`, async () => {
-      await upstream.clear();
-      const response = await rawGet(gate.url, target, { authorization: basic('root', spaces.token) });
+      await box.upstream.clear();
+      const response = await rawGet(box.url, target, { authorization: basic('root', spaces.token) });
       assert.equal(response.status, 400, response.body);
-      assert.equal((await upstream.records()).length, 0);
+      assert.equal((await box.upstream.records()).length, 0);
     });
   }
 
   test('method-override headers are refused', async () => {
-    const response = await fetch(`${gate.url}/rest/api/space`, {
+    const response = await fetch(`${box.url}/rest/api/space`, {
       headers: { authorization: basic('root', spaces.token), 'x-http-method-override': 'DELETE' },
     });
     assert.equal(response.status, 400);
@@ -162,8 +114,8 @@ describe('gateway: refusals', () => {
 
   test('a slow upstream → 504', async () => {
     const slow = await startTokengate({
-      dataDir: dir.path,
-      upstream: upstream.url,
+      dataDir: box.dataDir,
+      upstream: box.upstream.url,
       env: { TOKENGATE_UPSTREAM_TIMEOUT_MS: '300' },
     });
     try {
@@ -177,14 +129,14 @@ describe('gateway: refusals', () => {
   });
 
   test('a token deleted by the CLI is refused by the running server within one second', async () => {
-    const doomed = createTokenWithCli(dir.path, ['--label', 'doomed', '--user', 'root']);
+    const doomed = box.createToken(['--label', 'doomed', '--user', 'root']);
     const headers = { authorization: basic('root', doomed.token) };
-    assert.equal((await fetch(`${gate.url}/rest/api/space`, { headers })).status, 200);
-    assert.equal(runCli(['token', 'delete', doomed.id], { dataDir: dir.path }).status, 0);
+    assert.equal((await fetch(`${box.url}/rest/api/space`, { headers })).status, 200);
+    assert.equal(box.cli(['token', 'delete', doomed.id]).status, 0);
     const deadline = Date.now() + 1000;
     let status = 200;
     while (Date.now() < deadline) {
-      status = (await fetch(`${gate.url}/rest/api/space`, { headers })).status;
+      status = (await fetch(`${box.url}/rest/api/space`, { headers })).status;
       if (status === 401) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -193,13 +145,13 @@ describe('gateway: refusals', () => {
 
   test('a disabled user\u2019s tokens stop working', async () => {
     const headers = { authorization: basic('bob', bobs.token) };
-    assert.equal((await fetch(`${gate.url}/rest/api/space`, { headers })).status, 200);
-    assert.equal(runCli(['user', 'disable', 'bob'], { dataDir: dir.path }).status, 0);
+    assert.equal((await fetch(`${box.url}/rest/api/space`, { headers })).status, 200);
+    assert.equal(box.cli(['user', 'disable', 'bob']).status, 0);
     const deadline = Date.now() + 1500;
     let status = 200;
     while (Date.now() < deadline && status !== 401) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      status = (await fetch(`${gate.url}/rest/api/space`, { headers })).status;
+      status = (await fetch(`${box.url}/rest/api/space`, { headers })).status;
     }
     assert.equal(status, 401);
   });

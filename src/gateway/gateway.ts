@@ -7,11 +7,12 @@ import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
+import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
 import { readJsonBody } from '../http/read-json-body.js';
-import { describeVerdict, evaluate } from '../restrictions/index.js';
-import type { RequestFacts, Verdict } from '../restrictions/types.js';
+import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
+import type { Verdict } from '../restrictions/types.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
 import type { AdminRouter } from './admin-router.js';
@@ -127,15 +128,14 @@ export class Gateway {
       this.#canonicalizeOptions,
     );
     if (!result.ok) {
-      sendError(res, result.status, result.message);
+      sendError(res, 'malformed_request', result.message);
       return null;
     }
     const canonical = result.request;
     state.canonical = canonical;
     const path = canonical.path;
     if (!path.startsWith('/rest/')) {
-      if (!this.#deps.localRoutes(req, res, path))
-        sendError(res, 404, `not found: tokengate serves only /rest/* (and its own pages)`);
+      if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
       return null;
     }
     return canonical;
@@ -149,7 +149,7 @@ export class Gateway {
     if (!deps.calls.hasRoom()) {
       return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
         if (room) return this.#authenticate(state, canonical, res, settings);
-        sendError(res, 503, 'the audit log cannot keep up; the call was not made, try again shortly', {
+        sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
@@ -189,7 +189,7 @@ export class Gateway {
     const wait = this.#deps.limiter.retryAfter(state.ip);
     if (wait <= 0) return false;
     this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
-    sendError(res, 429, 'too many failed authentication attempts; try again later', { 'retry-after': String(wait) });
+    sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), { 'retry-after': String(wait) });
     return true;
   }
 
@@ -203,11 +203,11 @@ export class Gateway {
     const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
-      sendError(res, 429, 'too many failed authentication attempts; try again later', {
+      sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), {
         'retry-after': String(retryAfter),
       });
     } else {
-      sendError(res, 401, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
+      sendError(res, auth.code, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
     }
   }
 
@@ -226,20 +226,20 @@ export class Gateway {
     const outage = this.#deps.database.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
-      sendError(res, 503, outage, { 'retry-after': '5' });
+      sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return null;
     }
     if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
-      this.#refuse(state, res, 403, 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server');
+      this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return null;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
     if (override !== null) {
-      this.#refuse(state, res, 400, override);
+      this.#refuse(state, res, 'method_override_refused', override);
       return null;
     }
-    // The canonical request is the facts the rules see (method, path, absolute URL, query).
-    return evaluate(auth.ruleSet, canonical);
+    // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
+    return evaluate(auth.ruleSet, requestFacts(canonical));
   }
 
   /** A JsonData rule may allow the call: reads the body strictly and decides again. */
@@ -253,17 +253,10 @@ export class Gateway {
     try {
       body = await readJsonBody(state.req, canonical.headers, this.#deps.config.bodyLimitBytes);
     } catch (err) {
-      if (err instanceof HttpError) return this.#refuse(state, res, err.status, err.message);
+      if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
-    const facts: RequestFacts = {
-      method: canonical.method,
-      path: canonical.path,
-      absoluteUrl: canonical.absoluteUrl,
-      query: canonical.query,
-      body: { kind: 'json', value: body.value },
-    };
-    const verdict = evaluate(auth.ruleSet, facts);
+    const verdict = evaluate(auth.ruleSet, requestFacts(canonical, { kind: 'json', value: body.value }));
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
     return this.#pass(state, canonical, res, auth, verdict.line, body);
   }
@@ -272,7 +265,7 @@ export class Gateway {
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
     const reason = describeVerdict(verdict);
     this.#record(state, 'denied', reason, null);
-    sendError(res, 403, `token "${auth.token.label}" does not allow this request: ${reason}`);
+    sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
@@ -290,7 +283,7 @@ export class Gateway {
 
     const upstream = deps.upstream;
     if (upstream === null) {
-      this.#refuse(state, res, 404, 'no upstream REST API is configured for this path');
+      this.#refuse(state, res, 'no_upstream', fixedMessage('no_upstream'));
       return;
     }
     const req = state.req;
@@ -336,7 +329,7 @@ export class Gateway {
       (err: unknown) => {
         if (!(err instanceof UpstreamError)) throw err;
         this.#record(state, 'error', err.message, err.status);
-        sendError(res, err.status, err.message);
+        sendError(res, err.code, err.message);
       },
     );
   }
@@ -381,9 +374,9 @@ export class Gateway {
     if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
   }
 
-  #refuse(state: CallState, res: ServerResponse, status: number, message: string): void {
+  #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
     this.#record(state, 'refused', message, null);
-    sendError(res, status, message);
+    sendError(res, code, message);
   }
 
   /** Records the call (`end`: when it ended, default now). */
@@ -424,7 +417,8 @@ export class Gateway {
         : unavailable
           ? 'the database is not answering: the call was refused; try again shortly'
           : 'internal error: the call was refused';
-    const status = err instanceof HttpError ? err.status : unavailable ? 503 : 500;
+    const code: ErrorCode =
+      err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
     if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
     if (state.canonical?.path.startsWith('/rest/')) {
       try {
@@ -433,7 +427,7 @@ export class Gateway {
         // the audit log is failing too; the call is refused either way
       }
     }
-    sendError(res, status, message, unavailable ? { 'retry-after': '5' } : {});
+    sendError(res, code, message, unavailable ? { 'retry-after': '5' } : {});
   }
 }
 

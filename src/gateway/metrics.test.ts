@@ -3,17 +3,10 @@
  * real SQLite file) counts what a user did, and never shows a token, a label or a user.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { loadConfig } from '../config/load-config.js';
-import {
-  basic,
-  createTokenWithCli,
-  type RunningUpstream,
-  runCli,
-  startRecordingUpstream,
-  tempDir,
-} from '../testing/processes.js';
-import { type RunningGateway, startGateway } from './start-gateway.js';
+import { describe, test } from 'node:test';
+import { useBlackBox } from '../testing/black-box.js';
+import { basic } from '../testing/http.js';
+import { type RunningGateway, startInProcessGateway } from '../testing/in-process.js';
 
 /** The value of one sample line (`name{labels} value`) in a Prometheus text page. */
 function sample(page: string, series: string): number {
@@ -22,33 +15,22 @@ function sample(page: string, series: string): number {
   return Number(line.slice(series.length + 1));
 }
 
-async function start(dataDir: string, upstream: string, metrics: boolean): Promise<RunningGateway> {
-  const loaded = loadConfig({
-    env: {},
-    overrides: { port: 0, host: '127.0.0.1', dataDir, upstream, metrics: { enabled: metrics } },
-  });
-  assert.ok(loaded.ok, loaded.ok ? '' : loaded.errors.join('; '));
-  return startGateway(loaded.config);
+function start(dataDir: string, upstream: string, metrics: boolean): Promise<RunningGateway> {
+  return startInProcessGateway({ dataDir, upstream, overrides: { metrics: { enabled: metrics } } });
 }
 
 describe('/metrics', () => {
-  const dir = tempDir();
-  let upstream: RunningUpstream;
   let token: { id: string; token: string };
-
-  before(async () => {
-    assert.equal(runCli(['user', 'add', 'mia'], { dataDir: dir.path }).status, 0);
-    token = createTokenWithCli(dir.path, ['--label', 'metrics-label', '--user', 'mia', '--limit-to', '[GET].*/space']);
-    upstream = await startRecordingUpstream();
-  });
-
-  after(async () => {
-    await upstream?.stop();
-    dir.remove();
+  const box = useBlackBox({
+    server: 'none',
+    setup: (b) => {
+      assert.equal(b.cli(['user', 'add', 'mia']).status, 0);
+      token = b.createToken(['--label', 'metrics-label', '--user', 'mia', '--limit-to', '[GET].*/space']);
+    },
   });
 
   test('counts token calls by decision, their latency, cache use and the database state', async () => {
-    const gate = await start(dir.path, upstream.url, true);
+    const gate = await start(box.dataDir, box.upstream.url, true);
     try {
       const headers = { authorization: basic('mia', token.token) };
       for (let i = 0; i < 3; i++) assert.equal((await fetch(`${gate.url}/rest/api/space`, { headers })).status, 200);
@@ -85,7 +67,7 @@ describe('/metrics', () => {
   });
 
   test('metrics.enabled = false: /metrics is not served', async () => {
-    const gate = await start(dir.path, upstream.url, false);
+    const gate = await start(box.dataDir, box.upstream.url, false);
     try {
       assert.equal((await fetch(`${gate.url}/metrics`)).status, 404);
     } finally {

@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { type ErrorCode, errorStatus } from '../http/error-catalogue.js';
 import { errorBody } from '../http/http-error.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -15,10 +16,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-/** Sends the one error shape: `{"status":"error","message":…}`. */
+/** Sends the one error shape: `{"status":"error","code":…,"message":…}`, with the status of `code`. */
 export function sendError(
   res: ServerResponse,
-  status: number,
+  code: ErrorCode,
   message: string,
   headers: Readonly<Record<string, string | string[]>> = {},
 ): void {
@@ -26,8 +27,8 @@ export function sendError(
     res.destroy();
     return;
   }
-  const text = errorBody(message);
-  res.writeHead(status, {
+  const text = errorBody(code, message);
+  res.writeHead(errorStatus(code), {
     ...headers,
     'content-type': JSON_TYPE,
     'content-length': Buffer.byteLength(text),

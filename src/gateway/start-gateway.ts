@@ -25,7 +25,7 @@ import { DatabaseHealth } from './database-health.js';
 import { Upstream } from './forward.js';
 import { Gateway } from './gateway.js';
 import { GatewayMetrics } from './metrics.js';
-import { sendJson } from './send.js';
+import { sendError, sendJson } from './send.js';
 import { SettingsHolder } from './settings-holder.js';
 
 /** Every tokenTools endpoint, one file each. */
@@ -181,7 +181,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       if (path === '/metrics' && metrics !== null && req.method === 'GET') {
         metrics.send(res).catch((err: unknown) => {
           log.error('could not render metrics', describeError(err));
-          if (!res.headersSent) sendJson(res, 500, { status: 'error', message: 'metrics could not be rendered' });
+          sendError(res, 'internal_error', 'metrics could not be rendered');
         });
         return true;
       }

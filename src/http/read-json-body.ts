@@ -17,7 +17,7 @@ function checkContentEncoding(value: string | undefined): void {
     const coding = part.trim().toLowerCase();
     if (coding !== '' && coding !== 'identity') {
       throw new HttpError(
-        415,
+        'unsupported_media_type',
         `Content-Encoding ${JSON.stringify(coding.slice(0, 40))} is not supported for bodies that a rule must check; send the body uncompressed`,
       );
     }
@@ -27,12 +27,12 @@ function checkContentEncoding(value: string | undefined): void {
 /** 415 unless the type is `application/json` with no charset or a UTF-8 one. */
 function checkContentType(value: string | undefined): void {
   if (value === undefined || value.trim() === '') {
-    throw new HttpError(415, 'the body must be sent with Content-Type: application/json');
+    throw new HttpError('unsupported_media_type', 'the body must be sent with Content-Type: application/json');
   }
   const [type = '', ...params] = value.split(';');
   if (type.trim().toLowerCase() !== 'application/json') {
     throw new HttpError(
-      415,
+      'unsupported_media_type',
       `Content-Type ${JSON.stringify(type.trim().slice(0, 80))} is not accepted; the body must be application/json`,
     );
   }
@@ -47,7 +47,7 @@ function checkContentType(value: string | undefined): void {
     if (charset.length >= 2 && charset.startsWith('"') && charset.endsWith('"')) charset = charset.slice(1, -1);
     if (charset !== 'utf-8' && charset !== 'utf8') {
       throw new HttpError(
-        415,
+        'unsupported_media_type',
         `charset ${JSON.stringify(charset.slice(0, 40))} is not accepted; JSON bodies must be UTF-8`,
       );
     }
@@ -55,7 +55,7 @@ function checkContentType(value: string | undefined): void {
 }
 
 function tooLarge(limitBytes: number): HttpError {
-  return new HttpError(413, `the request body is larger than the limit of ${limitBytes} bytes`);
+  return new HttpError('body_too_large', `the request body is larger than the limit of ${limitBytes} bytes`);
 }
 
 /**
@@ -95,7 +95,7 @@ export async function readJsonBody(
     if (total > limitBytes) throw tooLarge(limitBytes);
     chunks.push(chunk);
   }
-  if (total === 0) throw new HttpError(400, 'body is empty but a JsonData rule needs a JSON object');
+  if (total === 0) throw new HttpError('invalid_json', 'body is empty but a JsonData rule needs a JSON object');
 
   const bytes = chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, total);
   let text: string;
@@ -106,10 +106,10 @@ export async function readJsonBody(
     try {
       text = utf8.decode(bytes);
     } catch {
-      throw new HttpError(400, 'the request body is not valid UTF-8');
+      throw new HttpError('invalid_json', 'the request body is not valid UTF-8');
     }
   }
   const parsed = parseStrictJson(text);
-  if (!parsed.ok) throw new HttpError(400, `the request body is not accepted: ${parsed.message}`);
+  if (!parsed.ok) throw new HttpError('invalid_json', `the request body is not accepted: ${parsed.message}`);
   return { bytes, value: parsed.value };
 }

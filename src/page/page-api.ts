@@ -72,7 +72,7 @@ export class PageApi {
     const method = call.canonical.method;
     if (!isSafe(method)) {
       const refused = crossSiteReason(call.req, expectedOrigins(call.req, this.#deps.publicUrl, call.https));
-      if (refused !== null) throw new HttpError(403, refused);
+      if (refused !== null) throw new HttpError('cross_site_refused', refused);
     }
     if (sub === 'session' && method === 'POST') return signIn(call, this.#deps, this.#sessions);
 
@@ -85,11 +85,11 @@ export class PageApi {
         (call.req.headers.authorization !== undefined
           ? 'the page does not accept tokens or passwords in an Authorization header: sign in on the page'
           : 'sign in first');
-      throw new HttpError(401, message);
+      throw new HttpError('session_required', message);
     }
     const signedIn: SignedInRequest = { ...call, user: resumed.user, session: resumed.data };
     if (!isSafe(method) && !this.#sessions.csrfMatches(resumed.data, headerValue(call.req.headers[CSRF_HEADER]))) {
-      throw new HttpError(403, 'the CSRF token is missing or wrong: reload the page and try again');
+      throw new HttpError('csrf_failed', 'the CSRF token is missing or wrong: reload the page and try again');
     }
     if (resumed.renewed !== null) setSessionCookie(call.res, resumed.renewed, resumed.maxAgeSeconds, call.https);
 
@@ -112,9 +112,11 @@ export class PageApi {
     const known = [...this.#routes.keys()].filter((key) => key.slice(key.indexOf(' ') + 1) === sub);
     if (known.length > 0) {
       const allowed = known.map((key) => key.slice(0, key.indexOf(' '))).join(', ');
-      throw new HttpError(405, `method ${method} is not allowed here; use ${allowed}`, { allow: allowed });
+      throw new HttpError('method_not_allowed', `method ${method} is not allowed here; use ${allowed}`, {
+        allow: allowed,
+      });
     }
-    throw new HttpError(404, `no page API at /tokengate/api/${sub.slice(0, 100)}`);
+    throw new HttpError('unknown_api_path', `no page API at /tokengate/api/${sub.slice(0, 100)}`);
   }
 }
 

@@ -1,27 +1,14 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { basic } from '../testing/processes.js';
-import { ADMIN_PASSWORD, BOB_PASSWORD, PageClient, type PageHarness, startPage } from './page.test-helpers.js';
+import { basic, rawGet } from '../testing/http.js';
+import { PageClient } from '../testing/page-client.js';
+import { ADMIN_PASSWORD, BOB_PASSWORD, type PageHarness, startPage } from './page.test-helpers.js';
 import { PAGE_CSP } from './security-headers.js';
 
 interface TokenList {
   total: number;
   overall: number;
   tokens: { id: string; label: string; user: string | null; token?: string }[];
-}
-
-/** Status of a GET sent with exactly this request-target (fetch would normalise dot segments). */
-function rawStatus(base: string, target: string): Promise<number> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const req = request({ host: url.hostname, port: url.port, path: target, method: 'GET' }, (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('page routes: static files and headers', () => {
@@ -82,14 +69,17 @@ describe('page routes: static files and headers', () => {
       '/tokengate/assets/..%2fx.js',
       '/tokengate/../tokengate/',
     ]) {
-      assert.equal(await rawStatus(page.url, raw), 400, raw);
+      assert.equal((await rawGet(page.url, raw)).status, 400, raw);
     }
     assert.equal((await fetch(`${page.url}/tokengate/`, { method: 'POST' })).status, 405);
   });
 
   test('paths outside /tokengate are not the page', async () => {
     assert.equal((await fetch(`${page.url}/tokengatex`)).status, 404);
-    assert.equal(await (await fetch(`${page.url}/tokengatex`)).text(), '{"status":"error","message":"not found"}');
+    assert.equal(
+      await (await fetch(`${page.url}/tokengatex`)).text(),
+      '{"status":"error","code":"not_found","message":"not found"}',
+    );
   });
 });
 

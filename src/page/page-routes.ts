@@ -40,7 +40,7 @@ export function createPageRoutes(deps: PageDeps): (req: IncomingMessage, res: Se
         { method: req.method ?? '', target: req.url ?? '', headers: req.headers },
         { publicUrl: deps.publicUrl },
       );
-      if (!result.ok) throw new HttpError(result.status, result.message);
+      if (!result.ok) throw new HttpError('malformed_request', result.message);
       const ip = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops);
       const https = isHttps(req, deps.publicUrl, deps.config.trustedProxyHops);
       await api.handle({ req, res, canonical: result.request, ip, https }, path.slice(API_PREFIX.length));
@@ -60,11 +60,11 @@ export function createPageRoutes(deps: PageDeps): (req: IncomingMessage, res: Se
     }
     serve(req, res, path).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        sendError(res, err.status, err.message, err.headers);
+        sendError(res, err.code, err.message, err.headers);
         return;
       }
       deps.calls.logError(err);
-      sendError(res, 500, 'internal error: the page could not answer');
+      sendError(res, 'internal_error', 'internal error: the page could not answer');
     });
     return true;
   };

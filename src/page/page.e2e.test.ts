@@ -6,20 +6,14 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import {
-  basic,
-  type RunningTokengate,
-  type RunningUpstream,
-  runCli,
-  startRecordingUpstream,
-  startTokengate,
-  tempDir,
-} from '../testing/processes.js';
+import { useBlackBox } from '../testing/black-box.js';
+import { basic } from '../testing/http.js';
+import { ROOT } from '../testing/paths.js';
+import { tempDir } from '../testing/processes.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 const CHROMIUM = '/usr/bin/chromium';
 const ADMIN_PASSWORD = 'e2e admin password';
@@ -34,6 +28,23 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** Headless Chromium with its profile in `profileDir`, and its first tab (15 s default timeout). */
+async function openBrowser(
+  profileDir: string,
+  options: { acceptDownloads?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 860 },
+    ...options,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(15_000);
+  return { context, page };
+}
 
 /** Builds the page when it has not been built yet (tests run from sources). */
 function ensurePageBuilt(): void {
@@ -76,9 +87,6 @@ async function overflowsHorizontally(page: Page): Promise<boolean> {
 const skip = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (apt-get install chromium)`;
 
 describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
-  let upstream: RunningUpstream;
-  let gate: RunningTokengate;
-  let data: { path: string; remove: () => void };
   let profile: { path: string; remove: () => void };
   let context: BrowserContext;
   let page: Page;
@@ -88,44 +96,35 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
   /** Console errors other than failed loads (a 401 before sign-in is expected), and uncaught page errors. */
   const problems: string[] = [];
 
+  const box = useBlackBox({
+    dirPrefix: 'tokengate-e2e-',
+    setup: (b) => {
+      ensurePageBuilt();
+      for (const [name, password, admin] of [
+        ['admin', ADMIN_PASSWORD, true],
+        ['bob', BOB_PASSWORD, false],
+      ] as const) {
+        const args = [
+          'user',
+          'add',
+          name,
+          '--password-stdin',
+          ...(admin ? ['--admin', '--display-name', 'Ada Admin'] : []),
+        ];
+        const added = b.cli(args, { input: `${password}\n` });
+        assert.equal(added.status, 0, added.stderr);
+      }
+      const bobToken = b.cli(['token', 'create', '--label', 'bob laptop', '--user', 'bob', '--days', '90']);
+      assert.equal(bobToken.status, 0, bobToken.stderr);
+      const adminToken = b.cli(['token', 'create', '--label', 'admin backup job', '--user', 'admin']);
+      assert.equal(adminToken.status, 0, adminToken.stderr);
+    },
+  });
+
   before(async () => {
-    ensurePageBuilt();
-    data = tempDir('tokengate-e2e-');
     profile = tempDir('tokengate-chromium-');
-    for (const [name, password, admin] of [
-      ['admin', ADMIN_PASSWORD, true],
-      ['bob', BOB_PASSWORD, false],
-    ] as const) {
-      const args = [
-        'user',
-        'add',
-        name,
-        '--password-stdin',
-        ...(admin ? ['--admin', '--display-name', 'Ada Admin'] : []),
-      ];
-      const added = runCli(args, { dataDir: data.path, input: `${password}\n` });
-      assert.equal(added.status, 0, added.stderr);
-    }
-    const bobToken = runCli(['token', 'create', '--label', 'bob laptop', '--user', 'bob', '--days', '90'], {
-      dataDir: data.path,
-    });
-    assert.equal(bobToken.status, 0, bobToken.stderr);
-    const adminToken = runCli(['token', 'create', '--label', 'admin backup job', '--user', 'admin'], {
-      dataDir: data.path,
-    });
-    assert.equal(adminToken.status, 0, adminToken.stderr);
-    upstream = await startRecordingUpstream();
-    gate = await startTokengate({ dataDir: data.path, upstream: upstream.url });
-    context = await chromium.launchPersistentContext(profile.path, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 860 },
-      acceptDownloads: true,
-    });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gate.url });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    ({ context, page } = await openBrowser(profile.path, { acceptDownloads: true }));
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: box.url });
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
         problems.push(message.text());
@@ -135,14 +134,11 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
 
   after(async () => {
     await context?.close();
-    await gate?.stop();
-    await upstream?.stop();
-    data?.remove();
     profile?.remove();
   });
 
   test('sign in with username and password', async () => {
-    await page.goto(`${gate.url}/tokengate/`);
+    await page.goto(`${box.url}/tokengate/`);
     await page.getByRole('heading', { name: 'tokengate' }).waitFor();
     await shot(page, '01-sign-in');
     await page.getByLabel('Username or email').fill('admin');
@@ -153,7 +149,7 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'REST API Tokens' }).waitFor();
     await page.locator('.token-label', { hasText: 'admin backup job' }).waitFor();
-    const cookies = await context.cookies(`${gate.url}/tokengate/`);
+    const cookies = await context.cookies(`${box.url}/tokengate/`);
     const session = cookies.find((c) => c.name === 'tokengate_session');
     assert.ok(session, 'session cookie set');
     assert.equal(session.httpOnly, true);
@@ -210,12 +206,12 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
   });
 
   test('the secret works on the gateway; the call shows in usage and in the audit view', async () => {
-    const allowed = await fetch(`${gate.url}/rest/api/space/DEMO`, {
+    const allowed = await fetch(`${box.url}/rest/api/space/DEMO`, {
       headers: { authorization: basic('admin', secret) },
     });
     assert.equal(allowed.status, 200);
     assert.equal(((await allowed.json()) as { url: string }).url, '/rest/api/space/DEMO');
-    const denied = await fetch(`${gate.url}/rest/api/content`, {
+    const denied = await fetch(`${box.url}/rest/api/content`, {
       method: 'POST',
       headers: { authorization: basic('admin', secret), 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'blogpost' }),
@@ -237,7 +233,7 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     assert.equal(await row.locator('.badge-warning').textContent(), 'expires in 3 days');
     await row.getByRole('button', { name: /^Snippet/ }).waitFor();
     tokenId = (
-      await page.request.get(`${gate.url}/tokengate/api/tokens?q=${encodeURIComponent(label)}`).then((r) => r.json())
+      await page.request.get(`${box.url}/tokengate/api/tokens?q=${encodeURIComponent(label)}`).then((r) => r.json())
     ).tokens[0].id;
     await shot(page, '06-usage');
 
@@ -280,7 +276,9 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     const output = execFileSync('sh', ['-c', curl], { encoding: 'utf8', timeout: 20_000 });
     assert.equal((JSON.parse(output) as { url: string }).url, '/rest/api/space/SNIP');
     assert.ok(
-      (await upstream.records()).some((r) => r.url === '/rest/api/space/SNIP' && r.headers.authorization === undefined),
+      (await box.upstream.records()).some(
+        (r) => r.url === '/rest/api/space/SNIP' && r.headers.authorization === undefined,
+      ),
     );
     await shot(page, '08-snippet-curl', false);
 
@@ -307,7 +305,7 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     const dialog = page.getByRole('dialog', { name: 'Token “admin backup job”' });
     await dialog.getByText('Showing it again is recorded in the audit log.').waitFor();
     const shown = await dialog.getByLabel('Token', { exact: true }).inputValue();
-    const works = await fetch(`${gate.url}/rest/api/space`, { headers: { authorization: basic('admin', shown) } });
+    const works = await fetch(`${box.url}/rest/api/space`, { headers: { authorization: basic('admin', shown) } });
     assert.equal(works.status, 200);
     await shot(page, '09a-revealed', false);
     await dialog.getByRole('button', { name: 'Done' }).click();
@@ -323,7 +321,7 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     await confirm.getByRole('button', { name: 'Delete token' }).click();
     await page.getByText(`Token “${label}” was deleted`).waitFor();
     await row.waitFor({ state: 'detached' });
-    const refused = await fetch(`${gate.url}/rest/api/space/DEMO`, {
+    const refused = await fetch(`${box.url}/rest/api/space/DEMO`, {
       headers: { authorization: basic('admin', secret) },
     });
     assert.equal(refused.status, 401);
@@ -337,10 +335,10 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     await page.getByLabel('Add token calls to the audit log').uncheck();
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Settings saved.').waitFor();
-    const settings = (await (await page.request.get(`${gate.url}/tokengate/api/tokenTools/settings`)).json()).settings;
+    const settings = (await (await page.request.get(`${box.url}/tokengate/api/tokenTools/settings`)).json()).settings;
     assert.equal(settings.authType, 'both');
     assert.equal(settings.auditLog, false);
-    const challenge = await fetch(`${gate.url}/rest/api/space`);
+    const challenge = await fetch(`${box.url}/rest/api/space`);
     assert.match(challenge.headers.get('www-authenticate') ?? '', /Bearer/);
     await page.getByText('off (standard mode)').waitFor();
     assert.deepEqual(await unlabelledControls(page), []);
@@ -397,7 +395,7 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
   test('sign out', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByText('You are signed out.').waitFor();
-    assert.equal((await page.request.get(`${gate.url}/tokengate/api/me`)).status(), 401);
+    assert.equal((await page.request.get(`${box.url}/tokengate/api/me`)).status(), 401);
     await shot(page, '16-signed-out');
   });
 
@@ -428,10 +426,10 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     assert.equal(noCsrf.status, 403);
     assert.match(noCsrf.body.message, /CSRF token/);
 
-    const cookie = (await context.cookies(`${gate.url}/tokengate/`)).find((c) => c.name === 'tokengate_session');
+    const cookie = (await context.cookies(`${box.url}/tokengate/`)).find((c) => c.name === 'tokengate_session');
     assert.ok(cookie);
-    const me = (await (await page.request.get(`${gate.url}/tokengate/api/me`)).json()) as { csrfToken: string };
-    const crossOrigin = await fetch(`${gate.url}/tokengate/api/tokenTools/set`, {
+    const me = (await (await page.request.get(`${box.url}/tokengate/api/me`)).json()) as { csrfToken: string };
+    const crossOrigin = await fetch(`${box.url}/tokengate/api/tokenTools/set`, {
       method: 'POST',
       headers: {
         cookie: `${cookie.name}=${cookie.value}`,
@@ -442,61 +440,54 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
       body: JSON.stringify({ label: 'forged' }),
     });
     assert.equal(crossOrigin.status, 403);
-    const session = await fetch(`${gate.url}/rest/api/space`, {
+    const session = await fetch(`${box.url}/rest/api/space`, {
       headers: { cookie: `${cookie.name}=${cookie.value}` },
     });
     assert.equal(session.status, 401, 'a page session is no credential on /rest/');
-    const bobSecret = runCli(['token', 'create', '--label', 'bob cli', '--user', 'bob', '--json'], {
-      dataDir: data.path,
-    });
+    const bobSecret = box.cli(['token', 'create', '--label', 'bob cli', '--user', 'bob', '--json']);
     const token = (JSON.parse(bobSecret.stdout) as { token: string }).token;
-    const withToken = await fetch(`${gate.url}/tokengate/api/me`, { headers: { authorization: basic('bob', token) } });
+    const withToken = await fetch(`${box.url}/tokengate/api/me`, { headers: { authorization: basic('bob', token) } });
     assert.equal(withToken.status, 401, 'a token is no credential on the page');
     assert.ok(
-      !(await page.request.get(`${gate.url}/tokengate/api/tokens?q=forged`).then((r) => r.text())).includes('"forged"'),
+      !(await page.request.get(`${box.url}/tokengate/api/tokens?q=forged`).then((r) => r.text())).includes('"forged"'),
     );
     await shot(page, '18-csrf');
   });
 });
 
 describe('REST API Tokens page in secure mode', { skip, timeout: 120_000 }, () => {
-  let gate: RunningTokengate;
-  let data: { path: string; remove: () => void };
   let profile: { path: string; remove: () => void };
   let context: BrowserContext;
   let page: Page;
 
+  const env = { TOKENGATE_SECURE_MODE: 'true' };
+  const box = useBlackBox({
+    dirPrefix: 'tokengate-e2e-secure-',
+    upstream: false,
+    args: ['--demo'],
+    env,
+    setup: (b) => {
+      ensurePageBuilt();
+      const added = b.cli(['user', 'add', 'admin', '--admin', '--password-stdin'], {
+        input: `${ADMIN_PASSWORD}\n`,
+        env,
+      });
+      assert.equal(added.status, 0, added.stderr);
+    },
+  });
+
   before(async () => {
-    ensurePageBuilt();
-    data = tempDir('tokengate-e2e-secure-');
     profile = tempDir('tokengate-chromium-');
-    const env = { TOKENGATE_SECURE_MODE: 'true' };
-    const added = runCli(['user', 'add', 'admin', '--admin', '--password-stdin'], {
-      dataDir: data.path,
-      input: `${ADMIN_PASSWORD}\n`,
-      env,
-    });
-    assert.equal(added.status, 0, added.stderr);
-    gate = await startTokengate({ dataDir: data.path, args: ['--demo'], env });
-    context = await chromium.launchPersistentContext(profile.path, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1280, height: 860 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(15_000);
+    ({ context, page } = await openBrowser(profile.path));
   });
 
   after(async () => {
     await context?.close();
-    await gate?.stop();
-    data?.remove();
     profile?.remove();
   });
 
   test('the secret is shown once, with a clear warning; it is never shown again', async () => {
-    await page.goto(`${gate.url}/tokengate/`);
+    await page.goto(`${box.url}/tokengate/`);
     await page.getByLabel('Username or email').fill('admin');
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -521,14 +512,14 @@ describe('REST API Tokens page in secure mode', { skip, timeout: 120_000 }, () =
     assert.ok(!((await later.textContent()) ?? '').includes(secret));
     await later.getByText('secure mode: it was shown only once').waitFor();
     await shot(page, '20-secure-snippet', false);
-    const reveal = await page.request.post(`${gate.url}/tokengate/api/tokens/reveal`, {
+    const reveal = await page.request.post(`${box.url}/tokengate/api/tokens/reveal`, {
       headers: {
         'x-csrf-token': (
-          (await (await page.request.get(`${gate.url}/tokengate/api/me`)).json()) as { csrfToken: string }
+          (await (await page.request.get(`${box.url}/tokengate/api/me`)).json()) as { csrfToken: string }
         ).csrfToken,
-        origin: gate.url,
+        origin: box.url,
       },
-      data: { id: (await (await page.request.get(`${gate.url}/tokengate/api/tokens?q=secure`)).json()).tokens[0].id },
+      data: { id: (await (await page.request.get(`${box.url}/tokengate/api/tokens?q=secure`)).json()).tokens[0].id },
     });
     assert.equal(reveal.status(), 409);
   });

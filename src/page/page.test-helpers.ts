@@ -18,34 +18,13 @@ import { sendError } from '../gateway/send.js';
 import { SettingsHolder } from '../gateway/settings-holder.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { tempDir } from '../testing/processes.js';
+import { testConfig } from '../testing/test-config.js';
 import type { PageAdminDeps } from './page-deps.js';
 import { createPageRoutes } from './page-routes.js';
 import type { SessionTimes } from './page-sessions.js';
 
 export const ADMIN_PASSWORD = 'correct horse battery';
 export const BOB_PASSWORD = 'bobs secret phrase';
-
-export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Config {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    publicUrl: null,
-    upstream: { url: null, timeoutMs: 30_000, connectTimeoutMs: 5000, identityHeader: null, credentials: null },
-    dataDir,
-    database: { url: null, outageGraceMs: 60_000 },
-    metrics: { enabled: true },
-    secureMode: false,
-    maxExpiryDays: null,
-    bodyLimitBytes: 1 << 20,
-    trustedProxyHops: 0,
-    auth: { failureLimit: 20, failureWindowMs: 60_000, cacheSize: 1000 },
-    audit: { retentionDays: 90, queueSize: 50_000, batchMs: 100, onFull: 'reject', redactParams: [] },
-    workers: 1,
-    nodeId: 'test',
-    logLevel: 'error',
-    ...overrides,
-  };
-}
 
 export interface PageHarness {
   readonly url: string;
@@ -123,8 +102,8 @@ export async function startPage(
       { method: req.method ?? '', target: req.url ?? '', headers: req.headers },
       { publicUrl: url },
     );
-    if (!result.ok) return sendError(res, 400, result.message);
-    if (!page(req, res, result.request.path)) sendError(res, 404, 'not found');
+    if (!result.ok) return sendError(res, 'malformed_request', result.message);
+    if (!page(req, res, result.request.path)) sendError(res, 'not_found', 'not found');
   });
   return {
     url,
@@ -143,56 +122,4 @@ export async function startPage(
       dir.remove();
     },
   };
-}
-
-/** A signed-in browser-like client: keeps the session cookie, sends the CSRF token and a same-origin Origin. */
-export class PageClient {
-  readonly base: string;
-  cookie = '';
-  csrf = '';
-
-  constructor(base: string) {
-    this.base = base;
-  }
-
-  async signIn(username: string, password: string): Promise<Response> {
-    const response = await this.request('POST', '/tokengate/api/session', { username, password }, { csrf: false });
-    if (response.ok) {
-      const body = (await response.clone().json()) as { csrfToken: string };
-      this.csrf = body.csrfToken;
-    }
-    return response;
-  }
-
-  async request(
-    method: string,
-    path: string,
-    body?: unknown,
-    options: { csrf?: boolean; headers?: Record<string, string> } = {},
-  ): Promise<Response> {
-    const headers: Record<string, string> = { origin: this.base, 'sec-fetch-site': 'same-origin', ...options.headers };
-    if (this.cookie !== '') headers.cookie = this.cookie;
-    if (options.csrf !== false && this.csrf !== '') headers['x-csrf-token'] = this.csrf;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(this.base + path, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-      redirect: 'manual',
-    });
-    for (const set of response.headers.getSetCookie()) {
-      const pair = set.split(';')[0] ?? '';
-      this.cookie = pair.endsWith('=') ? '' : pair;
-    }
-    return response;
-  }
-
-  async json<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> {
-    const response = await this.request(method, path, body);
-    return { status: response.status, body: (await response.json()) as T };
-  }
 }

@@ -33,7 +33,7 @@ export async function signIn(call: PageRequest, deps: PageDeps, sessions: PageSe
   const key = signInFailureKey(call.ip);
   const { failureLimit, failureWindowMs } = config.auth;
   if ((await store.authFailures(key, failureWindowMs, now())) >= failureLimit) {
-    throw new HttpError(429, 'too many failed sign-ins from this address; try again later', {
+    throw new HttpError('too_many_sign_ins', 'too many failed sign-ins from this address; try again later', {
       'retry-after': String(retryAfterSeconds(now(), failureWindowMs)),
     });
   }
@@ -41,17 +41,17 @@ export async function signIn(call: PageRequest, deps: PageDeps, sessions: PageSe
   refuseUnknownKeys(body, new Set(['username', 'password']));
   const username = typeof body.username === 'string' ? body.username.trim() : '';
   const password = typeof body.password === 'string' ? body.password : '';
-  if (username === '' || password === '') throw new HttpError(400, 'enter your username and your password');
+  if (username === '' || password === '') throw new HttpError('invalid_input', 'enter your username and your password');
 
   const user = await deps.users.checkPassword(username, password);
   if (user === undefined) {
     const count = await store.recordAuthFailure(key, failureWindowMs, now());
     if (count > failureLimit) {
-      throw new HttpError(429, 'too many failed sign-ins from this address; try again later', {
+      throw new HttpError('too_many_sign_ins', 'too many failed sign-ins from this address; try again later', {
         'retry-after': String(retryAfterSeconds(now(), failureWindowMs)),
       });
     }
-    throw new HttpError(401, WRONG);
+    throw new HttpError('sign_in_failed', WRONG);
   }
   const opened = await sessions.signIn(user);
   setSessionCookie(call.res, opened.sealed, opened.maxAgeSeconds, call.https);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
+import { sendError } from '../gateway/send.js';
 
 /** Where `npm run build:page` puts the page: `dist/page-ui` of the project (from `src/page` or `dist/page`). */
 export const DEFAULT_ASSETS_DIR = resolve(import.meta.dirname, '../../dist/page-ui');
@@ -53,8 +54,7 @@ export class StaticAssets {
   /** Serves `relative` (the path after `/tokengate/`, no leading slash). */
   async serve(req: IncomingMessage, res: ServerResponse, relative: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' });
-      res.end('method not allowed');
+      sendError(res, 'method_not_allowed', 'method not allowed', { allow: 'GET, HEAD' });
       return;
     }
     const segments = relative === '' ? [] : relative.split('/');
@@ -118,6 +118,5 @@ function send(req: IncomingMessage, res: ServerResponse, asset: Asset, cacheCont
 }
 
 function notFound(res: ServerResponse): void {
-  res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  res.end('not found');
+  sendError(res, 'not_found', 'not found');
 }

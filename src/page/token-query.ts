@@ -40,9 +40,9 @@ function last(query: ReadonlyMap<string, readonly string[]>, name: string): stri
 
 function wholeNumber(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (text === undefined || text === '') return fallback;
-  if (!/^\d{1,9}$/.test(text)) throw new HttpError(400, `${name} must be a whole number`);
+  if (!/^\d{1,9}$/.test(text)) throw new HttpError('invalid_input', `${name} must be a whole number`);
   const value = Number(text);
-  if (value < min || value > max) throw new HttpError(400, `${name} must be between ${min} and ${max}`);
+  if (value < min || value > max) throw new HttpError('invalid_input', `${name} must be between ${min} and ${max}`);
   return value;
 }
 
@@ -52,13 +52,14 @@ function wholeNumber(text: string | undefined, name: string, fallback: number, m
  */
 export function parseTokenQuery(query: ReadonlyMap<string, readonly string[]>): TokenQuery {
   const search = (last(query, 'q') ?? '').trim();
-  if (search.length > MAX_SEARCH) throw new HttpError(400, `the search text must be at most ${MAX_SEARCH} characters`);
+  if (search.length > MAX_SEARCH)
+    throw new HttpError('invalid_input', `the search text must be at most ${MAX_SEARCH} characters`);
   const sortText = last(query, 'sort') ?? 'created';
   if (!(SORT_KEYS as readonly string[]).includes(sortText)) {
-    throw new HttpError(400, `sort must be one of ${SORT_KEYS.join(', ')}`);
+    throw new HttpError('invalid_input', `sort must be one of ${SORT_KEYS.join(', ')}`);
   }
   const dir = last(query, 'dir') ?? (sortText === 'created' ? 'desc' : 'asc');
-  if (dir !== 'asc' && dir !== 'desc') throw new HttpError(400, 'dir must be asc or desc');
+  if (dir !== 'asc' && dir !== 'desc') throw new HttpError('invalid_input', 'dir must be asc or desc');
   return {
     search,
     sort: sortText as SortKey,

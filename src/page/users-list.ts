@@ -13,10 +13,11 @@ const MAX_SEARCH = 200;
  * email and display name.
  */
 export async function listUsers(call: SignedInRequest, deps: PageDeps): Promise<void> {
-  if (!call.user.admin) throw new HttpError(403, 'only administrators choose the user of a token');
+  if (!call.user.admin) throw new HttpError('forbidden', 'only administrators choose the user of a token');
   const values = call.canonical.query.get('q');
   const search = (values?.[values.length - 1] ?? '').trim();
-  if (search.length > MAX_SEARCH) throw new HttpError(400, `the search text must be at most ${MAX_SEARCH} characters`);
+  if (search.length > MAX_SEARCH)
+    throw new HttpError('invalid_input', `the search text must be at most ${MAX_SEARCH} characters`);
   const users = (await deps.store.pageUsers({ activeOnly: true, search, startAt: 0, maxResults: MAX_USERS })).map(
     (u) => ({ username: u.username, displayName: u.displayName }),
   );

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { evaluate } from './evaluate.js';
 import { compileFullMatcher } from './full-matcher.js';
+import { methodListPart } from './parts/method-list-part.js';
+import { urlRegexPart } from './parts/url-regex-part.js';
 import { allowedLine, facts, mustParse } from './restrictions.test-helpers.js';
 import type { FullMatcher, Rule, RuleSet, Verdict } from './types.js';
 
@@ -47,7 +49,7 @@ describe('evaluate: rule sets and lines', () => {
   test('plain Rule objects (not from the parser) work too', () => {
     const compiled = compileFullMatcher('/x');
     assert.ok(compiled.ok);
-    const rule: Rule = { line: 7, methods: new Set(['GET', 'PUT']), url: compiled.matcher, query: [], json: [] };
+    const rule: Rule = { line: 7, parts: [methodListPart(['GET', 'PUT']), urlRegexPart(compiled.matcher)] };
     const ruleSet: RuleSet = { rules: [rule], needsBody: false };
     assert.deepEqual(evaluate(ruleSet, facts('GET', '/x')), { allowed: true, line: 7 });
     assert.equal(failuresOf(evaluate(ruleSet, facts('POST', '/x')))[0]?.reason, 'method POST is not one of GET, PUT');
@@ -55,7 +57,7 @@ describe('evaluate: rule sets and lines', () => {
 
   test('a hand-made FullMatcher without fast-path hints works', () => {
     const url: FullMatcher = { source: 'any', test: () => true };
-    const ruleSet: RuleSet = { rules: [{ line: 1, methods: null, url, query: [], json: [] }], needsBody: false };
+    const ruleSet: RuleSet = { rules: [{ line: 1, parts: [urlRegexPart(url)] }], needsBody: false };
     assert.equal(allowedLine(evaluate(ruleSet, facts('GET', '/x'))), 1);
   });
 });

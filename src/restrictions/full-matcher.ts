@@ -3,7 +3,14 @@ import { MAX_REGEX_LENGTH, MAX_REGEX_WEIGHT } from './limits.js';
 import { analysePattern } from './pattern-shape.js';
 import { explainRegexError } from './regex-errors.js';
 import { regexWeight } from './regex-weight.js';
-import type { FullMatcher } from './types.js';
+
+/** A compiled, full-match, linear-time regular expression. */
+export interface FullMatcher {
+  /** The pattern as the user wrote it. */
+  readonly source: string;
+  /** True when the whole input matches the pattern. */
+  test(input: string): boolean;
+}
 
 /** How a matcher decides; `re2` is the general case, the others are exact shortcuts. */
 export type MatchStrategy = 'literal' | 'glob' | 're2';

@@ -8,5 +8,7 @@ export { explainRule } from './explain-rule.js';
 export { type CompileResult, compileFullMatcher, type MatchStrategy } from './full-matcher.js';
 export { MAX_REGEX_LENGTH, MAX_REGEX_WEIGHT, MAX_RULE_SET_WEIGHT, MAX_RULES } from './limits.js';
 export { parseLimitTo } from './parse.js';
+export { PART_KINDS } from './part-registry.js';
+export { dryRunBody, NO_BODY, requestFacts } from './request-facts.js';
 export { type LineSeparator, ruleSetToString, ruleToString } from './to-string.js';
 export type * from './types.js';

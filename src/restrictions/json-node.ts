@@ -1,6 +1,6 @@
+import type { FullMatcher } from './full-matcher.js';
 import { MAX_JSON_ARRAY_NESTING } from './limits.js';
 import { quote, shorten } from './quote.js';
-import type { FullMatcher, JsonDataPart } from './types.js';
 
 /**
  * JsonData semantics: the node (a key or a dotted path) must exist, and its value must be a
@@ -61,11 +61,11 @@ function everyElementMatches(
 }
 
 /**
- * True when the JsonData part matches the body `root` (which the caller checked is an object).
- * Allocates nothing unless a number is turned into text.
+ * True when the node at `path` of the body `root` (which the caller checked is an object) matches
+ * `pattern`. Allocates nothing unless a number is turned into text.
  */
-export function jsonNodeMatches(root: Record<string, unknown>, part: JsonDataPart): boolean {
-  return matchesFrom(root, part.path, 0, part.pattern, 0);
+export function jsonNodeMatches(root: Record<string, unknown>, path: readonly string[], pattern: FullMatcher): boolean {
+  return matchesFrom(root, path, 0, pattern, 0);
 }
 
 function kindOf(value: unknown): string {
@@ -113,11 +113,16 @@ function explainFrom(
 }
 
 /**
- * Why the JsonData part does not match the body object `root`, in words, or null when it matches.
+ * Why the node at `path` of the body object `root` does not match `pattern`, in words, or null
+ * when it matches.
  *
  * @example
- * explainJsonNode({ type: 'blogpost' }, typePart) // 'JSON node "type" value "blogpost" does not match page'
+ * explainJsonNode({ type: 'blogpost' }, ['type'], page) // 'JSON node "type" value "blogpost" does not match page'
  */
-export function explainJsonNode(root: Record<string, unknown>, part: JsonDataPart): string | null {
-  return explainFrom(root, part.path, 0, part.pattern, '', 0);
+export function explainJsonNode(
+  root: Record<string, unknown>,
+  path: readonly string[],
+  pattern: FullMatcher,
+): string | null {
+  return explainFrom(root, path, 0, pattern, '', 0);
 }

@@ -1,16 +1,17 @@
 import type { CompileBudget } from './compile-budget.js';
 import { isStandardMethodList, readMethodList } from './method-list.js';
 import { type LineProblem, readPart } from './parse-part.js';
-import { JSON_DATA, partKeywordAt, QUERY_PARAM, unknownPartAt } from './part-syntax.js';
+import type { RulePart } from './part-kind.js';
+import { bracketSyntaxList, inCheckOrder } from './part-registry.js';
+import { partKeywordAt, unknownPartAt } from './part-syntax.js';
+import { methodListPart } from './parts/method-list-part.js';
+import { urlRegexPart } from './parts/url-regex-part.js';
 import { shorten } from './quote.js';
-import type { FullMatcher, JsonDataPart, QueryParamPart } from './types.js';
 
 /** A rule line, parsed (without its line number). */
 export interface ParsedLine {
-  readonly methods: readonly string[] | null;
-  readonly url: FullMatcher;
-  readonly query: readonly QueryParamPart[];
-  readonly json: readonly JsonDataPart[];
+  /** In check order (see `PART_KINDS`): the method list when there is one, the URL regex, the rest. */
+  readonly parts: readonly RulePart[];
 }
 
 /** A trailing `[…]` whose content is a standard method list. */
@@ -18,8 +19,8 @@ const TRAILING_BRACKET = /\[([^[\]]*)\]$/;
 const BLANK = /[ \t]/;
 
 /**
- * Where the URL regex that starts at `start` ends: at the first `[QueryParam::` or `[JsonData::`
- * (any case) whose `[` is not escaped, else at the end of the line. A `[Word::` that is no
+ * Where the URL regex that starts at `start` ends: at the first `[Keyword::` of a bracket part
+ * kind (any case) whose `[` is not escaped, else at the end of the line. A `[Word::` that is no
  * known part is an error rather than a character class nobody meant.
  */
 function findUrlEnd(text: string, start: number): number | LineProblem {
@@ -65,18 +66,18 @@ function trailingProblem(text: string, i: number, urlSource: string): LineProble
   }
   return {
     offset: i,
-    reason: `unexpected text "${shorten(text.slice(i), 20)}" after the parts; a rule ends with parts such as ${QUERY_PARAM.syntax} and ${JSON_DATA.syntax}`,
+    reason: `unexpected text "${shorten(text.slice(i), 20)}" after the parts; a rule ends with parts such as ${bracketSyntaxList()}`,
   };
 }
 
 /**
- * Parses one non-blank rule line: `[METHODS]URL_REGEX[QueryParam::NAME==REGEX]…[JsonData::NODE==REGEX]…`.
- * Parts may come in any order after the URL regex; blanks around the URL regex and between
- * parts are ignored (a URL has none).
+ * Parses one non-blank rule line: `[METHODS]URL_REGEX[QueryParam::NAME==REGEX]…[JsonData::NODE==REGEX]…`
+ * (any bracket kind of the registry). Parts may come in any order after the URL regex; blanks
+ * around the URL regex and between parts are ignored (a URL has none).
  *
  * @example
  * parseRuleLine('[post].*\/rest/api/content/?[JsonData::type==page]', new CompileBudget())
- * // { methods: ['POST'], url: …, query: [], json: [{ kind: 'json', node: 'type', … }] }
+ * // { parts: [{ kind: METHOD_LIST, … }, { kind: URL_REGEX, … }, { kind: JSON_DATA, node: 'type', … }] }
  * parseRuleLine('[GET]', new CompileBudget()) // { offset: 5, reason: 'the URL regex is missing after [GET]; write .* to allow any URL' }
  */
 export function parseRuleLine(text: string, budget: CompileBudget): ParsedLine | LineProblem {
@@ -101,8 +102,9 @@ export function parseRuleLine(text: string, budget: CompileBudget): ParsedLine |
   const url = budget.compile(urlSource);
   if (!url.ok) return { offset: urlStart + url.offset, reason: `the URL regex: ${url.reason}` };
 
-  const query: QueryParamPart[] = [];
-  const json: JsonDataPart[] = [];
+  const parts: RulePart[] = [];
+  if (methods !== null) parts.push(methodListPart(methods));
+  parts.push(urlRegexPart(url.matcher));
   let i = urlEnd;
   while (i < text.length) {
     if (BLANK.test(text[i] as string)) {
@@ -113,9 +115,8 @@ export function parseRuleLine(text: string, budget: CompileBudget): ParsedLine |
     if (keyword === null) return trailingProblem(text, i, urlSource);
     const read = readPart(text, i, keyword, budget);
     if ('reason' in read) return read;
-    if (read.part.kind === 'query') query.push(read.part);
-    else json.push(read.part);
+    parts.push(read.part);
     i = read.next;
   }
-  return { methods, url: url.matcher, query, json };
+  return { parts: inCheckOrder(parts) };
 }

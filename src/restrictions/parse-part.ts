@@ -1,9 +1,9 @@
 import type { CompileBudget } from './compile-budget.js';
 import type { CompileResult } from './full-matcher.js';
-import { type PartKeyword, partKeywordAt } from './part-syntax.js';
+import type { BracketPartKind, RulePart } from './part-kind.js';
+import { partKeywordAt } from './part-syntax.js';
 import { quote, shorten } from './quote.js';
 import { skipCharClass } from './regex-scan.js';
-import type { JsonDataPart, QueryParamPart } from './types.js';
 
 /** Why a line does not parse: a reason and its 0-based offset in the (trimmed) line. */
 export interface LineProblem {
@@ -12,7 +12,7 @@ export interface LineProblem {
 }
 
 export interface PartResult {
-  readonly part: QueryParamPart | JsonDataPart;
+  readonly part: RulePart;
   /** Index after the part's `]`. */
   readonly next: number;
 }
@@ -50,15 +50,12 @@ function findNameEnd(text: string, start: number): number {
   return -1;
 }
 
-function nameProblem(keyword: PartKeyword, name: string): string | null {
-  const what = keyword.kind === 'query' ? 'query parameter name' : 'JSON node';
-  if (name === '') return `the ${what} is missing; write ${keyword.syntax}`;
+function nameProblem(kind: BracketPartKind, name: string): string | null {
+  const what = kind.nameLabel;
+  if (name === '') return `the ${what} is missing; write ${kind.syntax}`;
   if (name.trim() !== name)
-    return `the ${what} ${quote(name)} has spaces around it; write ${keyword.syntax} without spaces around ==`;
-  if (keyword.kind === 'json' && name.split('.').some((key) => key === '')) {
-    return `the JSON node ${quote(name)} is not a key or a dotted path such as space.key`;
-  }
-  return null;
+    return `the ${what} ${quote(name)} has spaces around it; write ${kind.syntax} without spaces around ==`;
+  return kind.nameProblem(name);
 }
 
 function regexProblem(label: string, result: CompileResult & { ok: false }, regexStart: number): LineProblem {
@@ -66,27 +63,27 @@ function regexProblem(label: string, result: CompileResult & { ok: false }, rege
 }
 
 /**
- * Reads the part whose `[` is at `open` (its keyword already recognised): NAME (or NODE), `==`,
- * then the regex up to the closing `]`.
+ * Reads the part whose `[` is at `open` (its kind already recognised by its keyword): NAME (or
+ * NODE), `==`, then the regex up to the closing `]`; the kind checks the name and builds the part.
  *
  * @example
  * readPart('.*[QueryParam::key==[A-Z]+]', 2, QUERY_PARAM, new CompileBudget())
- * // { part: { kind: 'query', name: 'key', pattern: … }, next: 27 }
+ * // { part: { kind: QUERY_PARAM, name: 'key', pattern: … }, next: 27 }
  */
 export function readPart(
   text: string,
   open: number,
-  keyword: PartKeyword,
+  kind: BracketPartKind,
   budget: CompileBudget,
 ): PartResult | LineProblem {
-  const nameStart = open + 1 + keyword.keyword.length;
+  const nameStart = open + 1 + kind.keyword.length;
   const written = `[${text.slice(open + 1, nameStart)}`;
   const eq = findNameEnd(text, nameStart);
   if (eq < 0) {
-    return { offset: open, reason: `the part "${shorten(text.slice(open), 30)}" has no ==; write ${keyword.syntax}` };
+    return { offset: open, reason: `the part "${shorten(text.slice(open), 30)}" has no ==; write ${kind.syntax}` };
   }
   const name = text.slice(nameStart, eq);
-  const badName = nameProblem(keyword, name);
+  const badName = nameProblem(kind, name);
   if (badName !== null) return { offset: nameStart, reason: badName };
 
   const label = `${written}${shorten(name, 40)}==…]`;
@@ -100,11 +97,5 @@ export function readPart(
   }
   const compiled = budget.compile(text.slice(regexStart, end));
   if (!compiled.ok) return regexProblem(label, compiled, regexStart);
-
-  const pattern = compiled.matcher;
-  const part: QueryParamPart | JsonDataPart =
-    keyword.kind === 'query'
-      ? { kind: 'query', name, pattern }
-      : { kind: 'json', node: name, path: Object.freeze(name.split('.')), pattern };
-  return { part: Object.freeze(part), next: end + 1 };
+  return { part: kind.build(name, compiled.matcher), next: end + 1 };
 }

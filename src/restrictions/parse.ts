@@ -36,15 +36,7 @@ export function parseLimitTo(text: string): ParseResult {
     }
     const parsed = parseRuleLine(line.text, budget);
     if ('reason' in parsed) return parseError(line.number, line.column + parsed.offset, parsed.reason);
-    rules.push(
-      parsedRule({
-        line: line.number,
-        methods: parsed.methods === null ? null : new Set(parsed.methods),
-        url: parsed.url,
-        query: Object.freeze(parsed.query),
-        json: Object.freeze(parsed.json),
-      }),
-    );
+    rules.push(parsedRule({ line: line.number, parts: Object.freeze(parsed.parts) }));
   }
   return { ok: true, ruleSet: parsedRuleSet(rules) };
 }

@@ -1,28 +1,16 @@
-/** Recognising the `[QueryParam::…]` and `[JsonData::…]` parts of a rule line. */
-
-export type PartKind = 'query' | 'json';
-
-export interface PartKeyword {
-  readonly kind: PartKind;
-  /** As written in normalised text: `QueryParam::`. */
-  readonly keyword: string;
-  /** The syntax shown in messages: `[QueryParam::NAME==REGEX]`. */
-  readonly syntax: string;
-}
-
-export const QUERY_PARAM: PartKeyword = { kind: 'query', keyword: 'QueryParam::', syntax: '[QueryParam::NAME==REGEX]' };
-export const JSON_DATA: PartKeyword = { kind: 'json', keyword: 'JsonData::', syntax: '[JsonData::NODE==REGEX]' };
-const KEYWORDS = [QUERY_PARAM, JSON_DATA] as const;
+/** Recognising the `[Keyword::…]` parts of a rule line (every bracket kind of the registry). */
+import type { BracketPartKind } from './part-kind.js';
+import { BRACKET_KINDS, bracketSyntaxList } from './part-registry.js';
 
 /**
- * The part keyword right after the `[` at `i` (case-insensitive), or null.
+ * The bracket part kind whose keyword comes right after the `[` at `i` (case-insensitive), or null.
  *
  * @example
  * partKeywordAt('.*[queryparam::a==b]', 2) // QUERY_PARAM
  */
-export function partKeywordAt(text: string, i: number): PartKeyword | null {
+export function partKeywordAt(text: string, i: number): BracketPartKind | null {
   if (text[i] !== '[') return null;
-  for (const part of KEYWORDS) {
+  for (const part of BRACKET_KINDS) {
     const candidate = text.slice(i + 1, i + 1 + part.keyword.length);
     if (candidate.length === part.keyword.length && candidate.toLowerCase() === part.keyword.toLowerCase()) return part;
   }
@@ -60,15 +48,12 @@ export function unknownPartAt(text: string, i: number): string | null {
   const shape = PART_LIKE.exec(text.slice(i, i + PART_LIKE_REACH));
   if (shape === null) return null;
   const word = (shape[1] as string).toLowerCase();
-  const ranked = KEYWORDS.map((part) => ({
+  const ranked = BRACKET_KINDS.map((part) => ({
     part,
     distance: editDistance(word, part.keyword.slice(0, -2).toLowerCase()),
   }));
   ranked.sort((a, b) => a.distance - b.distance);
-  const best = ranked[0] as { part: PartKeyword; distance: number };
-  const hint =
-    best.distance <= 3
-      ? `did you mean ${best.part.syntax}?`
-      : `the parts are ${QUERY_PARAM.syntax} and ${JSON_DATA.syntax}`;
+  const best = ranked[0] as { part: BracketPartKind; distance: number };
+  const hint = best.distance <= 3 ? `did you mean ${best.part.syntax}?` : `the parts are ${bracketSyntaxList()}`;
   return `unknown part "${shape[0]}…" — ${hint}`;
 }

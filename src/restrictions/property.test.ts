@@ -5,7 +5,7 @@ import { evaluate } from './evaluate.js';
 import { compileFullMatcher } from './full-matcher.js';
 import { MAX_JSON_ARRAY_NESTING } from './limits.js';
 import { parseLimitTo } from './parse.js';
-import { plainRules } from './restrictions.test-helpers.js';
+import { plainRules, ruleView } from './restrictions.test-helpers.js';
 import { ruleSetToString } from './to-string.js';
 import type { EvaluatedBody, FullMatcher, RequestFacts, Rule, RuleSet } from './types.js';
 
@@ -309,7 +309,7 @@ function referenceJson(value: unknown, path: readonly string[], i: number, re: F
 function referenceEvaluate(ruleSet: RuleSet, facts: RequestFacts): number | false | 'needsBody' {
   if (ruleSet.rules.length === 0) return 0;
   let needsBody = false;
-  for (const rule of ruleSet.rules as Rule[]) {
+  for (const rule of (ruleSet.rules as Rule[]).map(ruleView)) {
     if (rule.methods !== null && !rule.methods.has(facts.method)) continue;
     const url = plainRe2(rule.url);
     if (!url.test(facts.path) && !url.test(facts.absoluteUrl)) continue;

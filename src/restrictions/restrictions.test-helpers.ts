@@ -1,7 +1,12 @@
 /** Helpers for the restriction engine's tests: parse-or-fail, request facts, plain views. */
 import assert from 'node:assert/strict';
+import type { FullMatcher } from './full-matcher.js';
 import { parseLimitTo } from './parse.js';
-import type { EvaluatedBody, ParseError, RequestFacts, RuleSet, Verdict } from './types.js';
+import { JSON_DATA, type JsonDataPart } from './parts/json-data-part.js';
+import { METHOD_LIST, type MethodListPart } from './parts/method-list-part.js';
+import { QUERY_PARAM, type QueryParamPart } from './parts/query-param-part.js';
+import { URL_REGEX, type UrlRegexPart } from './parts/url-regex-part.js';
+import type { EvaluatedBody, ParseError, RequestFacts, Rule, RuleSet, Verdict } from './types.js';
 
 export const PUBLIC_URL = 'https://wiki.example.com';
 
@@ -51,9 +56,35 @@ export function allowedLine(verdict: Verdict): number | false {
   return verdict.allowed ? verdict.line : false;
 }
 
+/** A rule's parts by kind: methods (`null`: any), the URL regex, the QueryParam and JsonData parts. */
+export interface RuleView {
+  readonly line: number;
+  readonly methods: ReadonlySet<string> | null;
+  readonly url: FullMatcher;
+  readonly query: readonly QueryParamPart[];
+  readonly json: readonly JsonDataPart[];
+}
+
+/** The parts of `rule` grouped by kind (each kind in rule order), failing on an unknown kind. */
+export function ruleView(rule: Rule): RuleView {
+  const methods = rule.parts.filter((part): part is MethodListPart => part.kind === METHOD_LIST);
+  const url = rule.parts.filter((part): part is UrlRegexPart => part.kind === URL_REGEX);
+  const query = rule.parts.filter((part): part is QueryParamPart => part.kind === QUERY_PARAM);
+  const json = rule.parts.filter((part): part is JsonDataPart => part.kind === JSON_DATA);
+  assert.equal(methods.length + url.length + query.length + json.length, rule.parts.length, 'a part of no known kind');
+  assert.ok(methods.length <= 1 && url.length === 1, 'at most one method list and exactly one URL regex');
+  return {
+    line: rule.line,
+    methods: methods[0]?.methods ?? null,
+    url: (url[0] as UrlRegexPart).pattern,
+    query,
+    json,
+  };
+}
+
 /** A rule set as plain data (pattern sources instead of matchers), for structural comparison. */
 export function plainRules(ruleSet: RuleSet, withLines = true) {
-  return ruleSet.rules.map((rule) => ({
+  return ruleSet.rules.map(ruleView).map((rule) => ({
     ...(withLines ? { line: rule.line } : {}),
     methods: rule.methods === null ? null : [...rule.methods],
     url: rule.url.source,

@@ -1,21 +1,19 @@
-import { JSON_DATA, QUERY_PARAM } from './part-syntax.js';
 import type { Rule, RuleSet } from './types.js';
 
 /** The separators `ruleSetToString` can join lines with. */
 export type LineSeparator = '\n' | '<br>';
 
 /**
- * One rule as normalised text: methods upper case joined with `|`, then the URL regex, then the
- * QueryParam parts and the JsonData parts, each kind in written order.
+ * One rule as normalised text: each part printed by its kind, in check order — methods upper
+ * case joined with `|`, then the URL regex, then the QueryParam parts and the JsonData parts,
+ * each kind in written order.
  *
  * @example
  * ruleToString(rule) // '[GET|POST].*\/rest/api/content.*[QueryParam::spaceKey==PM.*]'
  */
 export function ruleToString(rule: Rule): string {
-  let text = rule.methods === null ? '' : `[${[...rule.methods].join('|')}]`;
-  text += rule.url.source;
-  for (const part of rule.query) text += `[${QUERY_PARAM.keyword}${part.name}==${part.pattern.source}]`;
-  for (const part of rule.json) text += `[${JSON_DATA.keyword}${part.node}==${part.pattern.source}]`;
+  let text = '';
+  for (const part of rule.parts) text += part.kind.print(part);
   return text;
 }
 

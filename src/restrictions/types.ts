@@ -2,44 +2,33 @@
  * Types of the limitTo language: a RuleSet is parsed once from text and evaluated against
  * many requests. Everything here is plain data plus compiled RE2 matchers; nothing does I/O.
  */
+import type { RulePart } from './part-kind.js';
+import type { PartName } from './part-registry.js';
 
-/** A compiled, full-match, linear-time regular expression. */
-export interface FullMatcher {
-  /** The pattern as the user wrote it. */
-  readonly source: string;
-  /** True when the whole input matches the pattern. */
-  test(input: string): boolean;
-}
-
-export interface QueryParamPart {
-  readonly kind: 'query';
-  readonly name: string;
-  readonly pattern: FullMatcher;
-}
-
-export interface JsonDataPart {
-  readonly kind: 'json';
-  /** The node as written (`space.key`). */
-  readonly node: string;
-  /** The node split on dots (`['space', 'key']`). */
-  readonly path: readonly string[];
-  readonly pattern: FullMatcher;
-}
+export type { FullMatcher } from './full-matcher.js';
+export type { BracketPartKind, MatchContext, PartKind, RulePart } from './part-kind.js';
+export type { PartName } from './part-registry.js';
+export type { JsonDataPart } from './parts/json-data-part.js';
+export type { MethodListPart } from './parts/method-list-part.js';
+export type { QueryParamPart } from './parts/query-param-part.js';
+export type { UrlRegexPart } from './parts/url-regex-part.js';
+export type { CanonicalRequestView, EvaluatedBody, RequestFacts } from './request-facts.js';
 
 export interface Rule {
   /** 1-based line number in the text it was parsed from (blank lines counted). */
   readonly line: number;
-  /** Allowed methods, upper case; `null` means any method. */
-  readonly methods: ReadonlySet<string> | null;
-  readonly url: FullMatcher;
-  readonly query: readonly QueryParamPart[];
-  readonly json: readonly JsonDataPart[];
+  /**
+   * The parts in check order (see `PART_KINDS`): the method list when the rule has one (none:
+   * any method), the URL regex, then the other parts, each kind in written order. A rule
+   * matches when every part does.
+   */
+  readonly parts: readonly RulePart[];
 }
 
 export interface RuleSet {
   /** Empty means unrestricted: every request to a supported endpoint is allowed. */
   readonly rules: readonly Rule[];
-  /** True when some rule has a JsonData part (the body may have to be read). */
+  /** True when some rule has a part that needs the body (a JsonData part: the body may have to be read). */
   readonly needsBody: boolean;
 }
 
@@ -54,28 +43,8 @@ export type ParseResult =
   | { readonly ok: true; readonly ruleSet: RuleSet }
   | { readonly ok: false; readonly error: ParseError };
 
-/**
- * The body as the evaluator sees it.
- * - `undefined`: not read (yet). Evaluation then answers `needsBody` where a JsonData part decides.
- * - `{ kind: 'json', value }`: strictly parsed JSON (any JSON value; only objects can match).
- * - `{ kind: 'none' }`: read, and there was no body.
- */
-export type EvaluatedBody = { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'none' };
-
-/** What the evaluator looks at: a view of the canonical request. */
-export interface RequestFacts {
-  /** Upper-case method. */
-  readonly method: string;
-  /** Canonical path, e.g. `/rest/api/space/EXT` (no query). */
-  readonly path: string;
-  /** Public base URL + canonical path, e.g. `https://wiki.example.com/rest/api/space/EXT`; may equal path when no public URL is known. */
-  readonly absoluteUrl: string;
-  /** Decoded query: name → every value in order. */
-  readonly query: ReadonlyMap<string, readonly string[]>;
-  readonly body?: EvaluatedBody;
-}
-
-export type FailedPart = 'method' | 'url' | 'query' | 'json';
+/** The kind of the part that failed: `method`, `url`, `query`, `json` (the registry's names). */
+export type FailedPart = PartName;
 
 export interface LineFailure {
   readonly line: number;
@@ -88,7 +57,7 @@ export type Verdict =
   | { readonly allowed: true /** matched line, 0 when the rule set is empty */; readonly line: number }
   | {
       readonly allowed: false;
-      /** True when the body was not given and a JsonData part could still allow the request. */
+      /** True when the body was not given and a part that needs it could still allow the request. */
       readonly needsBody: boolean;
       /** One entry per rule, in order. */
       readonly failures: readonly LineFailure[];

@@ -3,12 +3,13 @@
  * database: each node is a real process with its own data directory and node id; the database
  * URL, the encryption key and the rest of the configuration come from the environment.
  */
-import { spawn } from 'node:child_process';
-import { join, resolve } from 'node:path';
-import { type RunningTokengate, runCli, startTokengate, tempDir } from './processes.js';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'src/cli/main.ts');
+import { runCli } from './cli.js';
+import {
+  type RunningTokengate,
+  runServeUntilExit as runProcessUntilExit,
+  startTokengate,
+  tempDir,
+} from './processes.js';
 
 /** One running node of a cluster. */
 export interface ClusterNode {
@@ -60,78 +61,19 @@ export function cliOk(args: string[], env: NodeJS.ProcessEnv): string {
 
 /**
  * Runs `tokengate serve` (own temporary data directory) expecting it to stop by itself, e.g. a
- * node that must refuse to start. Resolves with its exit code (null when it was killed) and its
- * output (stdout + stderr), and whether it printed that it was listening; a node still running
- * after `timeoutMs` is stopped (SIGTERM, then SIGKILL).
+ * node that must refuse to start; see `runServeUntilExit` in processes.ts.
  */
-export function runServeUntilExit(
+export async function runServeUntilExit(
   upstream: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; output: string; listened: boolean; timedOut: boolean }> {
   const dir = tempDir('tokengate-refused-');
-  const args = ['--import', 'tsx', CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', dir.path];
-  const child = spawn(process.execPath, [...args, '--upstream', upstream], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  let timedOut = false;
-  child.stdout.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  });
-  const timer = setTimeout(() => {
-    timedOut = true;
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-  }, timeoutMs);
-  return new Promise((resolvePromise) => {
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      dir.remove();
-      resolvePromise({ code, output, listened: /listening on http:/.test(output), timedOut });
-    });
-  });
-}
-
-/** The answer of one HTTP call: status, headers and the body parsed as JSON (null when it is not JSON). */
-export interface CallResult {
-  readonly status: number;
-  readonly headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: test code reads whatever JSON came back
-  readonly json: any;
-}
-
-/**
- * One call to `base + path` with `Authorization: auth` and, when given, `X-Forwarded-For: ip`
- * (the nodes trust one proxy hop, so each scenario can be its own client address).
- */
-export async function call(
-  base: string,
-  path: string,
-  options: { auth?: string; ip?: string; method?: string; body?: unknown } = {},
-): Promise<CallResult> {
-  const headers: Record<string, string> = {};
-  if (options.auth !== undefined) headers.authorization = options.auth;
-  if (options.ip !== undefined) headers['x-forwarded-for'] = options.ip;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${base}${path}`, {
-    method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-    headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  let json: unknown = null;
   try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
+    return await runProcessUntilExit({ dataDir: dir.path, upstream, env }, timeoutMs);
+  } finally {
+    dir.remove();
   }
-  return { status: response.status, headers: response.headers, json };
 }
 
 /** A source of client addresses, a new one per call: 10.1.1.1, 10.1.2.1, … */

@@ -1,14 +1,12 @@
 /**
- * Helpers for black-box tests: real processes on free ports (the upstream, tokengate itself),
- * the real CLI, and temporary data directories.
+ * Real processes for black-box tests, on free ports of 127.0.0.1: the recording upstream and
+ * `tokengate serve`, plus temporary data directories.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'src/cli/main.ts');
+import { join } from 'node:path';
+import { cliNodeArgs, ROOT, serveArgs } from './paths.js';
 
 /** A fresh temporary directory, removed by the returned function. */
 export function tempDir(prefix = 'tokengate-test-'): { path: string; remove: () => void } {
@@ -16,40 +14,50 @@ export function tempDir(prefix = 'tokengate-test-'): { path: string; remove: () 
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-interface Started {
+interface Spawned {
   readonly child: ChildProcess;
-  readonly match: RegExpExecArray;
   output(): string;
 }
 
-/** Spawns a process and waits until a line of its stdout matches `ready`. */
-function startProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+/** Spawns `node ARGS…` from the root, collecting stdout and stderr into one output. */
+function spawnNode(args: string[], env: NodeJS.ProcessEnv): Spawned {
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return { child, output: () => output };
+}
+
+interface Started extends Spawned {
+  readonly match: RegExpExecArray;
+}
+
+/** Spawns a process and waits until its output matches `ready`. */
+function startProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv, timeoutMs = 20_000): Promise<Started> {
+  const spawned = spawnNode(args, env);
+  const { child } = spawned;
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`process did not start in time: ${args.join(' ')}\n${output}`));
+      reject(new Error(`process did not start in time: ${args.join(' ')}\n${spawned.output()}`));
     }, timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = ready.exec(output);
+    child.stdout?.on('data', () => {
+      const match = ready.exec(spawned.output());
       if (match) {
         clearTimeout(timer);
-        resolvePromise({ child, match, output: () => output });
+        resolvePromise({ ...spawned, match });
       }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString('utf8');
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`process exited with ${code} before it was ready: ${args.join(' ')}\n${output}`));
+      reject(new Error(`process exited with ${code} before it was ready: ${args.join(' ')}\n${spawned.output()}`));
     });
   });
 }
@@ -82,7 +90,11 @@ export interface RunningUpstream {
 
 /** Starts the recording upstream (src/testing/recording-upstream.ts) as its own process. */
 export async function startRecordingUpstream(): Promise<RunningUpstream> {
-  const started = await startProcess(['src/testing/recording-upstream.ts'], /upstream listening on (\d+)/, {});
+  const started = await startProcess(
+    ['--import', 'tsx', 'src/testing/recording-upstream.ts'],
+    /upstream listening on (\d+)/,
+    {},
+  );
   const url = `http://127.0.0.1:${started.match[1]}`;
   return {
     url,
@@ -105,16 +117,17 @@ export interface RunningTokengate {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+export interface ServeOptions {
+  readonly dataDir: string;
+  readonly upstream?: string;
+  /** More `serve` arguments (`--workers 2`, …). */
+  readonly args?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+}
+
 /** Starts `tokengate serve` on a free port. */
-export async function startTokengate(options: {
-  dataDir: string;
-  upstream?: string;
-  args?: string[];
-  env?: NodeJS.ProcessEnv;
-}): Promise<RunningTokengate> {
-  const args = [CLI, 'serve', '--port', '0', '--host', '127.0.0.1', '--data-dir', options.dataDir];
-  if (options.upstream !== undefined) args.push('--upstream', options.upstream);
-  args.push(...(options.args ?? []));
+export async function startTokengate(options: ServeOptions): Promise<RunningTokengate> {
+  const args = cliNodeArgs(serveArgs(options.dataDir, options.upstream, options.args));
   const started = await startProcess(args, /listening on http:\/\/127\.0\.0\.1:(\d+)/, options.env ?? {});
   const port = Number(started.match[1]);
   return {
@@ -126,31 +139,30 @@ export async function startTokengate(options: {
   };
 }
 
-/** Runs the real CLI (`tokengate …`) to completion. */
-export function runCli(
-  args: string[],
-  options: { dataDir?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
-): { status: number | null; stdout: string; stderr: string } {
-  const full = [...args];
-  if (options.dataDir !== undefined) full.push('--data-dir', options.dataDir);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', CLI, ...full], {
-    cwd: ROOT,
-    env: { ...process.env, ...options.env },
-    input: options.input ?? '',
-    encoding: 'utf8',
-    timeout: 60_000,
+/**
+ * Runs `tokengate serve` expecting it to stop by itself, e.g. a node that must refuse to start.
+ * Resolves with its exit code (null when it was killed), its output (stdout + stderr), and
+ * whether it printed that it was listening; one still running after `timeoutMs` is stopped
+ * (SIGTERM, then SIGKILL).
+ */
+export function runServeUntilExit(
+  options: ServeOptions,
+  timeoutMs = 20_000,
+): Promise<{ code: number | null; output: string; listened: boolean; timedOut: boolean }> {
+  const { child, output } = spawnNode(
+    cliNodeArgs(serveArgs(options.dataDir, options.upstream, options.args)),
+    options.env ?? {},
+  );
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+  }, timeoutMs);
+  return new Promise((resolvePromise) => {
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, output: output(), listened: /listening on http:/.test(output()), timedOut });
+    });
   });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** `Authorization: Basic …` for USER:TOKEN. */
-export function basic(user: string, token: string): string {
-  return `Basic ${Buffer.from(`${user}:${token}`).toString('base64')}`;
-}
-
-/** Creates a token with the real CLI (`token create --json …`) and returns its id and secret; throws on failure. */
-export function createTokenWithCli(dataDir: string, args: string[]): { id: string; token: string } {
-  const result = runCli(['token', 'create', '--json', ...args], { dataDir });
-  if (result.status !== 0) throw new Error(`token create failed (${result.status}): ${result.stderr}`);
-  return JSON.parse(result.stdout) as { id: string; token: string };
 }

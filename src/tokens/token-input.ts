@@ -12,7 +12,7 @@ export const MAX_LIMIT_TO_LENGTH = 65_536;
 const CONTROL_CHARACTER = /\p{Cc}/u;
 
 function bad(message: string): HttpError {
-  return new HttpError(400, message);
+  return new HttpError('invalid_input', message);
 }
 
 /** True for the "not given" values of an optional field: absent, null or the empty string. */

@@ -83,7 +83,7 @@ export class TokenService {
    */
   async create(input: CreateTokenInput, actor: User): Promise<CreatedToken> {
     const { store, config, now } = this.#deps;
-    if (!actor.active) throw new HttpError(403, 'your account is disabled');
+    if (!actor.active) throw new HttpError('forbidden', 'your account is disabled');
     const label = parseLabel(input.label);
     const days = parseDaysUntilExpiry(input.daysUntilExpiry, config.maxExpiryDays);
     const user = await this.#boundUser(parseUserName(input.userName), actor);
@@ -115,13 +115,13 @@ export class TokenService {
       } catch (err) {
         if (err instanceof MetaMismatchError) {
           throw new HttpError(
-            500,
+            'internal_error',
             'the database records another encryption key than this node has (another node replaced it): start every node with the same TOKENGATE_ENCRYPTION_KEY; no token was created',
           );
         }
         if (!(err instanceof DuplicateTokenError)) throw err;
         if (custom !== null || attempt >= GENERATE_ATTEMPTS)
-          throw new HttpError(409, 'this token value is already in use');
+          throw new HttpError('conflict', 'this token value is already in use');
       }
     }
   }
@@ -141,11 +141,12 @@ export class TokenService {
 
   /** One token `actor` may see. @throws HttpError 400 (no id), 404 (unknown), 403 (another user's) */
   async get(id: unknown, actor: User): Promise<TokenRecord> {
-    if (typeof id !== 'string' || id === '') throw new HttpError(400, 'id is required: the id of the token');
+    if (typeof id !== 'string' || id === '')
+      throw new HttpError('invalid_input', 'id is required: the id of the token');
     const record = await this.#deps.store.findTokenById(id);
-    if (record === undefined) throw new HttpError(404, `no token with id ${JSON.stringify(id)}`);
+    if (record === undefined) throw new HttpError('token_not_found', `no token with id ${JSON.stringify(id)}`);
     if (!actor.admin && (record.user === null || !sameUser(record.user, actor.username))) {
-      throw new HttpError(403, 'this token is not yours: only administrators manage other users\u2019 tokens');
+      throw new HttpError('forbidden', 'this token is not yours: only administrators manage other users\u2019 tokens');
     }
     return record;
   }
@@ -154,7 +155,7 @@ export class TokenService {
   async delete(id: unknown, actor: User): Promise<TokenRecord> {
     const record = await this.get(id, actor);
     const deleted = await this.#deps.store.deleteToken(record.id);
-    if (deleted === undefined) throw new HttpError(404, `no token with id ${JSON.stringify(record.id)}`);
+    if (deleted === undefined) throw new HttpError('token_not_found', `no token with id ${JSON.stringify(record.id)}`);
     return deleted;
   }
 
@@ -164,18 +165,19 @@ export class TokenService {
    */
   async reveal(id: unknown, actor: User): Promise<string> {
     const record = await this.get(id, actor);
-    if (!actor.admin) throw new HttpError(403, 'only administrators can see a token\u2019s secret again');
-    if (this.#deps.config.secureMode) throw new HttpError(409, 'secure mode: secrets are shown only once, at creation');
+    if (!actor.admin) throw new HttpError('forbidden', 'only administrators can see a token\u2019s secret again');
+    if (this.#deps.config.secureMode)
+      throw new HttpError('conflict', 'secure mode: secrets are shown only once, at creation');
     if (record.secretCiphertext === null) {
       throw new HttpError(
-        409,
+        'conflict',
         'this token\u2019s secret is not kept (secure mode was on): it was shown only once, at creation',
       );
     }
     const secret = this.#open(record);
     if (secret === undefined) {
       throw new HttpError(
-        500,
+        'internal_error',
         'the kept secret of this token cannot be decrypted: the encryption key is not the one that sealed it',
       );
     }
@@ -204,7 +206,7 @@ export class TokenService {
     if (!actor.admin) {
       if (requested !== null && !sameUser(requested, actor.username)) {
         throw new HttpError(
-          403,
+          'forbidden',
           'you can create tokens only for yourself: ask an administrator for a token of another user',
         );
       }
@@ -212,8 +214,8 @@ export class TokenService {
     }
     if (requested === null) return null;
     const user = await this.#deps.store.findUser(requested);
-    if (user === undefined) throw new HttpError(404, `user ${JSON.stringify(requested)} does not exist`);
-    if (!user.active) throw new HttpError(400, `user ${JSON.stringify(user.username)} is disabled`);
+    if (user === undefined) throw new HttpError('user_not_found', `user ${JSON.stringify(requested)} does not exist`);
+    if (!user.active) throw new HttpError('invalid_input', `user ${JSON.stringify(user.username)} is disabled`);
     return user.username;
   }
 }

@@ -11,7 +11,7 @@ const CONTROL = /[\p{Cc}\p{Cf}]/u;
 const EMAIL = /^[^@]+@[^@.]+(\.[^@.]+)+$/u;
 
 function bad(message: string): HttpError {
-  return new HttpError(400, message);
+  return new HttpError('invalid_input', message);
 }
 
 /**

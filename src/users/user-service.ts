@@ -20,7 +20,7 @@ const DUMMY_HASH = 'scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAA
 
 function refuseInvalidPassword(password: string): void {
   const problem = validatePassword(password);
-  if (problem !== null) throw new HttpError(400, problem);
+  if (problem !== null) throw new HttpError('invalid_input', problem);
 }
 
 /**
@@ -48,10 +48,10 @@ export class UserService {
     // A username must not be another user's email, nor an email another user's name: USER in
     // `USER:TOKEN` may be either, and must name exactly one user.
     if ((await this.#store.findUser(username, true)) !== undefined) {
-      throw new HttpError(409, `a user with the username or email ${JSON.stringify(username)} already exists`);
+      throw new HttpError('conflict', `a user with the username or email ${JSON.stringify(username)} already exists`);
     }
     if (email !== null && (await this.#store.findUser(email, true)) !== undefined) {
-      throw new HttpError(409, `a user with the username or email ${JSON.stringify(email)} already exists`);
+      throw new HttpError('conflict', `a user with the username or email ${JSON.stringify(email)} already exists`);
     }
     const passwordHash = password === null ? null : await hashPassword(password);
     try {
@@ -64,7 +64,7 @@ export class UserService {
         passwordHash,
       });
     } catch (err) {
-      if (err instanceof DuplicateUserError) throw new HttpError(409, err.message);
+      if (err instanceof DuplicateUserError) throw new HttpError('conflict', err.message);
       throw err;
     }
   }
@@ -82,7 +82,7 @@ export class UserService {
   /** The user with this username or email. @throws HttpError 404 */
   async get(nameOrEmail: string): Promise<User> {
     const user = await this.find(nameOrEmail);
-    if (user === undefined) throw new HttpError(404, `user ${JSON.stringify(nameOrEmail)} does not exist`);
+    if (user === undefined) throw new HttpError('user_not_found', `user ${JSON.stringify(nameOrEmail)} does not exist`);
     return user;
   }
 
@@ -102,7 +102,7 @@ export class UserService {
     if (password !== null) refuseInvalidPassword(password);
     const hash = password === null ? null : await hashPassword(password);
     if (!(await this.#store.setUserPassword(user.username, hash))) {
-      throw new HttpError(404, `user ${JSON.stringify(nameOrEmail)} does not exist`);
+      throw new HttpError('user_not_found', `user ${JSON.stringify(nameOrEmail)} does not exist`);
     }
   }
 
@@ -116,7 +116,7 @@ export class UserService {
   async #setActive(nameOrEmail: string, active: boolean): Promise<User> {
     const user = await this.get(nameOrEmail);
     if (!(await this.#store.setUserActive(user.username, active))) {
-      throw new HttpError(404, `user ${JSON.stringify(nameOrEmail)} does not exist`);
+      throw new HttpError('user_not_found', `user ${JSON.stringify(nameOrEmail)} does not exist`);
     }
     return { ...user, active };
   }
