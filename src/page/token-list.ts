@@ -21,6 +21,7 @@ export async function listTokens(call: SignedInRequest, deps: PageDeps): Promise
   sendJson(call.res, 200, {
     status: 'ok',
     total: result.total,
+    totalIsLowerBound: result.totalIsLowerBound,
     overall,
     startAt: query.startAt,
     maxResults: query.maxResults,

@@ -143,7 +143,9 @@ export interface ListedTokenRecord extends TokenRecord {
 
 /** A page of tokens and how many match in all. */
 export interface TokenPage {
+  /** Matching tokens: exact, or a lower bound when `totalIsLowerBound` (a search stops counting early). */
   readonly total: number;
+  readonly totalIsLowerBound: boolean;
   readonly tokens: ListedTokenRecord[];
 }
 

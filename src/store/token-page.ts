@@ -4,7 +4,7 @@ import { likeContains } from './like-pattern.js';
 import type { ListedTokenRecord, TokenPage, TokenPageQuery, TokenSort } from './models.js';
 import { keyOf, num, toToken } from './rows.js';
 
-type TokenEb = ExpressionBuilder<Database & { t: Database['tokens']; u: Database['users'] }, 't' | 'u'>;
+type TokenEb = ExpressionBuilder<Database & { t: Database['tokens'] }, 't'>;
 
 /** Larger than every epoch-ms expiry: never-expiring tokens (0) sort after every dated one. */
 const NEVER = 9_007_199_254_740_991;
@@ -13,8 +13,8 @@ const NEVER = 9_007_199_254_740_991;
  * The SQL of each sort key. Each has an index (migration 0003) that starts with the same
  * expression, so a page is read from the index and never sorted in full.
  */
-export function sortExpression(sort: TokenSort, table = 't'): Expression<unknown> {
-  const c = (column: string) => sql.ref(`${table}.${column}`);
+export function sortExpression(sort: TokenSort): Expression<unknown> {
+  const c = (column: string) => sql.ref(`t.${column}`);
   switch (sort) {
     case 'label':
       return sql`lower(${c('label')})`;
@@ -32,19 +32,23 @@ export function sortExpression(sort: TokenSort, table = 't'): Expression<unknown
   }
 }
 
-function where(eb: TokenEb, query: TokenPageQuery): Expression<SqlBool> {
+/** Users whose display name contains the search text are found first (the users table is small). */
+const MAX_NAME_MATCHES = 1000;
+/** A search counts its matches up to this many past the page's end (then "at least"). */
+export const SEARCH_COUNT_BEYOND_PAGE = 1000;
+
+function where(eb: TokenEb, query: TokenPageQuery, namedUsers: readonly string[]): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = [];
   if (query.user !== undefined) parts.push(eb('t.user_key', '=', keyOf(query.user)));
   const search = query.search ?? '';
   if (search !== '') {
     const pattern = likeContains(search);
-    parts.push(
-      eb.or([
-        sql<SqlBool>`lower(${eb.ref('t.label')}) like ${pattern} escape '\\'`,
-        sql<SqlBool>`${eb.ref('t.user_key')} like ${pattern} escape '\\'`,
-        sql<SqlBool>`lower(${eb.ref('u.display_name')}) like ${pattern} escape '\\'`,
-      ]),
-    );
+    const arms: Expression<SqlBool>[] = [
+      sql<SqlBool>`lower(${eb.ref('t.label')}) like ${pattern} escape '\\'`,
+      sql<SqlBool>`${eb.ref('t.user_key')} like ${pattern} escape '\\'`,
+    ];
+    if (namedUsers.length > 0) arms.push(eb('t.user_key', 'in', [...namedUsers]));
+    parts.push(eb.or(arms));
   }
   return eb.and(parts);
 }
@@ -54,14 +58,14 @@ interface Orderable<Q> {
   orderBy(expression: Expression<unknown>, direction: 'asc' | 'desc'): Q;
 }
 
-function base(db: Kysely<Database>) {
-  return db.selectFrom('tokens as t').leftJoin('users as u', 'u.username_key', 't.user_key');
-}
-
 /**
- * A page of tokens in SQL: the ids of the page are read from the sort key's index (a covering
- * index, so a deep OFFSET skips index entries, not rows), then only those rows are fetched.
- * `total` is an exact count of the matching tokens (an index count without a search).
+ * A page of tokens in SQL. Without a search, the ids of the page are read from the sort key's
+ * index (covering, so a deep OFFSET skips index entries, not rows) and `total` is an exact
+ * count. With a search, one scan in index order collects the matching ids up to
+ * {@link SEARCH_COUNT_BEYOND_PAGE} past the page (it stops there): the page is cut from them and
+ * `total` is exact below that bound, else the bound with `totalIsLowerBound`. The display-name
+ * part of a search looks in the (small) users table first, so the token scan needs no join.
+ * Only the page's rows are then read in full, with their user's display name.
  *
  * @example
  * await pageTokens(db, { search: 'ci', sort: 'label', startAt: 0, maxResults: 25 });
@@ -70,41 +74,59 @@ export async function pageTokens(db: Kysely<Database>, query: TokenPageQuery): P
   const sort = query.sort ?? 'created';
   const descending = query.descending ?? sort === 'created';
   const dir = descending ? 'desc' : 'asc';
-  const searching = (query.search ?? '') !== '';
-  const order = <Q extends Orderable<Q>>(q: Q, table: string): Q =>
-    q
-      .orderBy(sortExpression(sort, table), dir)
-      .orderBy(sql.ref(`${table}.date_created`), 'desc')
-      .orderBy(sql.ref(`${table}.id`), 'asc');
+  const search = query.search ?? '';
+  const order = <Q extends Orderable<Q>>(q: Q): Q =>
+    q.orderBy(sortExpression(sort), dir).orderBy(sql.ref('t.date_created'), 'desc').orderBy(sql.ref('t.id'), 'asc');
 
-  // without a search the inner query needs no join: it is read from the index alone
-  const inner = searching
-    ? order(
-        base(db)
-          .select('t.id')
-          .where((eb) => where(eb as TokenEb, query)),
-        't',
-      )
-    : order(
-        db
-          .selectFrom('tokens as t')
-          .select('t.id')
-          .$if(query.user !== undefined, (q) => q.where('t.user_key', '=', keyOf(query.user ?? ''))),
-        't',
-      );
-  const pageIds = inner.limit(query.maxResults).offset(query.startAt);
+  let ids: string[];
+  let total: number;
+  let totalIsLowerBound = false;
+  if (search === '') {
+    const visible = db
+      .selectFrom('tokens as t')
+      .$if(query.user !== undefined, (q) => q.where('t.user_key', '=', keyOf(query.user ?? '')));
+    const rows = await order(visible.select('t.id')).limit(query.maxResults).offset(query.startAt).execute();
+    ids = rows.map((r) => r.id);
+    const counted = await visible.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst();
+    total = num(counted?.total);
+  } else {
+    const named = await db
+      .selectFrom('users')
+      .select('username_key')
+      .where(sql<SqlBool>`lower(display_name) like ${likeContains(search)} escape '\\'`)
+      .limit(MAX_NAME_MATCHES)
+      .execute();
+    const cap = query.startAt + query.maxResults + SEARCH_COUNT_BEYOND_PAGE;
+    const matching = await order(
+      db
+        .selectFrom('tokens as t')
+        .select('t.id')
+        .where((eb) =>
+          where(
+            eb as unknown as TokenEb,
+            query,
+            named.map((u) => u.username_key),
+          ),
+        ),
+    )
+      .limit(cap + 1)
+      .execute();
+    totalIsLowerBound = matching.length > cap;
+    total = Math.min(matching.length, cap);
+    ids = matching.slice(query.startAt, query.startAt + query.maxResults).map((r) => r.id);
+  }
+  if (ids.length === 0) return { total, totalIsLowerBound, tokens: [] };
   const rows = await order(
-    base(db).selectAll('t').select('u.display_name as user_display_name').where('t.id', 'in', pageIds),
-    't',
+    db
+      .selectFrom('tokens as t')
+      .leftJoin('users as u', 'u.username_key', 't.user_key')
+      .selectAll('t')
+      .select('u.display_name as user_display_name')
+      .where('t.id', 'in', ids),
   ).execute();
-
-  const counted = await (searching ? base(db).where((eb) => where(eb as TokenEb, query)) : db.selectFrom('tokens as t'))
-    .$if(!searching && query.user !== undefined, (q) => q.where('t.user_key', '=', keyOf(query.user ?? '')))
-    .select((eb) => eb.fn.countAll().as('total'))
-    .executeTakeFirst();
   const tokens: ListedTokenRecord[] = rows.map((row) => ({
     ...toToken(row),
     userDisplayName: row.user_display_name ?? null,
   }));
-  return { total: num(counted?.total), tokens };
+  return { total, totalIsLowerBound, tokens };
 }
