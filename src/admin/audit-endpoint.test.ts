@@ -152,6 +152,14 @@ describe('GET /rest/extender/1.0/tokenTools/audit', () => {
     }
   });
 
+  test('a parameter given twice is a 400 that names it', async () => {
+    const twice: AdminRequest = { ...request(admin), query: new Map([['decision', ['denied', 'allowed']]]) };
+    await assert.rejects(
+      auditEndpoint.handle(twice, deps),
+      (err: unknown) => err instanceof HttpError && err.status === 400 && err.message === 'give decision at most once',
+    );
+  });
+
   test('format=csv streams the whole filtered range as a download', async () => {
     // more than one export page (1000) and more than maxResults
     const many = Array.from({ length: 2100 }, (_, i) =>

@@ -1,8 +1,9 @@
 import { auditToCsv, auditToNdjson } from '../audit/audit-export.js';
-import { type AuditFormat, parseAuditQuery } from '../audit/audit-filter.js';
+import type { AuditFormat } from '../audit/audit-filter.js';
 import type { AuditFilter, User } from '../store/models.js';
 import type { Store } from '../store/store.js';
-import type { AdminEndpoint } from './admin-endpoint.js';
+import { type AdminDeps, defineEndpoint } from './admin-endpoint.js';
+import { auditContract } from './audit-contract.js';
 
 /** Records read per store query while streaming an export. */
 const EXPORT_PAGE_SIZE = 1000;
@@ -35,50 +36,38 @@ function exportFileName(format: 'csv' | 'ndjson', now: number): string {
 }
 
 /**
- * `GET /rest/extender/1.0/tokenTools/audit` — the audit log, newest first.
- *
- * Query: `tokenId`, `user`, `decision`, `from`, `to` (epoch ms or ISO 8601), `path` (prefix),
- * `startAt` (default 0), `maxResults` (1–1000, default 50), `format` (`json`, `csv`, `ndjson`).
- * JSON: `{"status":"ok","total","totalIsLowerBound","startAt","maxResults","entries":[…]}`;
- * `total` is exact unless `totalIsLowerBound` (more than 10,000 records past the page: "at least"). `csv` and `ndjson`
- * stream the whole filtered range (paging ignored) as a download
- * (`Content-Disposition: attachment; filename="tokengate-audit-<date>.<ext>"`).
+ * The audit log, newest first, as a page or a download (see {@link auditContract}); the query is
+ * validated before anything is sent, so a bad parameter is a clean 400 even for exports.
  * Administrators see every record; other users see their own (see {@link visibleFilter}).
  *
  * @example
  * curl -u bob:TOKEN 'https://gate.example.com/rest/extender/1.0/tokenTools/audit?decision=denied&from=2024-05-01'
  * curl -u admin:TOKEN -OJ 'https://gate.example.com/rest/extender/1.0/tokenTools/audit?format=csv'
  */
-export const auditEndpoint: AdminEndpoint = {
-  method: 'GET',
-  path: '/rest/extender/1.0/tokenTools/audit',
-  async handle(req, deps) {
-    // validated before anything is sent, so a bad parameter is a clean 400 even for exports
-    const query = parseAuditQuery(req.query);
-    const filter = await visibleFilter(query.filter, req.actor, deps.store);
-    if (query.format === 'json') {
-      const page = await deps.store.queryAudit(filter, query.startAt, query.maxResults);
-      return {
-        status: 200,
-        json: {
-          status: 'ok',
-          total: page.total,
-          totalIsLowerBound: page.totalIsLowerBound,
-          startAt: query.startAt,
-          maxResults: query.maxResults,
-          entries: page.entries,
-        },
-      };
-    }
-    const records = deps.store.iterateAudit(filter, EXPORT_PAGE_SIZE);
+export const auditEndpoint = defineEndpoint(auditContract).handledBy(async ({ query, actor }, deps: AdminDeps) => {
+  const filter = await visibleFilter(query.filter, actor, deps.store);
+  if (query.format === 'json') {
+    const page = await deps.store.queryAudit(filter, query.startAt, query.maxResults);
     return {
       status: 200,
-      headers: {
-        'content-type': CONTENT_TYPES[query.format],
-        'content-disposition': `attachment; filename="${exportFileName(query.format, deps.now())}"`,
-        'x-content-type-options': 'nosniff',
+      json: {
+        status: 'ok',
+        total: page.total,
+        totalIsLowerBound: page.totalIsLowerBound,
+        startAt: query.startAt,
+        maxResults: query.maxResults,
+        entries: page.entries,
       },
-      stream: query.format === 'csv' ? auditToCsv(records) : auditToNdjson(records),
     };
-  },
-};
+  }
+  const records = deps.store.iterateAudit(filter, EXPORT_PAGE_SIZE);
+  return {
+    status: 200,
+    headers: {
+      'content-type': CONTENT_TYPES[query.format],
+      'content-disposition': `attachment; filename="${exportFileName(query.format, deps.now())}"`,
+      'x-content-type-options': 'nosniff',
+    },
+    stream: query.format === 'csv' ? auditToCsv(records) : auditToNdjson(records),
+  };
+});

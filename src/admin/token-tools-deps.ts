@@ -10,5 +10,9 @@ export interface TokenToolsDeps extends AdminDeps {
   readonly settingsHolder: SettingsHolder;
 }
 
-/** Base path of the Extender admin API. */
-export const TOKEN_TOOLS = '/rest/extender/1.0/tokenTools';
+/** What every admin endpoint may use: the tokenTools services and tokengate's public URL. */
+export interface AdminEndpointDeps extends TokenToolsDeps {
+  readonly publicUrl: string;
+}
+
+export { TOKEN_TOOLS } from './endpoint-contract.js';

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest } from '../admin/admin-endpoint.js';
+import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest, AdminRoute } from '../admin/admin-endpoint.js';
 import type { CanonicalRequest } from '../http/canonical-request.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
@@ -40,7 +40,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
    * The endpoint for this call; `null` when the path is not tokengate's (it is forwarded).
    * A known path with another method is answered with 405 by a synthetic endpoint.
    */
-  match(method: string, path: string): AdminEndpoint<D> | null {
+  match(method: string, path: string): AdminRoute<D> | null {
     const endpoint = this.#byRoute.get(`${method} ${path}`);
     if (endpoint !== undefined) return endpoint;
     if (!this.#paths.has(path)) return null;
@@ -57,7 +57,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
   }
 
   /** Runs the endpoint and writes the response; returns the status sent. */
-  async handle(endpoint: AdminEndpoint<D>, call: AdminCall): Promise<number> {
+  async handle(endpoint: AdminRoute<D>, call: AdminCall): Promise<number> {
     const request: AdminRequest = {
       method: call.canonical.method,
       query: call.canonical.query,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { adminEndpoints as ADMIN_ENDPOINTS } from '../admin/admin-endpoints.js';
 import { openApiDocument } from '../admin/openapi.js';
-import { ADMIN_ENDPOINTS } from './start-gateway.js';
 
 test('the OpenAPI document describes exactly the admin endpoints the gateway serves', () => {
   const document = openApiDocument('https://gate.example.com') as {

@@ -1,15 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { AdminDeps, AdminEndpoint } from '../admin/admin-endpoint.js';
-import { auditEndpoint } from '../admin/audit-endpoint.js';
-import { checkEndpoint } from '../admin/check-endpoint.js';
-import { deleteEndpoint } from '../admin/delete-endpoint.js';
-import { getTokensEndpoint } from '../admin/get-tokens-endpoint.js';
+import { adminEndpoints } from '../admin/admin-endpoints.js';
 import { OPENAPI_PATH, openApiDocument } from '../admin/openapi.js';
-import { setEndpoint } from '../admin/set-endpoint.js';
-import { settingsEndpoint } from '../admin/settings-endpoint.js';
-import { snippetEndpoint } from '../admin/snippet-endpoint.js';
-import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
+import type { AdminEndpointDeps } from '../admin/token-tools-deps.js';
 import { openServices, type Services } from '../app/open-services.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
@@ -27,21 +20,6 @@ import { Gateway } from './gateway.js';
 import { GatewayMetrics } from './metrics.js';
 import { sendError, sendJson } from './send.js';
 import { SettingsHolder } from './settings-holder.js';
-
-/** Every tokenTools endpoint, one file each. */
-export const ADMIN_ENDPOINTS: readonly AdminEndpoint<GatewayAdminDeps>[] = [
-  getTokensEndpoint,
-  setEndpoint,
-  deleteEndpoint,
-  settingsEndpoint,
-  checkEndpoint,
-  snippetEndpoint,
-  auditEndpoint as AdminEndpoint<GatewayAdminDeps>,
-];
-
-export interface GatewayAdminDeps extends TokenToolsDeps, AdminDeps {
-  readonly publicUrl: string;
-}
 
 export interface StartGatewayOptions {
   /** Clock (tests inject one; the product uses Date.now). */
@@ -142,7 +120,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
             connectTimeoutMs: config.upstream.connectTimeoutMs,
             publicOrigin: new URL(publicUrl).origin,
           });
-    const adminDeps: GatewayAdminDeps = {
+    const adminDeps: AdminEndpointDeps = {
       config,
       store,
       now,
@@ -152,7 +130,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       users: services.users,
       publicUrl,
     };
-    const admin = new AdminRouter(ADMIN_ENDPOINTS, adminDeps);
+    const admin = new AdminRouter(adminEndpoints, adminDeps);
     const page = createPageRoutes({
       config,
       store,
@@ -162,7 +140,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       publicUrl,
       now,
       calls,
-      adminEndpoints: ADMIN_ENDPOINTS,
+      adminEndpoints,
     });
     const openApi = JSON.stringify(openApiDocument(publicUrl));
     let healthy = true;

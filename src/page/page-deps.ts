@@ -1,5 +1,5 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
-import type { TokenToolsDeps } from '../admin/token-tools-deps.js';
+import type { AdminEndpointDeps } from '../admin/token-tools-deps.js';
 import type { AuditCallLog } from '../audit/audit-call-log.js';
 import type { Config } from '../config/config.js';
 import type { SettingsHolder } from '../gateway/settings-holder.js';
@@ -8,17 +8,15 @@ import type { TokenService } from '../tokens/token-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { SessionTimes } from './page-sessions.js';
 
-/** What the admin endpoints receive when the page calls them (the gateway's admin deps, structurally). */
-export interface PageAdminDeps extends TokenToolsDeps {
-  readonly publicUrl: string;
-}
+/** What the admin endpoints receive when the page calls them (the gateway's admin deps). */
+export type PageAdminDeps = AdminEndpointDeps;
 
 /**
  * Everything the REST API Tokens page needs, built by `startGateway` from what it already has.
  *
  * @example
  * const page = createPageRoutes({ config, store, tokens: services.tokens, users: services.users,
- *   settingsHolder: settings, publicUrl, now, calls, adminEndpoints: ADMIN_ENDPOINTS });
+ *   settingsHolder: settings, publicUrl, now, calls, adminEndpoints });
  */
 export interface PageDeps {
   readonly config: Config;
@@ -31,7 +29,7 @@ export interface PageDeps {
   readonly now: () => number;
   /** The audit call log: administrative actions done on the page are recorded with authMethod `session`. */
   readonly calls: Pick<AuditCallLog, 'recordAdmin' | 'logError'>;
-  /** The tokenTools endpoints (`ADMIN_ENDPOINTS`); the page calls their `handle` functions. */
+  /** The tokenTools endpoints (`adminEndpoints` of src/admin/admin-endpoints.ts); the page calls their `handle` functions. */
   readonly adminEndpoints: readonly AdminEndpoint<PageAdminDeps>[];
   /** Directory of the built page (default: `dist/page-ui` of the project). */
   readonly assetsDir?: string;

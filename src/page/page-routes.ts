@@ -25,7 +25,7 @@ const API_PREFIX = `${PAGE_BASE}/api/`;
  *
  * @example
  * const page = createPageRoutes({ config, store, tokens, users, settingsHolder, publicUrl, now, calls,
- *   adminEndpoints: ADMIN_ENDPOINTS });
+ *   adminEndpoints });
  * const localRoutes = (req, res, path) => page(req, res, path) || otherRoutes(req, res, path);
  */
 export function createPageRoutes(deps: PageDeps): (req: IncomingMessage, res: ServerResponse, path: string) => boolean {

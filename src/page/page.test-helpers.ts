@@ -3,14 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { AdminEndpoint } from '../admin/admin-endpoint.js';
-import { auditEndpoint } from '../admin/audit-endpoint.js';
-import { checkEndpoint } from '../admin/check-endpoint.js';
-import { deleteEndpoint } from '../admin/delete-endpoint.js';
-import { getTokensEndpoint } from '../admin/get-tokens-endpoint.js';
-import { setEndpoint } from '../admin/set-endpoint.js';
-import { settingsEndpoint } from '../admin/settings-endpoint.js';
-import { snippetEndpoint } from '../admin/snippet-endpoint.js';
+import { adminEndpoints } from '../admin/admin-endpoints.js';
 import { openServices, type Services } from '../app/open-services.js';
 import type { AdminActionInput } from '../audit/audit-record-builder.js';
 import type { Config } from '../config/config.js';
@@ -19,7 +12,6 @@ import { SettingsHolder } from '../gateway/settings-holder.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { tempDir } from '../testing/processes.js';
 import { testConfig } from '../testing/test-config.js';
-import type { PageAdminDeps } from './page-deps.js';
 import { createPageRoutes } from './page-routes.js';
 import type { SessionTimes } from './page-sessions.js';
 
@@ -37,16 +29,6 @@ export interface PageHarness {
   now(): number;
   close(): Promise<void>;
 }
-
-const ENDPOINTS = [
-  getTokensEndpoint,
-  setEndpoint,
-  deleteEndpoint,
-  settingsEndpoint,
-  checkEndpoint,
-  snippetEndpoint,
-  auditEndpoint,
-] as readonly AdminEndpoint<PageAdminDeps>[];
 
 /**
  * Starts the page on a free port with users `admin` (administrator) and `bob`, both with
@@ -92,7 +74,7 @@ export async function startPage(
         errors.push(err);
       },
     },
-    adminEndpoints: ENDPOINTS,
+    adminEndpoints,
     assetsDir,
     sessionTimes: options.sessionTimes,
   });

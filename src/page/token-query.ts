@@ -1,20 +1,9 @@
+import type { ResponseOf } from '../admin/endpoint-contract.js';
+import type { getTokensContract } from '../admin/get-tokens-contract.js';
 import { HttpError } from '../http/http-error.js';
 
 /** A token as `tokenTools/get` lists it (the fields the page reads); never with its secret here. */
-export interface ListedToken {
-  readonly id: string;
-  readonly label: string;
-  readonly user: string | null;
-  readonly userDisplayName?: string | null;
-  readonly author: string | null;
-  readonly limitTo: string;
-  readonly dateCreated: number;
-  readonly validUntil: number;
-  readonly expired: boolean;
-  readonly counter: number;
-  readonly ip: string | null;
-  readonly lastUsed: number;
-}
+export type ListedToken = Omit<ResponseOf<typeof getTokensContract>['tokens'][number], 'token'>;
 
 export const SORT_KEYS = ['label', 'user', 'created', 'expiry', 'lastUsed', 'calls'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];

@@ -1,7 +1,7 @@
 import type { AuthType } from '../store/models.js';
 
-export type SnippetLanguage = 'curl' | 'javascript' | 'python';
-export const SNIPPET_LANGUAGES: readonly SnippetLanguage[] = ['curl', 'javascript', 'python'];
+export const SNIPPET_LANGUAGES = ['curl', 'javascript', 'python'] as const;
+export type SnippetLanguage = (typeof SNIPPET_LANGUAGES)[number];
 
 export interface SnippetInput {
   readonly lang: SnippetLanguage;

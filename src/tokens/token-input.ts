@@ -1,6 +1,7 @@
 import { HttpError } from '../http/http-error.js';
 import { parseLimitTo, ruleSetToString } from '../restrictions/index.js';
 import { validateCustomSecret } from './secret.js';
+import { TOKEN_FIELD_MESSAGES } from './token-field-messages.js';
 
 /** Longest label, in characters. */
 export const MAX_LABEL_LENGTH = 255;
@@ -23,7 +24,7 @@ export function isAbsent(value: unknown): value is undefined | null | '' {
 /** The label, trimmed: 1–255 characters, no control characters. @throws HttpError 400 */
 export function parseLabel(value: unknown): string {
   if (isAbsent(value)) throw bad('label is required: a name for the token (1-255 characters)');
-  if (typeof value !== 'string') throw bad('label must be a string');
+  if (typeof value !== 'string') throw bad(TOKEN_FIELD_MESSAGES.label);
   const label = value.trim();
   const length = [...label].length;
   if (length === 0) throw bad('label is required: a name for the token (1-255 characters)');
@@ -41,9 +42,9 @@ export function parseDaysUntilExpiry(value: unknown, maxExpiryDays: number | nul
   if (isAbsent(value)) days = 0;
   else if (typeof value === 'number') days = value;
   else if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) days = Number(value);
-  else throw bad('daysUntilExpiry must be a whole number of days (0 or absent: never expires)');
+  else throw bad(TOKEN_FIELD_MESSAGES.daysUntilExpiry);
   if (!Number.isInteger(days) || days < 0) {
-    throw bad('daysUntilExpiry must be a whole number of days (0 or absent: never expires)');
+    throw bad(TOKEN_FIELD_MESSAGES.daysUntilExpiry);
   }
   if (maxExpiryDays !== null) {
     if (days === 0) {
@@ -60,7 +61,7 @@ export function parseDaysUntilExpiry(value: unknown, maxExpiryDays: number | nul
 /** The requested user name, trimmed, or null when none was given. @throws HttpError 400 */
 export function parseUserName(value: unknown): string | null {
   if (isAbsent(value)) return null;
-  if (typeof value !== 'string') throw bad('userName must be a string');
+  if (typeof value !== 'string') throw bad(TOKEN_FIELD_MESSAGES.userName);
   const name = value.trim();
   return name === '' ? null : name;
 }
@@ -71,7 +72,7 @@ export function parseUserName(value: unknown): string | null {
  */
 export function parseLimitToInput(value: unknown): string {
   if (isAbsent(value)) return '';
-  if (typeof value !== 'string') throw bad('limitTo must be a string: one rule per line');
+  if (typeof value !== 'string') throw bad(TOKEN_FIELD_MESSAGES.limitTo);
   if (value.length > MAX_LIMIT_TO_LENGTH) throw bad(`limitTo must be at most ${MAX_LIMIT_TO_LENGTH} characters`);
   const parsed = parseLimitTo(value);
   if (!parsed.ok) throw bad(`limitTo: ${parsed.error.message}`);
@@ -81,7 +82,7 @@ export function parseLimitToInput(value: unknown): string {
 /** The caller-supplied secret, or null to generate one. @throws HttpError 400 (never echoing the value) */
 export function parseCustomSecret(value: unknown): string | null {
   if (isAbsent(value)) return null;
-  if (typeof value !== 'string') throw bad('token must be a string');
+  if (typeof value !== 'string') throw bad(TOKEN_FIELD_MESSAGES.token);
   const problem = validateCustomSecret(value);
   if (problem !== null) throw bad(problem);
   return value;

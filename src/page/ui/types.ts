@@ -1,6 +1,19 @@
-/** Shapes of the page API's answers (see src/page/*.ts and src/admin/*-endpoint.ts). */
+/**
+ * Shapes of the page API's answers. The tokenTools answers are inferred from the endpoints'
+ * contracts (src/admin/*-contract.ts: zod schemas, imported for their types only, so nothing of
+ * them is bundled); the page's own routes (src/page/*.ts) are described here.
+ */
+import type { auditContract } from '../../admin/audit-contract.js';
+import type { checkContract } from '../../admin/check-contract.js';
+import type { ResponseOf } from '../../admin/endpoint-contract.js';
+import type { getTokensContract } from '../../admin/get-tokens-contract.js';
+import type { setContract } from '../../admin/set-contract.js';
+import type { settingsContract } from '../../admin/settings-contract.js';
+import type { snippetContract } from '../../admin/snippet-contract.js';
 
-export type AuthType = 'basic' | 'bearer' | 'both';
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export type AuthType = Settings['authType'];
 
 export interface Me {
   readonly user: {
@@ -17,21 +30,8 @@ export interface Me {
   readonly session: { readonly idleMinutes: number; readonly endsAt: number };
 }
 
-export interface TokenItem {
-  readonly id: string;
-  readonly label: string;
-  readonly user: string | null;
-  readonly userDisplayName?: string | null;
-  readonly author: string | null;
-  /** Rules joined with `<br>` ('' = unrestricted). */
-  readonly limitTo: string;
-  readonly dateCreated: number;
-  readonly validUntil: number;
-  readonly expired: boolean;
-  readonly counter: number;
-  readonly ip: string | null;
-  readonly lastUsed: number;
-}
+/** One token of the page's list (never with its secret). */
+export type TokenItem = Omit<ResponseOf<typeof getTokensContract>['tokens'][number], 'token'>;
 
 export type SortKey = 'label' | 'user' | 'created' | 'expiry' | 'lastUsed' | 'calls';
 
@@ -43,78 +43,21 @@ export interface TokenPage {
   readonly tokens: readonly TokenItem[];
 }
 
-export interface CreatedToken extends TokenItem {
-  /** The secret, shown once (secure mode) or until the dialog is closed. */
-  readonly token: string;
-}
+/** The created token, with its secret (shown once in secure mode, or until the dialog is closed). */
+export type CreatedToken = Extract<ResponseOf<typeof setContract>, { readonly token: string }>;
 
-export interface RuleError {
-  readonly line: number;
-  readonly column: number;
-  readonly message: string;
-}
+export type CheckResult = DistributiveOmit<ResponseOf<typeof checkContract>, 'status'>;
+export type RuleError = Extract<CheckResult, { readonly valid: false }>['error'];
+export type LineFailure = Extract<CheckResult, { readonly valid: true }>['failures'][number];
 
-export interface LineFailure {
-  readonly line: number;
-  readonly part: 'method' | 'url' | 'query' | 'json';
-  readonly reason: string;
-}
+export type Snippet = ResponseOf<typeof snippetContract>;
+export type SnippetLanguage = Snippet['lang'];
 
-export type CheckResult =
-  | { readonly valid: false; readonly error: RuleError }
-  | {
-      readonly valid: true;
-      readonly allowed: boolean;
-      readonly line: number | null;
-      readonly failures: readonly LineFailure[];
-    };
+export type Settings = ResponseOf<typeof settingsContract>['settings'];
 
-export type SnippetLanguage = 'curl' | 'javascript' | 'python';
-
-export interface Snippet {
-  readonly lang: SnippetLanguage;
-  readonly authType: AuthType;
-  readonly secretIncluded: boolean;
-  readonly code: string;
-}
-
-export interface Settings {
-  readonly authType: AuthType;
-  readonly extenderEndpointsOnly: boolean;
-  readonly usageDetails: boolean;
-  readonly auditLog: boolean;
-  readonly secureMode: boolean;
-}
-
-export type Decision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin';
-
-export interface AuditEntry {
-  readonly id: number;
-  readonly time: number;
-  readonly tokenId: string | null;
-  readonly tokenLabel: string | null;
-  readonly user: string | null;
-  readonly authMethod: string | null;
-  readonly method: string;
-  readonly path: string;
-  readonly query: string;
-  readonly decision: Decision;
-  readonly reason: string;
-  readonly upstreamStatus: number | null;
-  readonly clientIp: string;
-  readonly userAgent: string;
-  readonly durationMs: number;
-  readonly node: string;
-}
-
-export interface AuditPage {
-  readonly total: number;
-  /** True when `total` is a lower bound (the server stops counting a large log early). */
-  readonly totalIsLowerBound?: boolean;
-  readonly startAt: number;
-  readonly maxResults: number;
-  readonly entries: readonly AuditEntry[];
-}
+export type AuditPage = ResponseOf<typeof auditContract>;
+export type AuditEntry = AuditPage['entries'][number];
+export type Decision = AuditEntry['decision'];
 
 export interface UserChoice {
   readonly username: string;
