@@ -127,8 +127,13 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
 }
 
-/** p50 and p99 of `SAMPLES` sequential calls (after 3 warm-up calls), ms. */
-async function timeCalls(what: string, url: string, headers: Record<string, string>): Promise<string> {
+/** p50 and p99 of `samples` sequential calls (after 3 warm-up calls), ms. */
+async function timeCalls(
+  what: string,
+  url: string,
+  headers: Record<string, string>,
+  samples = SAMPLES,
+): Promise<string> {
   const one = async (): Promise<number> => {
     const started = process.hrtime.bigint();
     const response = await fetch(url, { headers });
@@ -138,9 +143,9 @@ async function timeCalls(what: string, url: string, headers: Record<string, stri
   };
   for (let i = 0; i < 3; i++) await one();
   const times: number[] = [];
-  for (let i = 0; i < SAMPLES; i++) times.push(await one());
+  for (let i = 0; i < samples; i++) times.push(await one());
   times.sort((a, b) => a - b);
-  const line = `${what.padEnd(58)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms`;
+  const line = `${`${what} (${samples})`.padEnd(62)} p50 ${percentile(times, 50).toFixed(1).padStart(7)} ms   p99 ${percentile(times, 99).toFixed(1).padStart(7)} ms`;
   process.stdout.write(`${line}\n`);
   return line;
 }
@@ -244,7 +249,12 @@ async function main(): Promise<void> {
       page,
     );
     await timeCalls('page search "deploy" (common: 1 in 5)', `${gate.url}/tokengate/api/tokens?q=deploy`, page);
-    await timeCalls('page search "deploy 99999" (rare)', `${gate.url}/tokengate/api/tokens?q=deploy%2099999`, page);
+    await timeCalls(
+      'page search "deploy 99999" (rare)',
+      `${gate.url}/tokengate/api/tokens?q=deploy%2099999`,
+      page,
+      Math.min(SAMPLES, 20),
+    );
     await timeCalls('audit page, decision=denied', `${tools}/audit?decision=denied&maxResults=50`, auth);
     await timeCalls(
       'audit page, tokenId + path prefix',
