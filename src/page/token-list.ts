@@ -1,4 +1,4 @@
-import { sendJson } from '../gateway/send.js';
+import { sendJson } from '../http/send.js';
 import type { PageDeps } from './page-deps.js';
 import type { SignedInRequest } from './page-request.js';
 import { type ListedToken, parseTokenQuery } from './token-query.js';

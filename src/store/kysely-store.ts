@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { auditPage } from './audit-page.js';
 import { auditWhere } from './audit-where.js';
-import { ChangeFeed, type ChangeFeedStatus } from './change-feed.js';
+import { ChangeFeed } from './change-feed.js';
 import type { Database } from './database.js';
 import type { DialectHooks } from './dialect-hooks.js';
 import type {
@@ -34,6 +34,7 @@ import {
 } from './rows.js';
 import { mergeSettings, settingsRows } from './settings-rows.js';
 import {
+  type ChangeFeedStatus,
   DuplicateTokenError,
   DuplicateUserError,
   type MetaCondition,
