@@ -48,7 +48,7 @@ describe('SQLite runs in a worker thread, off the request thread', () => {
   test('close drains every write posted before it: nothing is lost across the thread boundary', async () => {
     const dataDir = join(root, 'drain');
     const store = await openStore({ dataDir, databaseUrl: null });
-    const writes: Promise<void>[] = [];
+    const writes: Promise<unknown>[] = [];
     for (let i = 0; i < 50; i++) {
       writes.push(store.insertAudit(Array.from({ length: 100 }, (_, j) => audit({ path: `/drain/${i}/${j}` }))));
     }
