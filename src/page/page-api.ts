@@ -1,4 +1,3 @@
-import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import { AdminRouter } from '../admin/admin-router.js';
 import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { HttpError } from '../http/http-error.js';
@@ -63,12 +62,11 @@ export class PageApi {
       deps.adminEndpoints.filter((e) => passPaths.has(e.path)),
       this.#adminDeps,
     );
-    const getEndpoint = this.#endpoint('GET', `${ADMIN_BASE}/get`);
     this.#routes.set('GET me', async (call) => {
       sendJson(call.res, 200, meResponse(deps, call.user, call.session, sessions.times));
     });
     this.#routes.set('DELETE session', (call) => signOut(call, deps, sessions));
-    this.#routes.set('GET tokens', (call) => listTokens(call, deps, this.#adminDeps, getEndpoint));
+    this.#routes.set('GET tokens', (call) => listTokens(call, deps));
     this.#routes.set('POST tokens/reveal', (call) => revealSecret(call, deps));
     this.#routes.set('GET users', (call) => listUsers(call, deps));
     // whether the signed-in user holds an upstream credential (its kind and date, never the value)
@@ -130,12 +128,6 @@ export class PageApi {
       });
     }
     throw new HttpError('unknown_api_path', `no page API at ${PAGE_API_BASE}${sub.slice(0, 100)}`);
-  }
-
-  #endpoint(method: string, path: string): AdminEndpoint<PageAdminDeps> {
-    const endpoint = this.#deps.adminEndpoints.find((e) => e.method === method && e.path === path);
-    if (endpoint === undefined) throw new Error(`the page needs the admin endpoint ${method} ${path}`);
-    return endpoint;
   }
 }
 

@@ -237,6 +237,7 @@ export function AuditView(props: AuditViewProps) {
           <AuditTable entries={page.entries} busy={loading} />
           <Pager
             total={page.total}
+            atLeast={page.totalIsLowerBound === true}
             startAt={startAt}
             pageSize={pageSize}
             sizes={[25, 50, 100]}

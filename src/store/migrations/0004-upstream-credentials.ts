@@ -6,7 +6,7 @@ import type { DialectTypes, MigrationDb } from './migration-context.js';
  * secrets (in both modes), keyed by the lower-case username. A table of its own, so that no
  * query that reads users ever carries a sealed credential along.
  */
-export function migration0002(t: DialectTypes): Migration {
+export function migration0004(t: DialectTypes): Migration {
   return {
     async up(db: MigrationDb): Promise<void> {
       await db.schema
