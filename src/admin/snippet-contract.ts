@@ -1,6 +1,7 @@
+import { ADMIN_BASE, DEFAULT_PROTECTED_PREFIX } from '../http/paths.js';
 import { SNIPPET_LANGUAGES as SNIPPET_LANGS } from '../snippets/snippets.js';
 import { authTypeSchema, ok } from './admin-schemas.js';
-import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
+import { defineContract, z } from './endpoint-contract.js';
 
 const langSchema = z.enum(SNIPPET_LANGS);
 
@@ -12,7 +13,7 @@ const langSchema = z.enum(SNIPPET_LANGS);
  */
 export const snippetContract = defineContract({
   method: 'GET',
-  path: `${TOKEN_TOOLS}/snippet`,
+  path: `${ADMIN_BASE}/snippet`,
   summary: 'Ready-to-run code for a call the token allows, for the current auth-method setting',
   repeatedQuery: 'last',
   query: z.object({
@@ -25,7 +26,7 @@ export const snippetContract = defineContract({
       .meta({ description: `${SNIPPET_LANGS.join(', ')} (any case); default curl. postman: a collection (v2.1 JSON)` }),
     path: z
       .string()
-      .startsWith('/rest/', 'path must start with /rest/')
+      .startsWith(DEFAULT_PROTECTED_PREFIX, `path must start with ${DEFAULT_PROTECTED_PREFIX}`)
       .optional()
       .meta({ description: 'the path to call; default: one the token’s rules allow' }),
   }),

@@ -1,4 +1,5 @@
 import { canonicalFromUrl } from '../http/canonical-from-url.js';
+import { DEFAULT_PROTECTED_PREFIX } from '../http/paths.js';
 import { dryRunBody, evaluate, parseLimitTo, requestFacts } from '../restrictions/index.js';
 import type { RulePart } from '../restrictions/part-kind.js';
 import { JSON_DATA, type JsonDataPart } from '../restrictions/parts/json-data-part.js';
@@ -9,7 +10,7 @@ import { patternExamples } from '../restrictions/pattern-example.js';
 import type { Rule } from '../restrictions/types.js';
 
 /** Where token calls go (the gateway forwards only these). */
-const PROTECTED_PREFIX = '/rest/';
+const PROTECTED_PREFIX = DEFAULT_PROTECTED_PREFIX;
 /** What an unrestricted token's snippet calls. */
 export const DEFAULT_EXAMPLE_PATH = '/rest/api/space';
 

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { ADMIN_BASE } from '../http/paths.js';
 import { useBlackBox } from '../testing/black-box.js';
 import { ROOT } from '../testing/paths.js';
 import { tempDir } from '../testing/processes.js';
@@ -69,7 +70,7 @@ describe('snippets run unchanged and the call is allowed', () => {
   const adminAuth = () => `Basic ${Buffer.from(`root:${admin.token}`).toString('base64')}`;
 
   async function snippetOf(id: string, lang: string): Promise<SnippetAnswer> {
-    const response = await fetch(`${box.url}/rest/extender/1.0/tokenTools/snippet?id=${id}&lang=${lang}`, {
+    const response = await fetch(`${box.url}${ADMIN_BASE}/snippet?id=${id}&lang=${lang}`, {
       headers: { authorization: adminAuth() },
     });
     assert.equal(response.status, 200);
@@ -110,10 +111,9 @@ describe('snippets run unchanged and the call is allowed', () => {
     let calls: Entry[] = [];
     for (let i = 0; i < 50 && calls.length < 8; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 100));
-      const audit = await fetch(
-        `${box.url}/rest/extender/1.0/tokenTools/audit?decision=allowed&maxResults=100&from=${since}`,
-        { headers: { authorization: adminAuth() } },
-      );
+      const audit = await fetch(`${box.url}${ADMIN_BASE}/audit?decision=allowed&maxResults=100&from=${since}`, {
+        headers: { authorization: adminAuth() },
+      });
       const page = (await audit.json()) as { entries: Entry[] };
       calls = page.entries.filter((r) => r.tokenLabel === 'postOnly' || r.tokenLabel === 'getWithQuery');
     }
@@ -142,7 +142,7 @@ describe('snippets run unchanged and the call is allowed', () => {
   });
 
   test('with Bearer (authType both, a bound token): the same', async () => {
-    const set = await fetch(`${box.url}/rest/extender/1.0/tokenTools/set`, {
+    const set = await fetch(`${box.url}${ADMIN_BASE}/set`, {
       method: 'POST',
       headers: { authorization: adminAuth(), 'content-type': 'application/json' },
       body: JSON.stringify({ authType: 'both' }),
