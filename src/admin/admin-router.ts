@@ -15,6 +15,8 @@ export interface AdminCall {
   readonly bufferedBody: { readonly bytes: Buffer; readonly value: unknown } | null;
   /** Records an administrative action of this call. */
   readonly recordAdmin: (action: AdminAction) => void;
+  /** Told why the call was refused (`code: message`, what the client was sent), for the audit log. */
+  readonly onRefused?: (reason: string) => void;
 }
 
 /**
@@ -86,6 +88,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       sendError(call.res, err.code, err.message, err.headers);
+      call.onRefused?.(`${err.code}: ${err.message}`);
       return err.status;
     }
   }

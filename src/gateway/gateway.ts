@@ -643,7 +643,11 @@ export class Gateway {
     body: { bytes: Buffer; value: unknown } | null,
   ): Promise<void> {
     const deps = this.#deps;
+    let refusal = 'admin API refused the call';
     const status = await deps.admin.handle(admin, {
+      onRefused: (reason) => {
+        refusal = `admin API refused the call: ${reason}`;
+      },
       canonical,
       req: state.req,
       res,
@@ -665,12 +669,7 @@ export class Gateway {
           extraSecrets: action.extraSecrets ?? [],
         }),
     });
-    this.#record(
-      state,
-      status < 400 ? 'allowed' : 'error',
-      status < 400 ? 'admin API' : 'admin API refused the call',
-      status,
-    );
+    this.#record(state, status < 400 ? 'allowed' : 'error', status < 400 ? 'admin API' : refusal, status);
     if (status < 400) deps.callLog.countUsage(auth.token.id, state.ip, deps.now());
   }
 
