@@ -3,6 +3,7 @@ import { auditContract } from './contract/audit.contract.js';
 import { changesContract } from './contract/changes.contract.js';
 import type { ContractContext, ContractTarget, OpenContractTarget } from './contract/contract-context.js';
 import { nodesContract } from './contract/nodes.contract.js';
+import { policyContract } from './contract/policy.contract.js';
 import { settingsContract } from './contract/settings.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
 import { usageContract } from './contract/usage.contract.js';
@@ -53,5 +54,6 @@ export function runStoreContract(
     auditContract(ctx);
     changesContract(ctx);
     nodesContract(ctx);
+    policyContract(ctx);
   });
 }

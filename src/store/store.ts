@@ -111,5 +111,18 @@ export interface Store {
   /** Failed attempts for `key` in the window that contains `now`. */
   authFailures(key: string, windowMs: number, now: number): Promise<number>;
 
+  // token policy (rate limits and quotas), exact across nodes: one atomic statement each
+  /**
+   * Counts one call for `key` (a token's rate limit) in the fixed window of `windowMs` that
+   * contains `now` and returns the count in that window, including this one.
+   */
+  countRateWindow(key: string, windowMs: number, now: number): Promise<number>;
+  /**
+   * Counts one call against the quota of token `tokenId` when it has calls left: the calls used,
+   * including this one, or null when the quota is used up (or the token has no quota or is gone).
+   * Never counts past the quota, whatever the concurrency.
+   */
+  useQuota(tokenId: string): Promise<number | null>;
+
   close(): Promise<void>;
 }

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001 } from './0001-initial.js';
+import { migration0002 } from './0002-token-policy.js';
 import { dialectTypes, type SqlDialectName, type VersionedMigration } from './migration-context.js';
 import type { MigrationOutcome } from './migration-outcome.js';
 
 /** Every migration, in order. Names sort alphabetically in the order they must run. */
 const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = Object.freeze({
   '0001-initial': migration0001,
+  '0002-token-policy': migration0002,
 });
 
 /**
