@@ -9,12 +9,15 @@ const HELP_COMMAND = 'tokengate token --help';
 export const TOKEN_USAGE = `Usage: tokengate token <action> [options]
 
   token create --label L [--user U] [--days N] [--limit-to RULES] [--token SECRET | --token-stdin]
-               [--author A] [--json]
+               [--rate-limit N/UNIT] [--quota N] [--allowed-ips LIST] [--author A] [--json]
       create a token; the secret is printed once (in secure mode it is never shown again).
       --user       bind it to this user (else any user may use it, with Basic auth only)
       --days       expire after N days (default: never, unless the server sets a maximum)
       --limit-to   restriction rules, one per line (separate lines with a newline, \\n or <br>)
       --token      use this secret instead of a generated one (--token-stdin reads it from stdin)
+      --rate-limit at most N calls per second, minute, hour or day (e.g. 100/minute)
+      --quota      at most N calls in all
+      --allowed-ips  client addresses and CIDR ranges it may be used from (commas or lines)
       --author     name recorded as its author (default: cli)
       --json       print one JSON object: id, label, user, token, limitTo, dateCreated, validUntil…
   token list [--user U] [--json]   every token (never the secrets)
@@ -31,6 +34,9 @@ async function create(argv: string[], io: CliIo): Promise<number> {
       user: { type: 'string' },
       days: { type: 'string' },
       'limit-to': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      quota: { type: 'string' },
+      'allowed-ips': { type: 'string' },
       token: { type: 'string' },
       'token-stdin': { type: 'boolean' },
       author: { type: 'string' },
@@ -52,7 +58,16 @@ async function create(argv: string[], io: CliIo): Promise<number> {
 
   const { view, secret } = await withServices(values, io, async (services) => {
     const created = await services.tokens.create(
-      { label: values.label, userName: values.user, daysUntilExpiry: values.days, limitTo: values['limit-to'], token },
+      {
+        label: values.label,
+        userName: values.user,
+        daysUntilExpiry: values.days,
+        limitTo: values['limit-to'],
+        token,
+        rateLimit: values['rate-limit'],
+        quota: values.quota,
+        allowedIps: values['allowed-ips'],
+      },
       cliActor(author),
     );
     return { view: services.tokens.toPublicView(created.record, { includeSecret: false }), secret: created.secret };

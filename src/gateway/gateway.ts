@@ -11,6 +11,7 @@ import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { type PolicyGate, PolicyStoreError } from '../policy/policy-gate.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
 import type { Verdict } from '../restrictions/types.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
@@ -36,6 +37,8 @@ export interface GatewayDeps {
   readonly calls: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
+  /** Token policy: IP allow lists, rate limits and quotas. */
+  readonly policy: PolicyGate;
   readonly now: () => number;
   /** Non-`/rest/` routes served by tokengate itself (`/healthz`, `/metrics`, the page). */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
@@ -229,6 +232,11 @@ export class Gateway {
       sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return null;
     }
+    const notAllowedFrom = this.#deps.policy.addressRefusal(auth.token, state.ip);
+    if (notAllowedFrom !== null) {
+      this.#refuse(state, res, 'address_not_allowed', notAllowedFrom);
+      return null;
+    }
     if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
       this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return null;
@@ -268,8 +276,40 @@ export class Gateway {
     sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
 
-  /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
+  /**
+   * An allowed call of a token with a rate limit or quota: counted first (one atomic count in the
+   * shared store); over the limit 429, quota used up 403, store failing 503 — all recorded.
+   */
   #pass(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    body: { bytes: Buffer; value: unknown } | null,
+  ): Promise<void> | undefined {
+    const policy = this.#deps.policy;
+    if (!policy.counted(auth.token)) return this.#passCounted(state, canonical, res, auth, line, body);
+    return policy.admit(auth.token, this.#deps.now()).then(
+      (admission) => {
+        for (const [name, value] of Object.entries(admission.headers)) {
+          if (value !== undefined) res.setHeader(name, value);
+        }
+        if (admission.ok) return this.#passCounted(state, canonical, res, auth, line, body);
+        this.#record(state, 'refused', admission.message, null);
+        sendError(res, admission.code, admission.message);
+      },
+      (err: unknown) => {
+        if (!(err instanceof PolicyStoreError)) throw err;
+        this.#deps.calls.logError(err);
+        this.#record(state, 'error', fixedMessage('policy_store_unavailable'), null);
+        sendError(res, 'policy_store_unavailable', fixedMessage('policy_store_unavailable'), { 'retry-after': '5' });
+      },
+    );
+  }
+
+  /** An allowed (and counted) call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
+  #passCounted(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,

@@ -13,6 +13,7 @@ import { FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
+import { PolicyGate } from '../policy/policy-gate.js';
 import { AdminRouter } from './admin-router.js';
 import { DatabaseHealth } from './database-health.js';
 import { Upstream } from './forward.js';
@@ -184,6 +185,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       calls: metrics === null ? calls : metrics.countCalls(calls),
       admin,
       upstream,
+      policy: new PolicyGate({ counter: store }),
       now,
       localRoutes,
     });

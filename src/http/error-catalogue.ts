@@ -60,6 +60,11 @@ export const ERROR_CATALOGUE = {
     status: 403,
     meaning: 'the caller may not do this (not an administrator, not the token’s owner, account disabled)',
   },
+  address_not_allowed: {
+    status: 403,
+    meaning: 'the token’s IP allow list (allowedIps) does not include the address the call came from',
+  },
+  quota_exhausted: { status: 403, meaning: 'the token has used its quota of calls (quota)' },
   cross_site_refused: { status: 403, meaning: 'page API: a cross-site or wrong-origin request changing state' },
   csrf_failed: {
     status: 403,
@@ -94,6 +99,10 @@ export const ERROR_CATALOGUE = {
     meaning: 'too many failed authentications from this address; see Retry-After',
     message: 'too many failed authentication attempts; try again later',
   },
+  rate_limited: {
+    status: 429,
+    meaning: 'the token is over its rate limit (rateLimit); see Retry-After and the RateLimit-* headers',
+  },
   too_many_sign_ins: {
     status: 429,
     meaning: 'page: too many failed sign-ins from this address; see Retry-After',
@@ -112,6 +121,12 @@ export const ERROR_CATALOGUE = {
   database_outage: {
     status: 503,
     meaning: 'the database has not answered for longer than the outage grace period: token calls fail closed',
+  },
+  policy_store_unavailable: {
+    status: 503,
+    meaning:
+      'the store that counts rate limits and quotas (database or Redis) is not answering: counted calls fail closed',
+    message: 'the rate-limit and quota store is not answering: the call was refused; try again shortly',
   },
   audit_overloaded: {
     status: 503,

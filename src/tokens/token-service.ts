@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../http/http-error.js';
+import { parseAllowedIpsInput } from '../policy/allowed-ips.js';
+import { parseQuotaInput } from '../policy/quota.js';
+import { parseRateLimitInput } from '../policy/rate-limit.js';
 import type { TokenRecord, User } from '../store/models.js';
 import { DuplicateTokenError, type Store } from '../store/store.js';
 import type { Digester } from './digest.js';
@@ -39,6 +42,12 @@ export interface CreateTokenInput {
   readonly limitTo?: unknown;
   /** Caller-chosen secret; empty = generated. */
   readonly token?: unknown;
+  /** `N/second|minute|hour|day`; empty = no rate limit. */
+  readonly rateLimit?: unknown;
+  /** Total calls allowed; empty = no quota. */
+  readonly quota?: unknown;
+  /** Client addresses and CIDR ranges (lines or commas); empty = any address. */
+  readonly allowedIps?: unknown;
 }
 
 export interface CreatedToken {
@@ -84,6 +93,9 @@ export class TokenService {
     const user = await this.#boundUser(parseUserName(input.userName), actor);
     const limitTo = parseLimitToInput(input.limitTo);
     const custom = parseCustomSecret(input.token);
+    const rateLimit = parseRateLimitInput(input.rateLimit);
+    const quota = parseQuotaInput(input.quota);
+    const allowedIps = parseAllowedIpsInput(input.allowedIps);
 
     for (let attempt = 1; ; attempt++) {
       const secret = custom ?? generateSecret();
@@ -102,6 +114,10 @@ export class TokenService {
         counter: 0,
         ip: null,
         lastUsed: 0,
+        rateLimit,
+        quota,
+        quotaUsed: 0,
+        allowedIps,
       };
       try {
         await store.insertToken(record);
