@@ -1,5 +1,6 @@
+import { ADMIN_BASE } from '../http/paths.js';
 import { ok } from './admin-schemas.js';
-import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
+import { defineContract, z } from './endpoint-contract.js';
 
 /** Why one rule line did not allow the call. */
 const lineFailureSchema = z.object({
@@ -15,7 +16,7 @@ const lineFailureSchema = z.object({
  */
 export const checkContract = defineContract({
   method: 'POST',
-  path: `${TOKEN_TOOLS}/check`,
+  path: `${ADMIN_BASE}/check`,
   summary: 'Would this token (or these rules) allow this call? The gateway engine, without calling anything',
   body: z.strictObject({
     method: z.string({ error: 'method is required' }).min(1, 'method is required'),

@@ -18,7 +18,7 @@ export interface AuditCallLogOptions {
 
 /**
  * The audit side of a call, with the runtime switches applied. Structurally the gateway's
- * `CallLog` (src/gateway/call-log.ts), plus `recordAdmin` for administrative actions.
+ * `CallLog` (src/audit/call-log.ts), plus `recordAdmin` for administrative actions.
  */
 export interface AuditCallLog {
   /** Queues one token-call record, unless the `auditLog` setting is off. Never throws. */

@@ -11,7 +11,7 @@ import {
 
 /**
  * What is known about one call when it is recorded: plain values as received. The shape is the
- * gateway's `CallRecordInput` (src/gateway/call-log.ts), so one can be passed as the other.
+ * gateway's `CallRecordInput` (src/audit/call-log.ts), so one can be passed as the other.
  */
 export interface AuditRecordInput {
   readonly time: number;

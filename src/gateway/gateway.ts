@@ -1,4 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { AdminRouter } from '../admin/admin-router.js';
+import type { CallLog } from '../audit/call-log.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
@@ -10,18 +12,17 @@ import { clientAddress } from '../http/client-address.js';
 import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
+import { EXTENDER_BASE } from '../http/paths.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendError } from '../http/send.js';
 import { type PolicyGate, PolicyStoreError } from '../policy/policy-gate.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
 import type { Verdict } from '../restrictions/types.js';
+import type { DatabaseHealth } from '../store/database-health.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import type { AdminRouter } from './admin-router.js';
-import type { CallLog } from './call-log.js';
-import type { DatabaseHealth } from './database-health.js';
 import { type Upstream, UpstreamError } from './forward.js';
-import { sendError } from './send.js';
-import type { SettingsHolder } from './settings-holder.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 
@@ -31,16 +32,22 @@ export interface GatewayDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly limiter: FailureLimiter;
+  /**
+   * Paths under this prefix are token calls (checked, audited, forwarded); everything else is
+   * `localRoutes` or 404. A value, not a constant read here, so that it can be configured.
+   */
+  readonly protectedPrefix: string;
   /** Whether the database answers; past the outage grace period token calls get 503. */
-  readonly database: DatabaseHealth;
-  readonly settings: SettingsHolder;
-  readonly calls: CallLog;
+  readonly databaseHealth: DatabaseHealth;
+  readonly settingsHolder: SettingsHolder;
+  /** Where each call is recorded: audit records, usage, internal errors. */
+  readonly callLog: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
   /** Token policy: IP allow lists, rate limits and quotas. */
   readonly policy: PolicyGate;
   readonly now: () => number;
-  /** Non-`/rest/` routes served by tokengate itself (`/healthz`, `/metrics`, the page). */
+  /** Routes outside the protected prefix served by tokengate itself (`/healthz`, `/metrics`, the page). */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
@@ -117,7 +124,7 @@ export class Gateway {
   };
 
   /**
-   * The canonical request of a token call (`/rest/*`), or null when the request was answered here
+   * The canonical request of a token call (under the protected prefix), or null when the request was answered here
    * (400 for a request that cannot be canonicalised, tokengate's own pages, 404).
    *
    * The steps of a token call are synchronous methods joined by promise continuations at the
@@ -137,7 +144,7 @@ export class Gateway {
     const canonical = result.request;
     state.canonical = canonical;
     const path = canonical.path;
-    if (!path.startsWith('/rest/')) {
+    if (!path.startsWith(this.#deps.protectedPrefix)) {
       if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
       return null;
     }
@@ -147,31 +154,33 @@ export class Gateway {
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
   #tokenCall(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
     const deps = this.#deps;
-    const settings = deps.settings.current;
+    const settings = deps.settingsHolder.current;
     if (this.#rateLimited(state, res)) return;
-    if (!deps.calls.hasRoom()) {
-      return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
-        if (room) return this.#authenticate(state, canonical, res, settings);
+    if (!deps.callLog.hasRoom()) {
+      return deps.callLog.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
+        if (room) return this.#identifyCaller(state, canonical, res, settings);
         sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
     }
-    return this.#authenticate(state, canonical, res, settings);
+    return this.#identifyCaller(state, canonical, res, settings);
   }
 
-  #authenticate(
+  /** Reads the credentials and resolves token and user (through the cache), then decides. */
+  #identifyCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
     settings: RuntimeSettings,
   ): Promise<void> {
     return authenticate(state.req.headers.authorization, settings.authType, this.#authDeps).then((auth) =>
-      this.#authenticated(state, canonical, res, settings, auth),
+      this.#decideForCaller(state, canonical, res, settings, auth),
     );
   }
 
-  #authenticated(
+  /** Once the caller is known: 401/429, a refusal, a denial, the body read, or the call served. */
+  #decideForCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -182,7 +191,7 @@ export class Gateway {
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
-    if (verdict.allowed) return this.#pass(state, canonical, res, auth, verdict.line, null);
+    if (verdict.allowed) return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
     if (verdict.needsBody) return this.#withBody(state, canonical, res, auth);
     this.#deny(state, res, auth, verdict);
   }
@@ -226,7 +235,7 @@ export class Gateway {
     settings: RuntimeSettings,
   ): Verdict | null {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
-    const outage = this.#deps.database.refusal();
+    const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
       sendError(res, 'database_outage', outage, { 'retry-after': '5' });
@@ -237,7 +246,7 @@ export class Gateway {
       this.#refuse(state, res, 'address_not_allowed', notAllowedFrom);
       return null;
     }
-    if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
+    if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
       this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return null;
     }
@@ -266,7 +275,7 @@ export class Gateway {
     }
     const verdict = evaluate(auth.ruleSet, requestFacts(canonical, { kind: 'json', value: body.value }));
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
-    return this.#pass(state, canonical, res, auth, verdict.line, body);
+    return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
 
   /** 403 naming the token and every rule's reason; recorded. */
@@ -277,10 +286,10 @@ export class Gateway {
   }
 
   /**
-   * An allowed call of a token with a rate limit or quota: counted first (one atomic count in the
-   * shared store); over the limit 429, quota used up 403, store failing 503 — all recorded.
+   * An allowed call; a token with a rate limit or quota is counted first (one atomic count in the
+   * shared store): over the limit 429, quota used up 403, store failing 503 — all recorded.
    */
-  #pass(
+  #serveAllowed(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -289,19 +298,19 @@ export class Gateway {
     body: { bytes: Buffer; value: unknown } | null,
   ): Promise<void> | undefined {
     const policy = this.#deps.policy;
-    if (!policy.counted(auth.token)) return this.#passCounted(state, canonical, res, auth, line, body);
+    if (!policy.counted(auth.token)) return this.#serveCounted(state, canonical, res, auth, line, body);
     return policy.admit(auth.token, this.#deps.now()).then(
       (admission) => {
         for (const [name, value] of Object.entries(admission.headers)) {
           if (value !== undefined) res.setHeader(name, value);
         }
-        if (admission.ok) return this.#passCounted(state, canonical, res, auth, line, body);
+        if (admission.ok) return this.#serveCounted(state, canonical, res, auth, line, body);
         this.#record(state, 'refused', admission.message, null);
         sendError(res, admission.code, admission.message);
       },
       (err: unknown) => {
         if (!(err instanceof PolicyStoreError)) throw err;
-        this.#deps.calls.logError(err);
+        this.#deps.callLog.logError(err);
         this.#record(state, 'error', fixedMessage('policy_store_unavailable'), null);
         sendError(res, 'policy_store_unavailable', fixedMessage('policy_store_unavailable'), { 'retry-after': '5' });
       },
@@ -309,7 +318,7 @@ export class Gateway {
   }
 
   /** An allowed (and counted) call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
-  #passCounted(
+  #serveCounted(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -364,7 +373,7 @@ export class Gateway {
       (status) => {
         const end = this.#deps.now();
         this.#record(state, 'allowed', allowedReason(line), status, end);
-        this.#deps.calls.countUsage(tokenId, state.ip, end);
+        this.#deps.callLog.countUsage(tokenId, state.ip, end);
       },
       (err: unknown) => {
         if (!(err instanceof UpstreamError)) throw err;
@@ -390,7 +399,7 @@ export class Gateway {
       actor: auth.user,
       bufferedBody: body,
       recordAdmin: (action) =>
-        deps.calls.recordAdmin({
+        deps.callLog.recordAdmin({
           time: deps.now(),
           actor: auth.user.username,
           authMethod: auth.method,
@@ -411,7 +420,7 @@ export class Gateway {
       status < 400 ? 'admin API' : 'admin API refused the call',
       status,
     );
-    if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
+    if (status < 400) deps.callLog.countUsage(auth.token.id, state.ip, deps.now());
   }
 
   #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
@@ -429,7 +438,7 @@ export class Gateway {
   ): void {
     const auth = state.auth;
     const canonical = state.canonical;
-    this.#deps.calls.record({
+    this.#deps.callLog.record({
       time: state.start,
       tokenId: auth?.ok ? auth.token.id : (auth?.token?.id ?? null),
       tokenLabel: auth?.ok ? auth.token.label : (auth?.token?.label ?? null),
@@ -450,7 +459,7 @@ export class Gateway {
 
   #failClosed(state: CallState, res: ServerResponse, err: unknown): void {
     const unavailable =
-      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.database.state() !== 'up');
+      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.databaseHealth.state() !== 'up');
     const message =
       err instanceof HttpError
         ? err.message
@@ -459,8 +468,8 @@ export class Gateway {
           : 'internal error: the call was refused';
     const code: ErrorCode =
       err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
-    if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
-    if (state.canonical?.path.startsWith('/rest/')) {
+    if (!(err instanceof HttpError)) this.#deps.callLog.logError(err);
+    if (state.canonical?.path.startsWith(this.#deps.protectedPrefix)) {
       try {
         this.#record(state, 'error', message, null);
       } catch {

@@ -1,8 +1,8 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
-import { TOKEN_TOOLS } from '../admin/token-tools-deps.js';
-import { AdminRouter } from '../gateway/admin-router.js';
-import { sendJson } from '../gateway/send.js';
+import { AdminRouter } from '../admin/admin-router.js';
 import { HttpError } from '../http/http-error.js';
+import { ADMIN_BASE, PAGE_API_BASE } from '../http/paths.js';
+import { sendJson } from '../http/send.js';
 import { recordPageAction } from './admin-bridge.js';
 import { meResponse } from './me.js';
 import type { PageAdminDeps, PageDeps } from './page-deps.js';
@@ -54,12 +54,12 @@ export class PageApi {
       users: deps.users,
       publicUrl: deps.publicUrl,
     };
-    const passPaths = new Set(PASS_THROUGH.map((name) => `${TOKEN_TOOLS}/${name}`));
+    const passPaths = new Set(PASS_THROUGH.map((name) => `${ADMIN_BASE}/${name}`));
     this.#router = new AdminRouter(
       deps.adminEndpoints.filter((e) => passPaths.has(e.path)),
       this.#adminDeps,
     );
-    const getEndpoint = this.#endpoint('GET', `${TOKEN_TOOLS}/get`);
+    const getEndpoint = this.#endpoint('GET', `${ADMIN_BASE}/get`);
     this.#routes.set('GET me', async (call) => {
       sendJson(call.res, 200, meResponse(deps, call.user, call.session, sessions.times));
     });
@@ -98,7 +98,7 @@ export class PageApi {
     const handler = this.#routes.get(`${method} ${sub}`);
     if (handler !== undefined) return handler(signedIn);
     if (sub.startsWith('tokenTools/')) {
-      const endpoint = this.#router.match(method, `${TOKEN_TOOLS}/${sub.slice('tokenTools/'.length)}`);
+      const endpoint = this.#router.match(method, `${ADMIN_BASE}/${sub.slice('tokenTools/'.length)}`);
       if (endpoint !== null) {
         await this.#router.handle(endpoint, {
           canonical: call.canonical,
@@ -118,7 +118,7 @@ export class PageApi {
         allow: allowed,
       });
     }
-    throw new HttpError('unknown_api_path', `no page API at /tokengate/api/${sub.slice(0, 100)}`);
+    throw new HttpError('unknown_api_path', `no page API at ${PAGE_API_BASE}${sub.slice(0, 100)}`);
   }
 
   #endpoint(method: string, path: string): AdminEndpoint<PageAdminDeps> {

@@ -1,7 +1,7 @@
 import { refuseUnknownKeys, requireObject } from '../admin/request-body.js';
-import { sendJson } from '../gateway/send.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendJson } from '../http/send.js';
 import { recordPageAction } from './admin-bridge.js';
 import { meResponse } from './me.js';
 import type { PageDeps } from './page-deps.js';

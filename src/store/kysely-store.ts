@@ -1,7 +1,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { auditPage } from './audit-page.js';
 import { auditWhere } from './audit-where.js';
-import { ChangeFeed, type ChangeFeedStatus } from './change-feed.js';
+import { ChangeFeed } from './change-feed.js';
 import type { Database } from './database.js';
 import type { DialectHooks } from './dialect-hooks.js';
 import type {
@@ -29,7 +29,13 @@ import {
   toUser,
 } from './rows.js';
 import { mergeSettings, settingsRows } from './settings-rows.js';
-import { DuplicateTokenError, DuplicateUserError, type Store, type Unsubscribe } from './store.js';
+import {
+  type ChangeFeedStatus,
+  DuplicateTokenError,
+  DuplicateUserError,
+  type Store,
+  type Unsubscribe,
+} from './store.js';
 import { mergeUsage } from './usage.js';
 
 /** One row for the change feed, written in the same transaction as the change it announces. */

@@ -1,4 +1,3 @@
-import type { ChangeFeedStatus } from './change-feed.js';
 import type {
   AuditFilter,
   AuditRecord,
@@ -29,6 +28,14 @@ export class DuplicateUserError extends Error {
 
 /** Stop function returned by `subscribe`. */
 export type Unsubscribe = () => void;
+
+/** Whether the change feed can read the database: when it last did, and the last error since. */
+export interface ChangeFeedStatus {
+  /** Date.now() of the last successful read (or of the start). */
+  readonly lastOkAt: number;
+  /** Message of the last failed read after `lastOkAt`, or null when the last read worked. */
+  readonly lastError: string | null;
+}
 
 /**
  * Everything tokengate keeps. One interface, one implementation per database
