@@ -22,6 +22,9 @@ export const TOKEN_USAGE = `Usage: tokengate token <action> [options]
       --json       print one JSON object: id, label, user, token, limitTo, dateCreated, validUntil…
   token list [--user U] [--json]   every token (never the secrets)
   token delete ID                  revoke a token at once, on every node
+  token rotate ID [--grace-minutes N] [--json]
+      a new secret for the token (same label, user, rules, limits, allow list, expiry); the old
+      secret keeps working N minutes (default 60; 0: revoked at once)
   token reveal ID                  print a token's secret again (standard mode only)
 
 ${COMMON_HELP}`;
@@ -145,6 +148,38 @@ async function remove(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function rotate(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { 'grace-minutes': { type: 'string' }, json: { type: 'boolean' } },
+    HELP_COMMAND,
+  );
+  const [id] = expectPositionals(positionals, ['ID'], HELP_COMMAND) as [string];
+  const { view, secret, oldId } = await withServices(values, io, async (services) => {
+    const rotated = await services.tokens.rotate(id, values['grace-minutes'], cliActor());
+    return {
+      view: services.tokens.toPublicView(rotated.record, { includeSecret: false }),
+      secret: rotated.secret,
+      oldId: rotated.old.id,
+    };
+  });
+  if (values.json === true) {
+    io.stdout(`${JSON.stringify({ ...view, token: secret, rotatedFrom: oldId })}\n`);
+    return 0;
+  }
+  io.stdout(
+    [
+      `rotated token ${oldId} "${view.label}": the new token is ${view.id}`,
+      '',
+      `  ${secret}`,
+      '',
+      'Keep it like a password; it may not be shown again.',
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
 async function reveal(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {}, HELP_COMMAND);
   const [id] = expectPositionals(positionals, ['ID'], HELP_COMMAND) as [string];
@@ -164,7 +199,10 @@ export async function runTokenCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
   if (action === undefined || action.startsWith('-')) {
-    throw new UsageError('missing action: create, list, delete or reveal (options come after it)', HELP_COMMAND);
+    throw new UsageError(
+      'missing action: create, list, delete, rotate or reveal (options come after it)',
+      HELP_COMMAND,
+    );
   }
   switch (action) {
     case 'create':
@@ -175,6 +213,8 @@ export async function runTokenCommand(argv: string[], io: CliIo): Promise<number
       return remove(rest, io);
     case 'reveal':
       return reveal(rest, io);
+    case 'rotate':
+      return rotate(rest, io);
     default:
       throw new UsageError(`unknown action "token ${action}"`, HELP_COMMAND);
   }

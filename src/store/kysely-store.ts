@@ -218,6 +218,37 @@ export class KyselyStore implements Store {
     });
   }
 
+  async rotateToken(
+    oldId: string,
+    replacement: TokenRecord,
+    oldValidUntil: number | null,
+  ): Promise<TokenRecord | undefined> {
+    try {
+      return await this.#mutate(async (trx) => {
+        const old = await trx.selectFrom('tokens').selectAll().where('id', '=', oldId).executeTakeFirst();
+        if (old === undefined) return { value: undefined, changes: [] };
+        if (oldValidUntil === null) {
+          await trx.deleteFrom('tokens').where('id', '=', oldId).execute();
+        } else {
+          const current = num(old.valid_until);
+          const until = current === 0 ? oldValidUntil : Math.min(current, oldValidUntil);
+          await trx.updateTable('tokens').set({ valid_until: until }).where('id', '=', oldId).execute();
+        }
+        await trx.insertInto('tokens').values(tokenRow(replacement)).execute();
+        return {
+          value: toToken(old),
+          changes: [
+            { kind: 'token', key: old.digest },
+            { kind: 'token', key: replacement.digest },
+          ],
+        };
+      });
+    } catch (err) {
+      if (this.#hooks.uniqueViolation(err)?.includes('digest')) throw new DuplicateTokenError();
+      throw err;
+    }
+  }
+
   async wipeSecrets(): Promise<number> {
     return this.#mutate(async (trx) => {
       const rows = await trx

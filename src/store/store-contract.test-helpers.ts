@@ -3,7 +3,7 @@ import { auditContract } from './contract/audit.contract.js';
 import { changesContract } from './contract/changes.contract.js';
 import type { ContractContext, ContractTarget, OpenContractTarget } from './contract/contract-context.js';
 import { nodesContract } from './contract/nodes.contract.js';
-import { policyContract } from './contract/policy.contract.js';
+import { policyContract, rotationContract } from './contract/policy.contract.js';
 import { settingsContract } from './contract/settings.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
 import { usageContract } from './contract/usage.contract.js';
@@ -55,5 +55,6 @@ export function runStoreContract(
     changesContract(ctx);
     nodesContract(ctx);
     policyContract(ctx);
+    rotationContract(ctx);
   });
 }

@@ -60,6 +60,13 @@ export interface Store {
   /** All tokens, or those bound to `user` (case-insensitive), newest first. */
   listTokens(user?: string): Promise<TokenRecord[]>;
   deleteToken(id: string): Promise<TokenRecord | undefined>;
+  /**
+   * Rotation, in one transaction: inserts `replacement` and retires token `oldId` — deleted when
+   * `oldValidUntil` is null, else its expiry is brought forward to `oldValidUntil` (never pushed
+   * back). Returns the old token as it was, or undefined (and inserts nothing) when it is gone.
+   * @throws DuplicateTokenError when the replacement's digest exists.
+   */
+  rotateToken(oldId: string, replacement: TokenRecord, oldValidUntil: number | null): Promise<TokenRecord | undefined>;
   /** Forget every kept secret (secure mode). Returns how many were wiped. */
   wipeSecrets(): Promise<number>;
   /** Atomic increments of usage details. */

@@ -71,3 +71,33 @@ export function policyContract(ctx: ContractContext): void {
     });
   });
 }
+
+/** Rotation: the replacement and the retired token change together. */
+export function rotationContract(ctx: ContractContext): void {
+  describe('token rotation', () => {
+    test('rotateToken inserts the replacement and brings the old expiry forward, never back', async () => {
+      const old = token({ validUntil: 9_000_000_000_000 });
+      await ctx.store.insertToken(old);
+      const next = token({ label: old.label });
+      const before = await ctx.store.rotateToken(old.id, next, 8_000_000_000_000);
+      assert.equal(before?.validUntil, 9_000_000_000_000);
+      assert.equal((await ctx.store.findTokenById(old.id))?.validUntil, 8_000_000_000_000);
+      assert.equal((await ctx.store.findTokenByDigest(next.digest))?.id, next.id);
+
+      const soon = token({ validUntil: 1000 });
+      await ctx.store.insertToken(soon);
+      await ctx.store.rotateToken(soon.id, token(), 5000);
+      assert.equal((await ctx.store.findTokenById(soon.id))?.validUntil, 1000, 'not pushed back');
+    });
+
+    test('a grace of none deletes the old token; an unknown old token inserts nothing', async () => {
+      const old = token();
+      await ctx.store.insertToken(old);
+      await ctx.store.rotateToken(old.id, token({ id: unique('new-') }), null);
+      assert.equal(await ctx.store.findTokenById(old.id), undefined);
+      const orphan = token();
+      assert.equal(await ctx.store.rotateToken(unique('gone-'), orphan, null), undefined);
+      assert.equal(await ctx.store.findTokenById(orphan.id), undefined);
+    });
+  });
+}
