@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { useBlackBox } from '../testing/black-box.js';
-import { runCli } from '../testing/cli.js';
+import { runCliAsync } from '../testing/cli.js';
 import { basic, call } from '../testing/http.js';
 
 const TOOLS = '/rest/extender/1.0/tokenTools';
@@ -78,9 +78,16 @@ describe('token rotation with a grace period', () => {
   });
 
   test('tokengate token rotate ID --grace-minutes N prints the new secret', async () => {
-    const made = box.createToken(['--label', 'cli rotated', '--user', 'ansible']);
+    // the server runs in this process: the CLI must not block its event loop
+    const made = JSON.parse(
+      (
+        await runCliAsync(['token', 'create', '--json', '--label', 'cli rotated', '--user', 'ansible'], {
+          dataDir: box.dataDir,
+        })
+      ).stdout,
+    ) as { id: string };
     // ids are base64url and may start with '-': `--` ends the options
-    const result = runCli([
+    const result = await runCliAsync([
       'token',
       'rotate',
       '--grace-minutes',
