@@ -189,6 +189,7 @@ describe('reveal and the public view', () => {
     const view = h.tokens.toPublicView(record, { includeSecret: true });
     assert.equal(view.token, secret);
     assert.deepEqual(Object.keys(view).sort(), [
+      'allowedIps',
       'author',
       'counter',
       'dateCreated',
@@ -198,6 +199,9 @@ describe('reveal and the public view', () => {
       'label',
       'lastUsed',
       'limitTo',
+      'quota',
+      'quotaRemaining',
+      'rateLimit',
       'token',
       'user',
       'validUntil',
