@@ -6,7 +6,7 @@ import type { DialectTypes, MigrationDb } from './migration-context.js';
  * IP allow list, and `rate_windows`, the fixed-window call counts every node shares.
  * Existing tokens get no limit, no quota and no allow list.
  */
-export function migration0002(t: DialectTypes): Migration {
+export function migration0005(t: DialectTypes): Migration {
   return {
     async up(db: MigrationDb): Promise<void> {
       await db.schema.alterTable('tokens').addColumn('rate_limit', 'text').execute();
