@@ -191,6 +191,7 @@ describe('reveal and the public view', () => {
     assert.deepEqual(Object.keys(view).sort(), [
       'allowedIps',
       'author',
+      'authorKey',
       'counter',
       'dateCreated',
       'expired',
@@ -204,6 +205,7 @@ describe('reveal and the public view', () => {
       'rateLimit',
       'token',
       'user',
+      'userKey',
       'validUntil',
     ]);
     assert.ok(!JSON.stringify(view).includes(record.digest));
