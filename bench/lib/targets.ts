@@ -19,7 +19,11 @@ export const ROW_LABELS: Readonly<Record<RowId, string>> = {
   6: 'tokengate Bearer, 100-line limitTo',
   7: 'tokengate POST 2 MiB, JsonData rule',
   8: 'row 5 on the --compare build',
+  9: 'row 5 with a rate limit',
 };
+
+/** Row 9's rate limit: counted in the database on every call, never reached. */
+const BENCH_RATE_LIMIT = '1000000000/second';
 
 /** A row that cannot run here, with the reason printed instead of its numbers. */
 export class SkipRow extends Error {
@@ -119,6 +123,13 @@ export class Targets {
         const gate = await this.#tokengate(row, RULES_JSON, 'basic', { TOKENGATE_BODY_LIMIT: '4194304' });
         return { url: gate.url + POST_PATH, method: 'POST', authorization: gate.authorization, bodyFile: ctx.bodyFile };
       }
+      case 9: {
+        const gate = await this.#tokengate(row, RULES_3, 'basic', {}, this.#ctx.repoDir, [
+          '--rate-limit',
+          BENCH_RATE_LIMIT,
+        ]);
+        return get(gate.url, gate.authorization);
+      }
       case 8: {
         if (ctx.compareRepo === null) throw new SkipRow('row 8 needs --compare DIR');
         const broken = await checkCli(ctx.processes, ctx.compareRepo);
@@ -197,6 +208,7 @@ export class Targets {
     auth: 'basic' | 'bearer',
     env: Readonly<Record<string, string>>,
     repoDir = this.#ctx.repoDir,
+    tokenArgs: readonly string[] = [],
   ): Promise<{ url: string; authorization: string }> {
     if (repoDir === this.#ctx.repoDir) await this.#ensureTokengate();
     const ctx = this.#ctx;
@@ -210,6 +222,7 @@ export class Targets {
         limitTo,
         auth,
         env,
+        tokenArgs,
       });
       this.setGroup(row, gate.started.child.pid);
       return gate;

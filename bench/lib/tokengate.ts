@@ -14,6 +14,8 @@ export interface TokengateRowSetup {
   readonly auth: 'basic' | 'bearer';
   /** Extra TOKENGATE_* variables (row 7's body limit). */
   readonly env: Readonly<Record<string, string>>;
+  /** More `token create` options for the bench token (row 9's `--rate-limit`). */
+  readonly tokenArgs?: readonly string[];
 }
 
 export interface TokengateInstance {
@@ -104,6 +106,7 @@ export async function startTokengate(processes: ProcessGroup, setup: TokengateRo
       BENCH_USER,
       '--limit-to',
       setup.limitTo,
+      ...(setup.tokenArgs ?? []),
       '--json',
     ]),
   );

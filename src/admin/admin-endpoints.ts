@@ -3,6 +3,7 @@ import { auditEndpoint } from './audit-endpoint.js';
 import { checkEndpoint } from './check-endpoint.js';
 import { deleteEndpoint } from './delete-endpoint.js';
 import { getTokensEndpoint } from './get-tokens-endpoint.js';
+import { rotateEndpoint } from './rotate-endpoint.js';
 import { setEndpoint } from './set-endpoint.js';
 import { settingsEndpoint } from './settings-endpoint.js';
 import { snippetEndpoint } from './snippet-endpoint.js';
@@ -17,6 +18,7 @@ export const adminEndpoints: readonly AdminEndpoint<AdminEndpointDeps>[] = [
   getTokensEndpoint,
   setEndpoint,
   deleteEndpoint,
+  rotateEndpoint,
   settingsEndpoint,
   checkEndpoint,
   snippetEndpoint,

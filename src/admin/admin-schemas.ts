@@ -24,6 +24,10 @@ export const tokenViewSchema = z.object({
   counter: z.number().int(),
   ip: z.string().nullable(),
   lastUsed: epochMs.meta({ description: 'epoch ms, 0 = never used' }),
+  rateLimit: z.string().nullable().meta({ description: 'N/second, N/minute, N/hour or N/day; null: no rate limit' }),
+  quota: z.number().int().nullable().meta({ description: 'total calls allowed; null: no quota' }),
+  quotaRemaining: z.number().int().nullable().meta({ description: 'calls left of the quota; null: no quota' }),
+  allowedIps: z.string().meta({ description: 'allowed addresses and CIDR ranges, joined with <br> ("" = any)' }),
   token: z.string().optional().meta({ description: 'the secret: only for administrators in standard mode' }),
 });
 

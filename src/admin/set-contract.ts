@@ -4,7 +4,16 @@ import { AUTH_TYPES, ok, settingsViewSchema, tokenViewSchema } from './admin-sch
 import { defineContract, z } from './endpoint-contract.js';
 
 /** Fields that create a token. Their values are checked by the token service (limits depend on the server). */
-export const TOKEN_FIELDS = ['label', 'daysUntilExpiry', 'userName', 'limitTo', 'token'] as const;
+export const TOKEN_FIELDS = [
+  'label',
+  'daysUntilExpiry',
+  'userName',
+  'limitTo',
+  'token',
+  'rateLimit',
+  'quota',
+  'allowedIps',
+] as const;
 /** Fields that change settings (administrators only). */
 export const SETTING_FIELDS = ['authType', 'extenderEndpointsOnly', 'usageDetails', 'auditLog'] as const;
 
@@ -45,6 +54,20 @@ export const setContract = defineContract({
       .nullable()
       .optional()
       .meta({ description: 'a chosen secret (at least 16 characters)' }),
+    rateLimit: z
+      .string({ error: 'rateLimit must be a string such as "100/minute"' })
+      .nullable()
+      .optional()
+      .meta({ description: 'N/second, N/minute, N/hour or N/day: calls per fixed window; absent: no limit' }),
+    quota: z
+      .union([z.number(), z.string(), z.null()], { error: 'quota must be a whole number of calls' })
+      .optional()
+      .meta({ description: 'total calls the token may make; absent: no quota' }),
+    allowedIps: z
+      .string({ error: 'allowedIps must be a string of addresses and CIDR ranges' })
+      .nullable()
+      .optional()
+      .meta({ description: 'IPv4/IPv6 addresses and CIDR ranges, by line (like limitTo) or comma; absent: any' }),
     authType: z
       .preprocess(
         (value) => (typeof value === 'string' ? value.toLowerCase() : value),

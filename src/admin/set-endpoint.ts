@@ -35,6 +35,9 @@ export const setEndpoint = defineEndpoint(setContract).handledBy(
         userName: body.userName,
         limitTo: body.limitTo,
         token: body.token,
+        rateLimit: body.rateLimit,
+        quota: body.quota,
+        allowedIps: body.allowedIps,
       },
       actor,
     );

@@ -18,6 +18,7 @@ import { createListener } from '../gateway/tls-listener.js';
 import { UpstreamAuthorizations } from '../gateway/upstream-authorizations.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
+import { PolicyGate } from '../policy/policy-gate.js';
 import { DatabaseHealth } from '../store/database-health.js';
 import { SettingsHolder } from '../store/settings-holder.js';
 import { LocalRoutes } from './local-routes.js';
@@ -192,6 +193,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       callLog: metrics === null ? callLog : metrics.countCalls(callLog),
       admin,
       upstream,
+      policy: new PolicyGate({ counter: store }),
       upstreamAuthorizations,
       now,
       routes: new RouteTable({ contextPath, protect: config.protect }),

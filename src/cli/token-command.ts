@@ -10,17 +10,23 @@ const HELP_COMMAND = 'tokengate token --help';
 export const TOKEN_USAGE = `Usage: tokengate token <action> [options]
 
   token create --label L [--user U] [--days N] [--limit-to RULES] [--token SECRET | --token-stdin]
-               [--author A] [--json]
+               [--rate-limit N/UNIT] [--quota N] [--allowed-ips LIST] [--author A] [--json]
       create a token; the secret is printed once (in secure mode it is never shown again).
       --user       bind it to this user (else any user may use it, with Basic auth only)
       --days       expire after N days (default: never, unless the server sets a maximum)
       --limit-to   restriction rules, one per line (separate lines with a newline, \\n or <br>)
       --token      use this secret instead of a generated one (--token-stdin reads it from stdin)
+      --rate-limit at most N calls per second, minute, hour or day (e.g. 100/minute)
+      --quota      at most N calls in all
+      --allowed-ips  client addresses and CIDR ranges it may be used from (commas or lines)
       --author     name recorded as its author (default: cli)
       --json       print one JSON object: id, label, user, token, limitTo, dateCreated, validUntil…
   token list [--user U] [--search TEXT] [--start N] [--max N] [--json]
                                    tokens, newest first, 1000 at most by default (never the secrets)
   token delete ID                  revoke a token at once, on every node
+  token rotate ID [--grace-minutes N] [--json]
+      a new secret for the token (same label, user, rules, limits, allow list, expiry); the old
+      secret keeps working N minutes (default 60; 0: revoked at once)
   token reveal ID                  print a token's secret again (standard mode only)
 
 ${COMMON_HELP}`;
@@ -33,6 +39,9 @@ async function create(argv: string[], io: CliIo): Promise<number> {
       user: { type: 'string' },
       days: { type: 'string' },
       'limit-to': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      quota: { type: 'string' },
+      'allowed-ips': { type: 'string' },
       token: { type: 'string' },
       'token-stdin': { type: 'boolean' },
       author: { type: 'string' },
@@ -54,7 +63,16 @@ async function create(argv: string[], io: CliIo): Promise<number> {
 
   const { view, secret } = await withServices(values, io, async (services) => {
     const created = await services.tokens.create(
-      { label: values.label, userName: values.user, daysUntilExpiry: values.days, limitTo: values['limit-to'], token },
+      {
+        label: values.label,
+        userName: values.user,
+        daysUntilExpiry: values.days,
+        limitTo: values['limit-to'],
+        token,
+        rateLimit: values['rate-limit'],
+        quota: values.quota,
+        allowedIps: values['allowed-ips'],
+      },
       cliActor(author),
     );
     await recordCliAction(
@@ -178,6 +196,38 @@ async function remove(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function rotate(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { 'grace-minutes': { type: 'string' }, json: { type: 'boolean' } },
+    HELP_COMMAND,
+  );
+  const [id] = expectPositionals(positionals, ['ID'], HELP_COMMAND) as [string];
+  const { view, secret, oldId } = await withServices(values, io, async (services) => {
+    const rotated = await services.tokens.rotate(id, values['grace-minutes'], cliActor());
+    return {
+      view: services.tokens.toPublicView(rotated.record, { includeSecret: false }),
+      secret: rotated.secret,
+      oldId: rotated.old.id,
+    };
+  });
+  if (values.json === true) {
+    io.stdout(`${JSON.stringify({ ...view, token: secret, rotatedFrom: oldId })}\n`);
+    return 0;
+  }
+  io.stdout(
+    [
+      `rotated token ${oldId} "${view.label}": the new token is ${view.id}`,
+      '',
+      `  ${secret}`,
+      '',
+      'Keep it like a password; it may not be shown again.',
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
 async function reveal(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {}, HELP_COMMAND);
   const [id] = expectPositionals(positionals, ['ID'], HELP_COMMAND) as [string];
@@ -208,7 +258,10 @@ export async function runTokenCommand(argv: string[], io: CliIo): Promise<number
     return 0;
   }
   if (action === undefined || action.startsWith('-')) {
-    throw new UsageError('missing action: create, list, delete or reveal (options come after it)', HELP_COMMAND);
+    throw new UsageError(
+      'missing action: create, list, delete, rotate or reveal (options come after it)',
+      HELP_COMMAND,
+    );
   }
   switch (action) {
     case 'create':
@@ -219,6 +272,8 @@ export async function runTokenCommand(argv: string[], io: CliIo): Promise<number
       return remove(rest, io);
     case 'reveal':
       return reveal(rest, io);
+    case 'rotate':
+      return rotate(rest, io);
     default:
       throw new UsageError(`unknown action "token ${action}"`, HELP_COMMAND);
   }

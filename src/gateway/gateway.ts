@@ -21,6 +21,7 @@ import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendError } from '../http/send.js';
 import type { JsonNumberText } from '../http/strict-json.js';
+import { type PolicyGate, PolicyStoreError } from '../policy/policy-gate.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
 import type { RequestFacts, Verdict } from '../restrictions/types.js';
 import type { DatabaseHealth } from '../store/database-health.js';
@@ -47,6 +48,8 @@ export interface GatewayDeps {
   readonly callLog: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
+  /** Token policy: IP allow lists, rate limits and quotas. */
+  readonly policy: PolicyGate;
   /** Users' own upstream credentials (instead of the fixed `upstream.credentials`). */
   readonly upstreamAuthorizations: UpstreamAuthorizations;
   readonly now: () => number;
@@ -433,6 +436,12 @@ export class Gateway {
       sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return true;
     }
+    const auth = state.auth;
+    const notAllowedFrom = auth?.ok === true ? this.#deps.policy.addressRefusal(auth.token, state.ip) : null;
+    if (notAllowedFrom !== null) {
+      this.#refuse(state, res, 'address_not_allowed', notAllowedFrom);
+      return true;
+    }
     if (
       settings.extenderEndpointsOnly &&
       state.route?.kind !== 'admin' &&
@@ -518,8 +527,40 @@ export class Gateway {
     sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
 
-  /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
+  /**
+   * An allowed call; a token with a rate limit or quota is counted first (one atomic count in the
+   * shared store): over the limit 429, quota used up 403, store failing 503 — all recorded.
+   */
   #serveAllowed(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    body: { bytes: Buffer; value: unknown } | null,
+  ): Promise<void> | undefined {
+    const policy = this.#deps.policy;
+    if (!policy.counted(auth.token)) return this.#serveCounted(state, canonical, res, auth, line, body);
+    return policy.admit(auth.token, this.#deps.now()).then(
+      (admission) => {
+        for (const [name, value] of Object.entries(admission.headers)) {
+          if (value !== undefined) res.setHeader(name, value);
+        }
+        if (admission.ok) return this.#serveCounted(state, canonical, res, auth, line, body);
+        this.#record(state, 'refused', admission.message, null);
+        sendError(res, admission.code, admission.message);
+      },
+      (err: unknown) => {
+        if (!(err instanceof PolicyStoreError)) throw err;
+        this.#deps.callLog.logError(err);
+        this.#record(state, 'error', fixedMessage('policy_store_unavailable'), null);
+        sendError(res, 'policy_store_unavailable', fixedMessage('policy_store_unavailable'), { 'retry-after': '5' });
+      },
+    );
+  }
+
+  /** An allowed (and counted) call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
+  #serveCounted(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,

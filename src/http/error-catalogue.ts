@@ -84,6 +84,11 @@ export const ERROR_CATALOGUE = {
     meaning:
       'this token may not call this admin endpoint: unbound tokens never, restricted tokens only the read-only endpoints their rule names (see Security)',
   },
+  address_not_allowed: {
+    status: 403,
+    meaning: 'the token’s IP allow list (allowedIps) does not include the address the call came from',
+  },
+  quota_exhausted: { status: 403, meaning: 'the token has used its quota of calls (quota)' },
   cross_site_refused: { status: 403, meaning: 'page API: a cross-site or wrong-origin request changing state' },
   csrf_failed: {
     status: 403,
@@ -125,6 +130,10 @@ export const ERROR_CATALOGUE = {
       'too many failed authentications for this user from this address, for this user, or from this address; or too many requests without credentials; see Retry-After',
     message: 'too many failed authentication attempts; try again later',
   },
+  rate_limited: {
+    status: 429,
+    meaning: 'the token is over its rate limit (rateLimit); see Retry-After and the RateLimit-* headers',
+  },
   too_many_sign_ins: {
     status: 429,
     meaning:
@@ -144,6 +153,12 @@ export const ERROR_CATALOGUE = {
   database_outage: {
     status: 503,
     meaning: 'the database has not answered for longer than the outage grace period: token calls fail closed',
+  },
+  policy_store_unavailable: {
+    status: 503,
+    meaning:
+      'the store that counts rate limits and quotas (database or Redis) is not answering: counted calls fail closed',
+    message: 'the rate-limit and quota store is not answering: the call was refused; try again shortly',
   },
   audit_overloaded: {
     status: 503,

@@ -19,7 +19,16 @@ import { listUsers } from './users-list.js';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** tokenTools endpoints the page calls as they are (`/tokengate/api/tokenTools/<name>`). */
-const PASS_THROUGH = ['set', 'delete', 'settings', 'check', 'snippet', 'audit', 'upstreamCredential'] as const;
+const PASS_THROUGH = [
+  'set',
+  'delete',
+  'rotate',
+  'settings',
+  'check',
+  'snippet',
+  'audit',
+  'upstreamCredential',
+] as const;
 
 type Handler = (call: SignedInRequest) => Promise<void>;
 

@@ -49,6 +49,10 @@ function listed(record: TokenRecord): ListedToken {
   const user = USERS.find((u) => u.username === record.user);
   return {
     ...record,
+    rateLimit: null,
+    quota: null,
+    quotaRemaining: null,
+    allowedIps: '',
     expired: false,
     userDisplayName: record.user === null ? null : (user?.displayName ?? record.user),
     userKey: record.user === null ? null : record.user.toLowerCase(),

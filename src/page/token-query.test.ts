@@ -17,6 +17,10 @@ function token(id: string, fields: Partial<ListedToken> = {}): ListedToken {
     counter: 0,
     ip: null,
     lastUsed: 0,
+    rateLimit: null,
+    quota: null,
+    quotaRemaining: null,
+    allowedIps: '',
     ...fields,
   };
 }

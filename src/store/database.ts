@@ -40,6 +40,14 @@ export interface TokensTable {
   counter: number;
   ip: string | null;
   last_used: number;
+  /** `N/second|minute|hour|day`, or null: no rate limit */
+  rate_limit: string | null;
+  /** total calls allowed, or null: no quota */
+  quota: number | null;
+  /** calls counted against the quota (atomic increments only) */
+  quota_used: number;
+  /** allowed client addresses and CIDR ranges, one per line ('' = any) */
+  allowed_ips: string;
 }
 
 /** `settings` and `meta`: text key, text value (settings hold JSON). */
@@ -92,6 +100,15 @@ export interface AuthFailuresTable {
   count: number;
 }
 
+/** `rate_windows`: calls per key (a token's rate limit) and fixed window, shared by every node. */
+export interface RateWindowsTable {
+  key: string;
+  window_start: number;
+  /** when the window ends (for pruning) */
+  window_end: number;
+  count: number;
+}
+
 /** Every table, as Kysely's database type. */
 /** `upstream_credentials`: a user's own credential for the upstream, sealed; at most one per user. */
 export interface UpstreamCredentialsTable {
@@ -114,4 +131,5 @@ export interface Database {
   changes: ChangesTable;
   nodes: NodesTable;
   auth_failures: AuthFailuresTable;
+  rate_windows: RateWindowsTable;
 }

@@ -325,6 +325,37 @@ export class KyselyStore implements Store {
     });
   }
 
+  async rotateToken(
+    oldId: string,
+    replacement: TokenRecord,
+    oldValidUntil: number | null,
+  ): Promise<TokenRecord | undefined> {
+    try {
+      return await this.#mutate(async (trx) => {
+        const old = await trx.selectFrom('tokens').selectAll().where('id', '=', oldId).executeTakeFirst();
+        if (old === undefined) return { value: undefined, changes: [] };
+        if (oldValidUntil === null) {
+          await trx.deleteFrom('tokens').where('id', '=', oldId).execute();
+        } else {
+          const current = num(old.valid_until);
+          const until = current === 0 ? oldValidUntil : Math.min(current, oldValidUntil);
+          await trx.updateTable('tokens').set({ valid_until: until }).where('id', '=', oldId).execute();
+        }
+        await trx.insertInto('tokens').values(tokenRow(replacement)).execute();
+        return {
+          value: toToken(old),
+          changes: [
+            { kind: 'token', key: old.digest },
+            { kind: 'token', key: replacement.digest },
+          ],
+        };
+      });
+    } catch (err) {
+      if (this.#hooks.uniqueViolation(err)?.includes('digest')) throw new DuplicateTokenError();
+      throw err;
+    }
+  }
+
   async wipeSecrets(): Promise<number> {
     return this.#mutate(async (trx) => {
       const rows = await trx
@@ -608,6 +639,41 @@ export class KyselyStore implements Store {
     return num(row?.count);
   }
 
+  // ---- token policy ------------------------------------------------------------------------
+
+  async countRateWindow(key: string, windowMs: number, now: number): Promise<number> {
+    const start = windowStart(windowMs, now);
+    const row = await this.#hooks.write(this.#db, (trx) =>
+      trx
+        .insertInto('rate_windows')
+        .values({ key, window_start: start, window_end: start + Math.max(1, Math.floor(windowMs)), count: 1 })
+        .onConflict((oc) =>
+          oc
+            .columns(['key', 'window_start'])
+            .doUpdateSet((eb) => ({ count: eb(eb.ref('rate_windows.count'), '+', 1) })),
+        )
+        .returning('count')
+        .executeTakeFirstOrThrow(),
+    );
+    return num(row.count);
+  }
+
+  async useQuota(tokenId: string): Promise<number | null> {
+    // One conditional UPDATE: the row lock serialises concurrent calls, and the condition keeps
+    // the count from ever passing the quota.
+    const row = await this.#hooks.write(this.#db, (trx) =>
+      trx
+        .updateTable('tokens')
+        .set((eb) => ({ quota_used: eb('quota_used', '+', 1) }))
+        .where('id', '=', tokenId)
+        .where('quota', 'is not', null)
+        .where((eb) => eb('quota_used', '<', eb.ref('quota')))
+        .returning('quota_used')
+        .executeTakeFirst(),
+    );
+    return row === undefined ? null : num(row.quota_used);
+  }
+
   // ---- housekeeping ------------------------------------------------------------------------
 
   /**
@@ -628,6 +694,7 @@ export class KyselyStore implements Store {
         .deleteFrom('auth_failures')
         .where('window_start', '<', now - keepFailures)
         .execute();
+      await trx.deleteFrom('rate_windows').where('window_end', '<', now).execute();
     });
     this.#maintenanceRuns += 1;
     if (this.#maintenanceRuns % OPTIMIZE_EVERY === 0) await this.#hooks.optimize?.(this.#db);

@@ -50,6 +50,14 @@ export interface TokenRecord {
   readonly ip: string | null;
   /** 0 = never used. */
   readonly lastUsed: number;
+  /** Token policy (absent on records made before it: none). `N/second|minute|hour|day` or null. */
+  readonly rateLimit?: string | null;
+  /** Total calls allowed, or null: no quota. */
+  readonly quota?: number | null;
+  /** Calls counted against the quota so far. */
+  readonly quotaUsed?: number;
+  /** Allowed client addresses and CIDR ranges, one per line ('' or absent = any address). */
+  readonly allowedIps?: string;
 }
 
 export type AuthType = 'basic' | 'bearer' | 'both';

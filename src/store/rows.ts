@@ -40,6 +40,10 @@ export function toToken(row: Selectable<TokensTable>): TokenRecord {
     counter: num(row.counter),
     ip: row.ip,
     lastUsed: num(row.last_used),
+    rateLimit: row.rate_limit,
+    quota: row.quota === null ? null : num(row.quota),
+    quotaUsed: num(row.quota_used),
+    allowedIps: row.allowed_ips,
   };
 }
 
@@ -59,6 +63,10 @@ export function tokenRow(token: TokenRecord): Selectable<TokensTable> {
     counter: token.counter,
     ip: token.ip,
     last_used: token.lastUsed,
+    rate_limit: token.rateLimit ?? null,
+    quota: token.quota ?? null,
+    quota_used: token.quotaUsed ?? 0,
+    allowed_ips: token.allowedIps ?? '',
   };
 }
 

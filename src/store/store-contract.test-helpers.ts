@@ -5,6 +5,7 @@ import { changesContract } from './contract/changes.contract.js';
 import type { ContractContext, ContractTarget, OpenContractTarget } from './contract/contract-context.js';
 import { metaClaimContract } from './contract/meta-claim.contract.js';
 import { nodesContract } from './contract/nodes.contract.js';
+import { policyContract, rotationContract } from './contract/policy.contract.js';
 import { settingsContract } from './contract/settings.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
 import { usageContract } from './contract/usage.contract.js';
@@ -57,5 +58,7 @@ export function runStoreContract(
     nodesContract(ctx);
     metaClaimContract(ctx);
     auditCountContract(ctx);
+    policyContract(ctx);
+    rotationContract(ctx);
   });
 }

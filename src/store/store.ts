@@ -108,6 +108,13 @@ export interface Store {
   /** Whether any token exists (with `withSecret`: any whose secret is kept), without reading them all. */
   anyToken(withSecret?: boolean): Promise<boolean>;
   deleteToken(id: string): Promise<TokenRecord | undefined>;
+  /**
+   * Rotation, in one transaction: inserts `replacement` and retires token `oldId` — deleted when
+   * `oldValidUntil` is null, else its expiry is brought forward to `oldValidUntil` (never pushed
+   * back). Returns the old token as it was, or undefined (and inserts nothing) when it is gone.
+   * @throws DuplicateTokenError when the replacement's digest exists.
+   */
+  rotateToken(oldId: string, replacement: TokenRecord, oldValidUntil: number | null): Promise<TokenRecord | undefined>;
   /** Forget every kept secret (secure mode). Returns how many were wiped. */
   wipeSecrets(): Promise<number>;
   /** Atomic increments of usage details. */
@@ -178,6 +185,19 @@ export interface Store {
   releaseAuthFailure(key: string, windowMs: number, now: number): Promise<void>;
   /** Failed attempts for `key` in the window that contains `now`. */
   authFailures(key: string, windowMs: number, now: number): Promise<number>;
+
+  // token policy (rate limits and quotas), exact across nodes: one atomic statement each
+  /**
+   * Counts one call for `key` (a token's rate limit) in the fixed window of `windowMs` that
+   * contains `now` and returns the count in that window, including this one.
+   */
+  countRateWindow(key: string, windowMs: number, now: number): Promise<number>;
+  /**
+   * Counts one call against the quota of token `tokenId` when it has calls left: the calls used,
+   * including this one, or null when the quota is used up (or the token has no quota or is gone).
+   * Never counts past the quota, whatever the concurrency.
+   */
+  useQuota(tokenId: string): Promise<number | null>;
 
   close(): Promise<void>;
 }

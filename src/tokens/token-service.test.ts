@@ -189,7 +189,9 @@ describe('reveal and the public view', () => {
     const view = h.tokens.toPublicView(record, { includeSecret: true });
     assert.equal(view.token, secret);
     assert.deepEqual(Object.keys(view).sort(), [
+      'allowedIps',
       'author',
+      'authorKey',
       'counter',
       'dateCreated',
       'expired',
@@ -198,8 +200,12 @@ describe('reveal and the public view', () => {
       'label',
       'lastUsed',
       'limitTo',
+      'quota',
+      'quotaRemaining',
+      'rateLimit',
       'token',
       'user',
+      'userKey',
       'validUntil',
     ]);
     assert.ok(!JSON.stringify(view).includes(record.digest));

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../http/http-error.js';
+import { parseAllowedIpsInput } from '../policy/allowed-ips.js';
+import { parseQuotaInput } from '../policy/quota.js';
+import { parseRateLimitInput } from '../policy/rate-limit.js';
+import { parseGraceMinutes } from '../policy/rotation.js';
 import type { TokenPage, TokenPageQuery, TokenRecord, User } from '../store/models.js';
 import { DuplicateTokenError, type MetaCondition, MetaMismatchError, type Store } from '../store/store.js';
 import type { Digester } from './digest.js';
@@ -44,6 +48,12 @@ export interface CreateTokenInput {
   readonly limitTo?: unknown;
   /** Caller-chosen secret; empty = generated. */
   readonly token?: unknown;
+  /** `N/second|minute|hour|day`; empty = no rate limit. */
+  readonly rateLimit?: unknown;
+  /** Total calls allowed; empty = no quota. */
+  readonly quota?: unknown;
+  /** Client addresses and CIDR ranges (lines or commas); empty = any address. */
+  readonly allowedIps?: unknown;
 }
 
 export interface CreatedToken {
@@ -96,6 +106,9 @@ export class TokenService {
         'only administrators can choose a token\u2019s value: leave token empty to have one generated',
       );
     }
+    const rateLimit = parseRateLimitInput(input.rateLimit);
+    const quota = parseQuotaInput(input.quota);
+    const allowedIps = parseAllowedIpsInput(input.allowedIps);
 
     for (let attempt = 1; ; attempt++) {
       const secret = custom ?? generateSecret();
@@ -114,6 +127,10 @@ export class TokenService {
         counter: 0,
         ip: null,
         lastUsed: 0,
+        rateLimit,
+        quota,
+        quotaUsed: 0,
+        allowedIps,
       };
       try {
         const sealed = record.secretCiphertext !== null ? this.#deps.sealCondition : undefined;
@@ -129,6 +146,46 @@ export class TokenService {
         if (!(err instanceof DuplicateTokenError)) throw err;
         if (custom !== null || attempt >= GENERATE_ATTEMPTS)
           throw new HttpError('conflict', 'this token value is already in use');
+      }
+    }
+  }
+
+  /**
+   * Rotates a token: a new secret with the same label, user, rules, limits, allow list and expiry;
+   * the old secret keeps working for `graceMinutes` (default 60; 0: revoked at once). The quota
+   * carries over with the calls already used (a rotation never grants more calls).
+   *
+   * @throws HttpError 400 (bad grace, expired token), 403, 404
+   */
+  async rotate(id: unknown, graceMinutes: unknown, actor: User): Promise<CreatedToken & { readonly old: TokenRecord }> {
+    const { store, config, now } = this.#deps;
+    if (!actor.active) throw new HttpError('forbidden', 'your account is disabled');
+    const grace = parseGraceMinutes(graceMinutes);
+    const old = await this.get(id, actor);
+    const at = now();
+    if (old.validUntil > 0 && at >= old.validUntil) {
+      throw new HttpError('invalid_input', `token "${old.label}" has expired: create a new token instead`);
+    }
+    for (let attempt = 1; ; attempt++) {
+      const secret = generateSecret();
+      const newId = randomBytes(16).toString('base64url');
+      const record: TokenRecord = {
+        ...old,
+        id: newId,
+        author: actor.username,
+        digest: this.#deps.digest(secret),
+        secretCiphertext: config.secureMode ? null : this.#deps.secretBox.seal(secret, newId),
+        dateCreated: at,
+        counter: 0,
+        ip: null,
+        lastUsed: 0,
+      };
+      try {
+        const before = await store.rotateToken(old.id, record, grace === 0 ? null : at + grace * 60_000);
+        if (before === undefined) throw new HttpError('token_not_found', `no token with id ${JSON.stringify(old.id)}`);
+        return { record, secret, old: before };
+      } catch (err) {
+        if (!(err instanceof DuplicateTokenError) || attempt >= GENERATE_ATTEMPTS) throw err;
       }
     }
   }

@@ -27,6 +27,14 @@ export interface PublicTokenView {
   readonly ip: string | null;
   /** 0 = never used. */
   readonly lastUsed: number;
+  /** `N/second|minute|hour|day`, or null: no rate limit. */
+  readonly rateLimit: string | null;
+  /** Total calls allowed, or null: no quota. */
+  readonly quota: number | null;
+  /** Calls left of the quota, or null: no quota. */
+  readonly quotaRemaining: number | null;
+  /** Allowed client addresses and CIDR ranges, joined with `<br>` like limitTo ('' = any address). */
+  readonly allowedIps: string;
   /** The secret: only for administrators, in standard mode, when it is kept. */
   readonly token?: string;
 }
@@ -47,6 +55,10 @@ export function publicView(record: TokenRecord, now: number, secret?: string): P
     counter: record.counter,
     ip: record.ip,
     lastUsed: record.lastUsed,
+    rateLimit: record.rateLimit ?? null,
+    quota: record.quota ?? null,
+    quotaRemaining: record.quota == null ? null : Math.max(0, record.quota - (record.quotaUsed ?? 0)),
+    allowedIps: (record.allowedIps ?? '') === '' ? '' : (record.allowedIps ?? '').split('\n').join('<br>'),
   };
   return secret === undefined ? view : { ...view, token: secret };
 }

@@ -21,6 +21,7 @@ export interface TokenTableProps {
   readonly onReveal: (token: TokenItem) => void;
   readonly onCalls: (token: TokenItem) => void;
   readonly onDelete: (token: TokenItem) => void;
+  readonly onRotate: (token: TokenItem) => void;
   readonly busy: boolean;
 }
 
@@ -147,6 +148,15 @@ function TokenRow(props: TokenTableProps & { readonly token: TokenItem }) {
           {token.lastUsed === 0 ? 'never used' : <>last used {timeAgo(token.lastUsed, now)}</>}
         </span>
         {token.ip !== null && token.ip !== '' && <span class="muted small block">from {token.ip}</span>}
+        {token.rateLimit !== null && <span class="muted small block">at most {token.rateLimit}</span>}
+        {token.quota !== null && (
+          <span class="muted small block">
+            quota: {token.quotaRemaining ?? 0} of {token.quota} left
+          </span>
+        )}
+        {token.allowedIps !== '' && (
+          <span class="muted small block">only from {token.allowedIps.split('<br>').join(', ')}</span>
+        )}
       </td>
       <td data-label="Actions">
         <div class="row-actions">
@@ -160,6 +170,9 @@ function TokenRow(props: TokenTableProps & { readonly token: TokenItem }) {
           )}
           <button type="button" class="button button-small" onClick={() => props.onCalls(token)}>
             Calls{name}
+          </button>
+          <button type="button" class="button button-small" onClick={() => props.onRotate(token)}>
+            Rotate{name}
           </button>
           <button type="button" class="button button-small button-danger-quiet" onClick={() => props.onDelete(token)}>
             Delete{name}

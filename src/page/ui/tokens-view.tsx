@@ -7,6 +7,7 @@ import { sentence } from './format.js';
 import { useDebounced } from './hooks.js';
 import type { Notice } from './notice.js';
 import { Pager } from './pager.js';
+import { RotateTokenDialog } from './rotate-token-dialog.js';
 import { SecretDialog, type SecretToShow } from './secret-dialog.js';
 import { SnippetDialog } from './snippet-dialog.js';
 import { TokenTable } from './token-table.js';
@@ -27,7 +28,8 @@ type Dialog =
       readonly token: Pick<TokenItem, 'id' | 'label' | 'user'>;
       readonly secret: string | null;
     }
-  | { readonly kind: 'delete'; readonly token: TokenItem };
+  | { readonly kind: 'delete'; readonly token: TokenItem }
+  | { readonly kind: 'rotate'; readonly token: TokenItem };
 
 const SORT_CHOICES: readonly { readonly key: SortKey; readonly text: string }[] = [
   { key: 'created', text: 'Created' },
@@ -198,6 +200,7 @@ export function TokensView(props: TokensViewProps) {
             onReveal={reveal}
             onCalls={(token) => props.showCalls(token.id, token.label)}
             onDelete={(token) => setDialog({ kind: 'delete', token })}
+            onRotate={(token) => setDialog({ kind: 'rotate', token })}
           />
           <Pager
             total={page.total}
@@ -265,6 +268,26 @@ export function TokensView(props: TokensViewProps) {
           secret={dialog.secret}
           authType={settings?.authType ?? me.authType}
           onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog?.kind === 'rotate' && (
+        <RotateTokenDialog
+          api={api}
+          token={dialog.token}
+          onClose={() => setDialog(null)}
+          onRotated={(rotated) => {
+            setVersion(version + 1);
+            setDialog({
+              kind: 'secret',
+              secret: {
+                id: rotated.id,
+                label: rotated.label,
+                user: rotated.user,
+                token: rotated.token,
+                mode: 'created',
+              },
+            });
+          }}
         />
       )}
       {dialog?.kind === 'delete' && (

@@ -7,6 +7,7 @@ import type { auditContract } from '../../admin/audit-contract.js';
 import type { checkContract } from '../../admin/check-contract.js';
 import type { ResponseOf } from '../../admin/endpoint-contract.js';
 import type { getTokensContract } from '../../admin/get-tokens-contract.js';
+import type { rotateContract } from '../../admin/rotate-contract.js';
 import type { setContract } from '../../admin/set-contract.js';
 import type { settingsContract } from '../../admin/settings-contract.js';
 import type { snippetContract } from '../../admin/snippet-contract.js';
@@ -45,6 +46,8 @@ export interface TokenPage {
 
 /** The created token, with its secret (shown once in secure mode, or until the dialog is closed). */
 export type CreatedToken = Extract<ResponseOf<typeof setContract>, { readonly token: string }>;
+/** A rotated token, with its new secret (`tokenTools/rotate`). */
+export type RotatedToken = ResponseOf<typeof rotateContract>;
 
 export type CheckResult = DistributiveOmit<ResponseOf<typeof checkContract>, 'status'>;
 export type RuleError = Extract<CheckResult, { readonly valid: false }>['error'];

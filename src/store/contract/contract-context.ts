@@ -43,6 +43,10 @@ export function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
     counter: 0,
     ip: null,
     lastUsed: 0,
+    rateLimit: null,
+    quota: null,
+    quotaUsed: 0,
+    allowedIps: '',
     ...overrides,
   };
 }

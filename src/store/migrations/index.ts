@@ -3,6 +3,7 @@ import { migration0001 } from './0001-initial.js';
 import { migration0002 } from './0002-digest-key.js';
 import { migration0003 } from './0003-list-indexes.js';
 import { migration0004 } from './0004-upstream-credentials.js';
+import { migration0005 } from './0005-token-policy.js';
 import { dialectTypes, type SqlDialectName, type VersionedMigration } from './migration-context.js';
 import type { MigrationOutcome } from './migration-outcome.js';
 
@@ -12,6 +13,7 @@ const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = Object.freeze({
   '0002-digest-key': migration0002,
   '0003-list-indexes': migration0003,
   '0004-upstream-credentials': migration0004,
+  '0005-token-policy': migration0005,
 });
 
 /**

@@ -1,0 +1,108 @@
+import type { OutgoingHttpHeaders } from 'node:http';
+import type { ErrorCode } from '../http/error-catalogue.js';
+import type { TokenRecord } from '../store/models.js';
+import { policyOf } from './compiled-policy.js';
+import type { PolicyCounter } from './policy-counter.js';
+
+/** The outcome of counting a call: admitted (with rate-limit headers) or refused. */
+export type Admission =
+  | { readonly ok: true; readonly headers: OutgoingHttpHeaders }
+  | {
+      readonly ok: false;
+      readonly code: Extract<ErrorCode, 'rate_limited' | 'quota_exhausted'>;
+      readonly message: string;
+      readonly headers: OutgoingHttpHeaders;
+    };
+
+/** Thrown when the counter (database or Redis) cannot count: the call is refused (fail closed). */
+export class PolicyStoreError extends Error {
+  constructor(cause: unknown) {
+    super('the rate-limit and quota store is not answering', { cause });
+    this.name = 'PolicyStoreError';
+  }
+}
+
+export interface PolicyGateDeps {
+  readonly counter: PolicyCounter;
+  /** Called once when a call uses the last call of a token's quota. */
+  readonly onQuotaExhausted?: (record: TokenRecord) => void;
+}
+
+/**
+ * A token's policy on the request path: the IP allow list (synchronous, before the rules) and the
+ * rate limit and quota (one atomic count each in the shared counter, only for tokens that have
+ * them; tokens without limits never touch the counter).
+ */
+export class PolicyGate {
+  readonly #deps: PolicyGateDeps;
+
+  constructor(deps: PolicyGateDeps) {
+    this.#deps = deps;
+  }
+
+  /** The refusal message when `address` may not use `record`, else null. Names the address, never the list. */
+  addressRefusal(record: TokenRecord, address: string): string | null {
+    const check = policyOf(record).addresses;
+    if (check === null || check(address)) return null;
+    return `token "${record.label}" may not be used from ${address}`;
+  }
+
+  /** Whether a call of `record` needs counting (a rate limit or a quota). */
+  counted(record: TokenRecord): boolean {
+    return policyOf(record).counted;
+  }
+
+  /**
+   * Counts one call of `record` at `now`: the rate-limit window first (a call over the limit does
+   * not use the quota), then the quota. @throws PolicyStoreError when the counter fails
+   */
+  async admit(record: TokenRecord, now: number): Promise<Admission> {
+    const policy = policyOf(record);
+    let headers: OutgoingHttpHeaders = {};
+    const rate = policy.rate;
+    if (rate !== null) {
+      let count: number;
+      try {
+        count = await this.#deps.counter.countRateWindow(`rate:${record.id}`, rate.windowMs, now);
+      } catch (err) {
+        throw new PolicyStoreError(err);
+      }
+      const resetSeconds = Math.max(
+        1,
+        Math.ceil((Math.floor(now / rate.windowMs) * rate.windowMs + rate.windowMs - now) / 1000),
+      );
+      headers = {
+        'ratelimit-limit': String(rate.limit),
+        'ratelimit-remaining': String(Math.max(0, rate.limit - count)),
+        'ratelimit-reset': String(resetSeconds),
+      };
+      if (count > rate.limit) {
+        return {
+          ok: false,
+          code: 'rate_limited',
+          message: `token "${record.label}" is over its rate limit of ${rate.text}; try again in ${resetSeconds} s`,
+          headers: { ...headers, 'retry-after': String(resetSeconds) },
+        };
+      }
+    }
+    const quota = policy.quota;
+    if (quota !== null) {
+      let used: number | null;
+      try {
+        used = await this.#deps.counter.useQuota(record.id);
+      } catch (err) {
+        throw new PolicyStoreError(err);
+      }
+      if (used === null) {
+        return {
+          ok: false,
+          code: 'quota_exhausted',
+          message: `token "${record.label}" has used its quota of ${quota} calls`,
+          headers,
+        };
+      }
+      if (used === quota) this.#deps.onQuotaExhausted?.(record);
+    }
+    return { ok: true, headers };
+  }
+}
