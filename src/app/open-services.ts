@@ -1,4 +1,6 @@
 import type { Config } from '../config/config.js';
+import { SettingsHolder } from '../gateway/settings-holder.js';
+import { publishPolicy } from '../settings/publish-policy.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { createDigester, type Digester } from '../tokens/digest.js';
@@ -15,6 +17,11 @@ export interface Services {
   readonly store: Store;
   readonly tokens: TokenService;
   readonly users: UserService;
+  /**
+   * The runtime settings shared by every node and the CLI (read at open; a server refreshes them
+   * from the change feed). Token creation enforces their policy (`maxExpiryDays`).
+   */
+  readonly settingsHolder: SettingsHolder;
   /** Secret → digest, as stored (the gateway looks tokens up with it). */
   readonly digest: Digester;
   /** What applying the secure mode did (null for a tool, which never changes it). */
@@ -60,6 +67,9 @@ export async function openServices(config: Config, options: OpenServicesOptions 
     const secureModeOutcome =
       role === 'node' ? await applySecureModeAtStartup(store, secureMode, { nodeId: config.nodeId, now }) : null;
     const effective: Config = secureMode === config.secureMode ? config : Object.freeze({ ...config, secureMode });
+    // A node publishes its policy where the CLI and the other nodes read it.
+    if (role === 'node') await publishPolicy(store, config);
+    const settingsHolder = await SettingsHolder.load(store);
     const digest = createDigester(keys.digestKey);
     const tokens = new TokenService({
       store,
@@ -67,6 +77,7 @@ export async function openServices(config: Config, options: OpenServicesOptions 
       digest,
       secretBox: createSecretBox(keys.encryptionKey),
       now,
+      settings: () => settingsHolder.current,
     });
     const users = new UserService({ store });
     let closed: Promise<void> | null = null;
@@ -75,6 +86,7 @@ export async function openServices(config: Config, options: OpenServicesOptions 
       store,
       tokens,
       users,
+      settingsHolder,
       digest,
       secureModeOutcome,
       close: () => (closed ??= store.close()),

@@ -19,7 +19,6 @@ import { Upstream } from './forward.js';
 import { Gateway } from './gateway.js';
 import { GatewayMetrics } from './metrics.js';
 import { sendError, sendJson } from './send.js';
-import { SettingsHolder } from './settings-holder.js';
 
 export interface StartGatewayOptions {
   /** Clock (tests inject one; the product uses Date.now). */
@@ -56,7 +55,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const services = await openServices(config, { now });
   const { store } = services;
   try {
-    const settings = await SettingsHolder.load(store);
+    const settings = services.settingsHolder;
     const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
     const unsubscribe = store.subscribe((change) => {
       cache.apply(change);

@@ -52,6 +52,11 @@ export interface RuntimeSettings {
   readonly extenderEndpointsOnly: boolean;
   readonly usageDetails: boolean;
   readonly auditLog: boolean;
+  /**
+   * Longest lifetime of a new token, in days (null: no maximum). Policy every node and the CLI
+   * read here; a node's `maxExpiryDays` configuration is written here at its start when stricter.
+   */
+  readonly maxExpiryDays: number | null;
 }
 
 export const DEFAULT_SETTINGS: RuntimeSettings = Object.freeze({
@@ -59,6 +64,7 @@ export const DEFAULT_SETTINGS: RuntimeSettings = Object.freeze({
   extenderEndpointsOnly: false,
   usageDetails: true,
   auditLog: true,
+  maxExpiryDays: null,
 });
 
 export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin';

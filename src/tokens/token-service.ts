@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../http/http-error.js';
-import type { TokenRecord, User } from '../store/models.js';
+import type { RuntimeSettings, TokenRecord, User } from '../store/models.js';
 import { DuplicateTokenError, type Store } from '../store/store.js';
 import type { Digester } from './digest.js';
 import { validUntilFor } from './expiry.js';
+import { stricterMaximum } from './expiry-policy.js';
 import { generateSecret } from './secret.js';
 import type { SecretBox } from './secret-box.js';
 import {
@@ -22,6 +23,11 @@ export interface TokenServiceDeps {
   readonly digest: Digester;
   readonly secretBox: SecretBox;
   readonly now: () => number;
+  /**
+   * The runtime settings shared by every node and the CLI (database). Their `maxExpiryDays`
+   * applies with `config.maxExpiryDays`, the stricter of both. Default: none.
+   */
+  readonly settings?: () => Pick<RuntimeSettings, 'maxExpiryDays'>;
 }
 
 /**
@@ -76,11 +82,16 @@ export class TokenService {
    *
    * @throws HttpError 400 (invalid field), 403 (not allowed), 404 (unknown user), 409 (secret in use)
    */
+  /** The longest lifetime of a new token in days, as enforced now (null: no maximum). */
+  maxExpiryDays(): number | null {
+    return stricterMaximum(this.#deps.config.maxExpiryDays, this.#deps.settings?.().maxExpiryDays ?? null);
+  }
+
   async create(input: CreateTokenInput, actor: User): Promise<CreatedToken> {
     const { store, config, now } = this.#deps;
     if (!actor.active) throw new HttpError('forbidden', 'your account is disabled');
     const label = parseLabel(input.label);
-    const days = parseDaysUntilExpiry(input.daysUntilExpiry, config.maxExpiryDays);
+    const days = parseDaysUntilExpiry(input.daysUntilExpiry, this.maxExpiryDays());
     const user = await this.#boundUser(parseUserName(input.userName), actor);
     const limitTo = parseLimitToInput(input.limitTo);
     const custom = parseCustomSecret(input.token);
