@@ -14,6 +14,9 @@ export const USER_USAGE = `Usage: tokengate user <action> [options]
   user disable USERNAME   the user's tokens stop working at once, on every node
   user enable USERNAME
   user passwd USERNAME    set the web-page password, read from stdin
+  user delete USERNAME --yes
+                          delete the user and every token bound to them (revoked at once, on
+                          every node); without --yes nothing is changed
 
 ${COMMON_HELP}`;
 
@@ -95,8 +98,28 @@ async function passwd(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function remove(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, { yes: { type: 'boolean' } }, HELP_COMMAND);
+  const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
+  const deleted = await withServices(values, io, async (services) => {
+    if (values.yes !== true) {
+      const user = await services.users.get(username);
+      const count = await services.users.tokenCount(user.username);
+      const tokens = count === 1 ? '1 token' : `${count} tokens`;
+      throw new UsageError(
+        `deleting user ${user.username} also deletes their ${tokens}; nothing was changed: add --yes to confirm`,
+        HELP_COMMAND,
+      );
+    }
+    return services.users.delete(username);
+  });
+  const tokens = deleted.tokens === 1 ? '1 token' : `${deleted.tokens} tokens`;
+  io.stdout(`deleted user ${deleted.user.username} and ${tokens}\n`);
+  return 0;
+}
+
 /**
- * `tokengate user …`: add, list, disable, enable, passwd — a thin shell over `UserService`.
+ * `tokengate user …`: add, list, disable, enable, passwd, delete — a thin shell over `UserService`.
  * Returns the exit code; throws `UsageError` / `CliError` / `HttpError` for the caller to print.
  */
 export async function runUserCommand(argv: string[], io: CliIo): Promise<number> {
@@ -106,7 +129,7 @@ export async function runUserCommand(argv: string[], io: CliIo): Promise<number>
     return 0;
   }
   if (action === undefined || action.startsWith('-')) {
-    throw new UsageError('missing action: add, list, disable, enable or passwd (options come after it)', HELP_COMMAND);
+    throw new UsageError('missing action: add, list, disable, enable, passwd or delete (options come after it)', HELP_COMMAND);
   }
   switch (action) {
     case 'add':
@@ -119,6 +142,8 @@ export async function runUserCommand(argv: string[], io: CliIo): Promise<number>
       return setActive(rest, io, true);
     case 'passwd':
       return passwd(rest, io);
+    case 'delete':
+      return remove(rest, io);
     default:
       throw new UsageError(`unknown action "user ${action}"`, HELP_COMMAND);
   }

@@ -213,6 +213,14 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       })();
       return closing;
     };
+    const outcome = services.secureModeOutcome;
+    if (outcome !== null && config.secureMode && outcome.previous !== true) {
+      // turning secure mode on deletes what standard mode kept: say how much
+      log.warn(
+        `secure mode on: deleted ${outcome.wiped} kept token secret(s); those tokens still work but can never be shown again`,
+        { wipedSecrets: outcome.wiped },
+      );
+    }
     log.info('tokengate started', {
       url: listenUrl,
       publicUrl,

@@ -44,6 +44,11 @@ export interface Store {
   listUsers(): Promise<User[]>;
   setUserActive(username: string, active: boolean): Promise<boolean>;
   setUserPassword(username: string, passwordHash: string | null): Promise<boolean>;
+  /**
+   * Deletes a user (any case) and every token bound to them, in one transaction; every node
+   * drops them from its cache through the change feed. Undefined when no such user exists.
+   */
+  deleteUser(username: string): Promise<{ user: User; tokens: TokenRecord[] } | undefined>;
 
   // tokens
   /** @throws DuplicateTokenError when the digest exists. */
