@@ -35,6 +35,9 @@ export const settingsViewSchema = z.object({
     .number()
     .int()
     .nullable()
-    .meta({ description: 'longest lifetime of a new token in days (null: none); the stricter of this and a node configuration applies' }),
+    .meta({
+      description:
+        'longest lifetime of a new token in days (null: none); the stricter of this and a node configuration applies',
+    }),
   secureMode: z.boolean().meta({ readOnly: true }),
 });

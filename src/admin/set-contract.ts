@@ -5,7 +5,13 @@ import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
 /** Fields that create a token. Their values are checked by the token service (limits depend on the server). */
 export const TOKEN_FIELDS = ['label', 'daysUntilExpiry', 'userName', 'limitTo', 'token'] as const;
 /** Fields that change settings (administrators only). */
-export const SETTING_FIELDS = ['authType', 'extenderEndpointsOnly', 'usageDetails', 'auditLog', 'maxExpiryDays'] as const;
+export const SETTING_FIELDS = [
+  'authType',
+  'extenderEndpointsOnly',
+  'usageDetails',
+  'auditLog',
+  'maxExpiryDays',
+] as const;
 
 const flag = (name: string) => z.boolean({ error: `${name} must be true or false` }).optional();
 const AUTH_TYPE_MESSAGE = 'authType must be "basic", "bearer" or "both"';

@@ -80,7 +80,10 @@ async function set(argv: string[], io: CliIo): Promise<number> {
   const { settings, enforced } = await withServices(values, io, async (services) => {
     const stored = await changeSettings(services.store, settingsPatchOf(body));
     await services.settingsHolder.refresh();
-    return { settings: { ...stored, secureMode: services.config.secureMode }, enforced: services.tokens.maxExpiryDays() };
+    return {
+      settings: { ...stored, secureMode: services.config.secureMode },
+      enforced: services.tokens.maxExpiryDays(),
+    };
   });
   io.stdout(values.json === true ? `${JSON.stringify(settings, null, 2)}\n` : settingsTable(settings, enforced));
   return 0;
@@ -99,5 +102,8 @@ export async function runSettingsCommand(argv: string[], io: CliIo): Promise<num
   }
   if (action === 'set') return set(rest, io);
   if (action === undefined || action.startsWith('-')) return show(argv, io);
-  throw new UsageError(`unknown action "settings ${action}": settings [--json] or settings set KEY VALUE`, HELP_COMMAND);
+  throw new UsageError(
+    `unknown action "settings ${action}": settings [--json] or settings set KEY VALUE`,
+    HELP_COMMAND,
+  );
 }

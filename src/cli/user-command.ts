@@ -129,7 +129,10 @@ export async function runUserCommand(argv: string[], io: CliIo): Promise<number>
     return 0;
   }
   if (action === undefined || action.startsWith('-')) {
-    throw new UsageError('missing action: add, list, disable, enable, passwd or delete (options come after it)', HELP_COMMAND);
+    throw new UsageError(
+      'missing action: add, list, disable, enable, passwd or delete (options come after it)',
+      HELP_COMMAND,
+    );
   }
   switch (action) {
     case 'add':

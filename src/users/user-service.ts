@@ -119,7 +119,8 @@ export class UserService {
   async delete(nameOrEmail: string): Promise<{ user: User; tokens: number }> {
     const user = await this.get(nameOrEmail);
     const deleted = await this.#store.deleteUser(user.username);
-    if (deleted === undefined) throw new HttpError('user_not_found', `user ${JSON.stringify(nameOrEmail)} does not exist`);
+    if (deleted === undefined)
+      throw new HttpError('user_not_found', `user ${JSON.stringify(nameOrEmail)} does not exist`);
     return { user: deleted.user, tokens: deleted.tokens.length };
   }
 
