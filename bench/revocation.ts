@@ -20,6 +20,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { ADMIN_BASE } from '../src/http/paths.js';
 import { benchStopping, progress, runBench } from './lib/bench-main.js';
 import { withOtherCpu } from './lib/cpu-usage.js';
 import { describeMachine, type MachineDescription } from './lib/machine.js';
@@ -31,7 +32,6 @@ import { GET_PATH } from './lib/workload.js';
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_DIR = resolve(BENCH_DIR, '..');
 const CLI = join(REPO_DIR, 'src', 'cli', 'main.ts');
-const TOKEN_TOOLS = '/rest/extender/1.0/tokenTools';
 const LISTENING = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
 const ADMIN_USER = 'benchadmin';
 const BENCH_USER = 'bench';
@@ -307,7 +307,7 @@ async function prepare(
 }
 
 async function createToken(setup: Setup, rep: number): Promise<{ id: string; auth: string }> {
-  const answer = await call(`${setup.deleteOn.url}${TOKEN_TOOLS}/set`, 'POST', setup.adminAuth, {
+  const answer = await call(`${setup.deleteOn.url}${ADMIN_BASE}/set`, 'POST', setup.adminAuth, {
     label: `revocation ${rep}`,
     userName: BENCH_USER,
   });
@@ -343,7 +343,7 @@ async function measureOnce(
   // a random phase, so deletions do not line up with a node's change-feed poll interval
   await sleep(Math.random() * 250);
   const sent = process.hrtime.bigint();
-  const deleted = await call(`${setup.deleteOn.url}${TOKEN_TOOLS}/delete`, 'DELETE', setup.adminAuth, {
+  const deleted = await call(`${setup.deleteOn.url}${ADMIN_BASE}/delete`, 'DELETE', setup.adminAuth, {
     id: token.id,
   });
   const answered = process.hrtime.bigint();
@@ -561,7 +561,7 @@ function render(machine: MachineDescription, options: RevocationOptions, results
       `load ${machine.loadAverage.join(' ')}, node ${machine.node}, commit ${machine.gitCommit ?? '?'}`,
     `method: ${options.reps + 1} tokens created (tokenTools/set on node A), ${SETTLE_MS / 1000} s for every node to ` +
       'read those changes; per rep a token is called until it works on the polled node (so it is cached there),',
-    `a random 0-250 ms pause, DELETE ${TOKEN_TOOLS}/delete on node A,`,
+    `a random 0-250 ms pause, DELETE ${ADMIN_BASE}/delete on node A,`,
     `then GET ${GET_PATH} with the token on the polled node, ${options.pollMs} ms apart, until the first 401; ` +
       `${options.reps} reps per scenario after one unmeasured rep`,
     '',

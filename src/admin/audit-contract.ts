@@ -1,6 +1,7 @@
 import { AUDIT_DECISIONS, parseAuditQuery } from '../audit/audit-filter.js';
+import { ADMIN_BASE } from '../http/paths.js';
 import { ok } from './admin-schemas.js';
-import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
+import { defineContract, z } from './endpoint-contract.js';
 
 const param = (description: string) => z.string().optional().meta({ description });
 const nullableString = z.string().nullable();
@@ -36,7 +37,7 @@ export const auditEntrySchema = z.object({
  */
 export const auditContract = defineContract({
   method: 'GET',
-  path: `${TOKEN_TOOLS}/audit`,
+  path: `${ADMIN_BASE}/audit`,
   summary: 'Audit log, newest first (administrators: all; others: their own tokens); CSV/NDJSON export',
   query: z
     .object({

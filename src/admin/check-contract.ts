@@ -1,5 +1,7 @@
+import { ADMIN_BASE } from '../http/paths.js';
+import { MAX_LIMIT_TO_LENGTH } from '../tokens/token-input.js';
 import { ok } from './admin-schemas.js';
-import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
+import { defineContract, z } from './endpoint-contract.js';
 
 /** Why one rule line did not allow the call. */
 const lineFailureSchema = z.object({
@@ -15,13 +17,18 @@ const lineFailureSchema = z.object({
  */
 export const checkContract = defineContract({
   method: 'POST',
-  path: `${TOKEN_TOOLS}/check`,
+  path: `${ADMIN_BASE}/check`,
   summary: 'Would this token (or these rules) allow this call? The gateway engine, without calling anything',
   body: z.strictObject({
     method: z.string({ error: 'method is required' }).min(1, 'method is required'),
     url: z.string({ error: 'url is required' }).min(1, 'url is required'),
     id: z.string({ error: 'id must be a string' }).optional().meta({ description: 'a token whose rules to use' }),
-    limitTo: z.string({ error: 'limitTo must be a string' }).optional().meta({ description: 'rules to try' }),
+    // the bounds of token creation: anyone with a token may call this
+    limitTo: z
+      .string({ error: 'limitTo must be a string' })
+      .max(MAX_LIMIT_TO_LENGTH, `limitTo must be at most ${MAX_LIMIT_TO_LENGTH} characters`)
+      .optional()
+      .meta({ description: 'rules to try' }),
     body: z.unknown().optional().meta({ description: 'JSON body (a JSON value or its text)' }),
   }),
   bodyRule: (body) => ('id' in body === 'limitTo' in body ? 'send either id or limitTo' : null),

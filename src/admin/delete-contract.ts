@@ -1,5 +1,6 @@
+import { ADMIN_BASE } from '../http/paths.js';
 import { ok } from './admin-schemas.js';
-import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
+import { defineContract, z } from './endpoint-contract.js';
 
 const ID_REQUIRED = 'id is required: the id of the token to delete';
 
@@ -9,7 +10,7 @@ const ID_REQUIRED = 'id is required: the id of the token to delete';
  */
 export const deleteContract = defineContract({
   method: 'DELETE',
-  path: `${TOKEN_TOOLS}/delete`,
+  path: `${ADMIN_BASE}/delete`,
   summary: 'Delete (revoke) a token',
   body: z.strictObject({ id: z.string({ error: ID_REQUIRED }).min(1, ID_REQUIRED) }),
   responses: { 200: { description: 'Deleted', schema: z.object({ status: ok }) } },

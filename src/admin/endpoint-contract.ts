@@ -7,7 +7,7 @@
  * ## Adding an endpoint (copy `delete-contract.ts` + `delete-endpoint.ts`)
  *
  * 1. `src/admin/<name>-contract.ts`: `export const <name>Contract = defineContract({ method, path:
- *    \`${TOKEN_TOOLS}/<name>\`, summary, query?, body?, responses: { 200: { description, schema } },
+ *    \`${ADMIN_BASE}/<name>\`, summary, query?, body?, responses: { 200: { description, schema } },
  *    errors: [400, 401, …] })`. Give each field an `error` message that names the field (the page
  *    shows it beside the field): `z.string({ error: 'id is required' })`.
  * 2. `src/admin/<name>-endpoint.ts`: `export const <name>Endpoint = defineEndpoint(<name>Contract).handledBy(
@@ -91,9 +91,6 @@ export type ResponseOf<C extends EndpointContract> = C['responses'][200] extends
 }
   ? z.output<S>
   : never;
-
-/** Base path of the Extender admin API. */
-export const TOKEN_TOOLS = '/rest/extender/1.0/tokenTools';
 
 /**
  * A whole-number query parameter within bounds, or `fallback` when absent:

@@ -1,5 +1,6 @@
+import { ADMIN_BASE } from '../http/paths.js';
 import { ok, tokenViewSchema } from './admin-schemas.js';
-import { defineContract, TOKEN_TOOLS, wholeNumberParam, z } from './endpoint-contract.js';
+import { defineContract, wholeNumberParam, z } from './endpoint-contract.js';
 
 /**
  * `GET /rest/extender/1.0/tokenTools/get[?startAt=&maxResults=]` — the tokens the caller may see
@@ -8,7 +9,7 @@ import { defineContract, TOKEN_TOOLS, wholeNumberParam, z } from './endpoint-con
  */
 export const getTokensContract = defineContract({
   method: 'GET',
-  path: `${TOKEN_TOOLS}/get`,
+  path: `${ADMIN_BASE}/get`,
   summary: 'List tokens (administrators: all; others: their own), newest first',
   repeatedQuery: 'last',
   query: z.object({

@@ -6,12 +6,10 @@ import type { EndpointContract, ResponseContract } from './endpoint-contract.js'
 
 /**
  * The OpenAPI 3.1 description of tokengate's admin API, served (without authentication) at
- * `/rest/extender/1.0/openapi.json`, generated from the endpoints' contracts: each operation,
+ * `OPENAPI_PATH` (http/paths.ts), generated from the endpoints' contracts: each operation,
  * its query parameters, body and success answer are the zod schemas the requests are validated
  * with (as JSON Schema, the request side: what a client sends).
  */
-export const OPENAPI_PATH = '/rest/extender/1.0/openapi.json';
-
 type JsonSchema = Record<string, unknown>;
 
 /** JSON Schema (2020-12, the dialect of OpenAPI 3.1) of what a client sends (`input`) or receives (`output`). */

@@ -1,6 +1,7 @@
+import { ADMIN_BASE } from '../http/paths.js';
 import { TOKEN_FIELD_MESSAGES as M } from '../tokens/token-field-messages.js';
 import { AUTH_TYPES, ok, settingsViewSchema, tokenViewSchema } from './admin-schemas.js';
-import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
+import { defineContract, z } from './endpoint-contract.js';
 
 /** Fields that create a token. Their values are checked by the token service (limits depend on the server). */
 export const TOKEN_FIELDS = ['label', 'daysUntilExpiry', 'userName', 'limitTo', 'token'] as const;
@@ -26,7 +27,7 @@ const MAX_EXPIRY_MESSAGE = `maxExpiryDays must be a whole number from 1 to ${MAX
  */
 export const setContract = defineContract({
   method: 'POST',
-  path: `${TOKEN_TOOLS}/set`,
+  path: `${ADMIN_BASE}/set`,
   summary: 'Create a token, or (administrators) change settings — not both in one call',
   body: z.strictObject({
     label: z

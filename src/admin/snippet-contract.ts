@@ -1,6 +1,7 @@
+import { ADMIN_BASE } from '../http/paths.js';
 import { SNIPPET_LANGUAGES as SNIPPET_LANGS } from '../snippets/snippets.js';
 import { authTypeSchema, ok } from './admin-schemas.js';
-import { defineContract, TOKEN_TOOLS, z } from './endpoint-contract.js';
+import { defineContract, z } from './endpoint-contract.js';
 
 const langSchema = z.enum(SNIPPET_LANGS);
 
@@ -11,7 +12,7 @@ const langSchema = z.enum(SNIPPET_LANGS);
  */
 export const snippetContract = defineContract({
   method: 'GET',
-  path: `${TOKEN_TOOLS}/snippet`,
+  path: `${ADMIN_BASE}/snippet`,
   summary: 'Ready-to-run code for a token and the current auth-method setting',
   repeatedQuery: 'last',
   query: z.object({

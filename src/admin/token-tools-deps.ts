@@ -1,4 +1,4 @@
-import type { SettingsHolder } from '../gateway/settings-holder.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import type { TokenService } from '../tokens/token-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { AdminDeps } from './admin-endpoint.js';
@@ -14,5 +14,3 @@ export interface TokenToolsDeps extends AdminDeps {
 export interface AdminEndpointDeps extends TokenToolsDeps {
   readonly publicUrl: string;
 }
-
-export { TOKEN_TOOLS } from './endpoint-contract.js';

@@ -1,7 +1,7 @@
 import type { Config } from '../config/config.js';
-import { SettingsHolder } from '../gateway/settings-holder.js';
 import { publishPolicy } from '../settings/publish-policy.js';
 import { openStore } from '../store/open-store.js';
+import { SettingsHolder } from '../store/settings-holder.js';
 import type { Store } from '../store/store.js';
 import { createDigester, type Digester } from '../tokens/digest.js';
 import { loadKeys } from '../tokens/keys.js';

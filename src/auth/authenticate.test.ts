@@ -134,6 +134,4 @@ test('CredentialMemo keeps at most two generations and forgets the oldest', () =
   assert.equal(memo.get('d')?.digest, 'd:d');
   memo.remember('x'.repeat(2000), entry('long'));
   assert.equal(memo.get('x'.repeat(2000)), undefined, 'overlong header values are not kept');
-  memo.clear();
-  assert.equal(memo.get('d'), undefined);
 });

@@ -153,12 +153,12 @@ function lookUp(
     }
     return deps.cache
       .user(userName, basic)
-      .then((user) => judge(credentials, digest, remember, cached.record, cached.ruleSet, user, deps));
+      .then((user) => checkTokenAndUser(credentials, digest, remember, cached.record, cached.ruleSet, user, deps));
   });
 }
 
-/** The checks once token and user are known. */
-function judge(
+/** The checks once token and user are known: binding, expiry, active user; remembers an accepted header. */
+function checkTokenAndUser(
   credentials: Credentials,
   digest: string,
   remember: string | undefined,

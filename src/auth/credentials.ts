@@ -104,12 +104,6 @@ export class CredentialMemo {
     this.#add(header, presented);
   }
 
-  /** Forgets everything. */
-  clear(): void {
-    this.#current = new Map();
-    this.#previous = new Map();
-  }
-
   #add(header: string, presented: PresentedCredentials): void {
     if (this.#current.size >= this.#maxEntries) {
       this.#previous = this.#current;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { COMMON_HELP } from './cli-common.js';
 import { describeCliError, UsageError } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
@@ -25,19 +26,26 @@ Commands:
   audit …            show and follow the audit log (tokengate audit --help)
   audit export --format csv|ndjson [filters]
                      write the matching audit records to stdout
-  help               this text
+  help               this text (also --help, -h; every command answers --help)
+  --version          the version of tokengate (also -V)
 
 ${COMMON_HELP}
 Every option can also come from a configuration file (--config) and TOKENGATE_* variables.
 `;
 
+/** The `version` of tokengate's package.json (two levels up from src/cli/ and from dist/cli/ alike). */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
 /** A command that lives in its own module, loaded only when used. */
-type LazyCommand = (argv: string[]) => Promise<number>;
+type LazyCommand = (argv: string[], io: CliIo) => Promise<number>;
 
 const LAZY: Readonly<Record<string, LazyCommand>> = {
-  serve: async (argv) => (await import('./serve-command.js')).runServeCommand(argv),
-  check: async (argv) => (await import('./check-command.js')).runCheckCommand(argv),
-  audit: async (argv) => (await import('./audit-command.js')).runAuditCommand(argv),
+  serve: async (argv, io) => (await import('./serve-command.js')).runServeCommand(argv, io),
+  check: async (argv, io) => (await import('./check-command.js')).runCheckCommand(argv, io.stdout, io.stderr),
+  audit: async (argv, io) => (await import('./audit-command.js')).runAuditCommand(argv, io),
 };
 
 /**
@@ -59,12 +67,16 @@ export async function runTokengate(argv: string[], io: CliIo): Promise<number> {
       case '-h':
         io.stdout(USAGE);
         return 0;
+      case '--version':
+      case '-V':
+        io.stdout(`tokengate ${packageVersion()}\n`);
+        return 0;
       case undefined:
         throw new UsageError('missing command: serve, user, token, settings, check, audit or help');
       default: {
         const lazy = LAZY[command];
         if (lazy === undefined) throw new UsageError(`unknown command "${command}"`);
-        return await lazy(rest);
+        return await lazy(rest, io);
       }
     }
   } catch (err) {

@@ -1,42 +1,50 @@
 import cluster from 'node:cluster';
-import { parseArgs } from 'node:util';
 import { openServices } from '../app/open-services.js';
+import { startGateway } from '../app/start-gateway.js';
 import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { bootstrapDemo } from '../demo/demo-bootstrap.js';
 import { startDemoUpstream } from '../demo/demo-upstream.js';
-import { startGateway } from '../gateway/start-gateway.js';
+import { COMMON_HELP, expectPositionals, parseCommandLine } from './cli-common.js';
+import { type CliIo, processIo } from './cli-io.js';
 import { leaveCluster, reportListening, runServeCluster } from './serve-cluster.js';
 
-const USAGE =
-  'usage: tokengate serve [--port N] [--host H] [--upstream URL] [--public-url URL] [--data-dir D] [--config F] [--workers N] [--demo]';
+const HELP_COMMAND = 'tokengate serve --help';
+
+export const SERVE_USAGE = `Usage: tokengate serve [options]
+
+Runs the gateway until SIGTERM or SIGINT, then shuts down gracefully.
+
+  --port N           port to listen on (TOKENGATE_PORT, default 8080; 0 = any free port)
+  --host H           interface to listen on (TOKENGATE_HOST, default 127.0.0.1)
+  --upstream URL     the REST API tokengate stands in front of (TOKENGATE_UPSTREAM)
+  --public-url URL   the base URL clients use (TOKENGATE_PUBLIC_URL; default: the listen address)
+  --workers N        processes serving on the same port (TOKENGATE_WORKERS, default 1)
+  --demo             run a built-in sample API as the upstream, with a demo user and token
+
+${COMMON_HELP}`;
+
+const SERVE_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  upstream: { type: 'string' },
+  'public-url': { type: 'string' },
+  demo: { type: 'boolean' },
+  workers: { type: 'string' },
+} as const;
 
 /**
  * `tokengate serve`: runs the gateway until SIGTERM/SIGINT, then shuts down gracefully
  * (stop accepting, finish in-flight calls within a bound, drain the audit queue, exit 0).
+ * Throws `UsageError` for a bad command line, for the caller to print (as every command does).
  */
-export async function runServeCommand(argv: string[]): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        upstream: { type: 'string' },
-        'public-url': { type: 'string' },
-        'data-dir': { type: 'string' },
-        config: { type: 'string' },
-        demo: { type: 'boolean' },
-        workers: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
+export async function runServeCommand(argv: string[], io: CliIo = processIo()): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, SERVE_OPTIONS, HELP_COMMAND);
+  if (values.help === true) {
+    io.stdout(SERVE_USAGE);
+    return 0;
   }
+  expectPositionals(positionals, [], HELP_COMMAND);
   const overrides: Record<string, unknown> = {};
   if (values.port !== undefined) overrides.port = Number(values.port);
   if (values.host !== undefined) overrides.host = values.host;
@@ -49,7 +57,7 @@ export async function runServeCommand(argv: string[]): Promise<number> {
   const demoUpstream = demo ? await startDemoUpstream() : null;
   if (demoUpstream !== null) overrides.upstream = demoUpstream.url;
 
-  const loaded = loadConfig({ file: values.config as string | undefined, env: process.env, overrides });
+  const loaded = loadConfig({ file: values.config, env: process.env, overrides });
   if (!loaded.ok) {
     process.stderr.write(`tokengate: invalid configuration:\n${loaded.errors.map((e) => `  - ${e}`).join('\n')}\n`);
     await demoUpstream?.close();

@@ -1,7 +1,8 @@
-import { setContract, SETTING_FIELDS } from '../admin/set-contract.js';
-import { changeSettings, settingsPatchOf } from '../admin/settings-change.js';
+import { SETTING_FIELDS, setContract } from '../admin/set-contract.js';
+import { changeSettings, describeSettingsPatch, settingsPatchOf } from '../admin/settings-change.js';
 import { validateBody } from '../admin/validate-request.js';
 import type { RuntimeSettings } from '../store/models.js';
+import { recordCliAction } from './cli-audit.js';
 import { COMMON_HELP, cliActor, expectPositionals, parseCommandLine, withServices } from './cli-common.js';
 import { UsageError } from './cli-errors.js';
 import { renderTable } from './cli-format.js';
@@ -32,7 +33,7 @@ secureMode is shown too; it is set by the server's configuration at start (resta
 ${COMMON_HELP}`;
 
 /** The command-line text of a setting as the JSON value the admin API would receive. */
-function valueOf(key: string, text: string): unknown {
+function settingValue(key: string, text: string): unknown {
   if (text === 'true') return true;
   if (text === 'false') return false;
   if (key === 'maxExpiryDays') {
@@ -76,9 +77,14 @@ async function set(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`unknown setting "${key}": one of ${SETTING_FIELDS.join(', ')}`, HELP_COMMAND);
   }
   // The admin API's own validation (400 messages become this command's error line).
-  const body = validateBody(setContract, { [key]: valueOf(key, text) }, cliActor()) as Record<string, unknown>;
+  const body = validateBody(setContract, { [key]: settingValue(key, text) }, cliActor()) as Record<string, unknown>;
   const { settings, enforced } = await withServices(values, io, async (services) => {
-    const stored = await changeSettings(services.store, settingsPatchOf(body));
+    const patch = settingsPatchOf(body);
+    const stored = await changeSettings(services.store, patch);
+    await recordCliAction(services, {
+      command: 'settings set',
+      action: `settings changed: ${describeSettingsPatch(patch)}`,
+    });
     await services.settingsHolder.refresh();
     return {
       settings: { ...stored, secureMode: services.config.secureMode },

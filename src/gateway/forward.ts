@@ -52,10 +52,6 @@ export class Upstream {
     });
   }
 
-  get origin(): string {
-    return this.#origin;
-  }
-
   /**
    * Sends the request upstream and streams the answer into `res`. Resolves with the upstream
    * status once the response is complete. Rejects with `UpstreamError` when no response came

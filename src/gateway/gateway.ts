@@ -1,8 +1,12 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { adminAccessRefusal } from '../admin/admin-access.js';
+import type { AdminRouter } from '../admin/admin-router.js';
+import type { CallLog } from '../audit/call-log.js';
+import { redactedParamNames, redactedParamValues, redactReasonValues } from '../audit/sanitize.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
-import { CredentialMemo } from '../auth/credentials.js';
-import type { FailureLimiter } from '../auth/failure-limiter.js';
+import { CredentialMemo, readCredentials } from '../auth/credentials.js';
+import type { Attempt, FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
@@ -10,17 +14,16 @@ import { clientAddress } from '../http/client-address.js';
 import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
+import { EXTENDER_BASE } from '../http/paths.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendError } from '../http/send.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
 import type { Verdict } from '../restrictions/types.js';
+import type { DatabaseHealth } from '../store/database-health.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import type { AdminRouter } from './admin-router.js';
-import type { CallLog } from './call-log.js';
-import type { DatabaseHealth } from './database-health.js';
 import { type Upstream, UpstreamError } from './forward.js';
-import { sendError } from './send.js';
-import type { SettingsHolder } from './settings-holder.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 
@@ -30,14 +33,20 @@ export interface GatewayDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly limiter: FailureLimiter;
+  /**
+   * Paths under this prefix are token calls (checked, audited, forwarded); everything else is
+   * `localRoutes` or 404. A value, not a constant read here, so that it can be configured.
+   */
+  readonly protectedPrefix: string;
   /** Whether the database answers; past the outage grace period token calls get 503. */
-  readonly database: DatabaseHealth;
-  readonly settings: SettingsHolder;
-  readonly calls: CallLog;
+  readonly databaseHealth: DatabaseHealth;
+  readonly settingsHolder: SettingsHolder;
+  /** Where each call is recorded: audit records, usage, internal errors. */
+  readonly callLog: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
   readonly now: () => number;
-  /** Non-`/rest/` routes served by tokengate itself (`/healthz`, `/metrics`, the page). */
+  /** Routes outside the protected prefix served by tokengate itself (`/healthz`, `/metrics`, the page). */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
@@ -67,10 +76,13 @@ export class Gateway {
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
   readonly #authDeps: AuthenticateDeps;
+  /** Query parameters whose values are never quoted in a reason (`audit.redactParams` and the built-in ones). */
+  readonly #redactedNames: ReadonlySet<string>;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
     this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
+    this.#redactedNames = redactedParamNames(deps.config.audit.redactParams);
     this.#authDeps = {
       cache: deps.cache,
       digest: deps.digest,
@@ -114,7 +126,7 @@ export class Gateway {
   };
 
   /**
-   * The canonical request of a token call (`/rest/*`), or null when the request was answered here
+   * The canonical request of a token call (under the protected prefix), or null when the request was answered here
    * (400 for a request that cannot be canonicalised, tokengate's own pages, 404).
    *
    * The steps of a token call are synchronous methods joined by promise continuations at the
@@ -134,7 +146,7 @@ export class Gateway {
     const canonical = result.request;
     state.canonical = canonical;
     const path = canonical.path;
-    if (!path.startsWith('/rest/')) {
+    if (!path.startsWith(this.#deps.protectedPrefix)) {
       if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
       return null;
     }
@@ -144,31 +156,33 @@ export class Gateway {
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
   #tokenCall(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
     const deps = this.#deps;
-    const settings = deps.settings.current;
+    const settings = deps.settingsHolder.current;
     if (this.#rateLimited(state, res)) return;
-    if (!deps.calls.hasRoom()) {
-      return deps.calls.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
-        if (room) return this.#authenticate(state, canonical, res, settings);
+    if (!deps.callLog.hasRoom()) {
+      return deps.callLog.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
+        if (room) return this.#identifyCaller(state, canonical, res, settings);
         sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
     }
-    return this.#authenticate(state, canonical, res, settings);
+    return this.#identifyCaller(state, canonical, res, settings);
   }
 
-  #authenticate(
+  /** Reads the credentials and resolves token and user (through the cache), then decides. */
+  #identifyCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
     settings: RuntimeSettings,
   ): Promise<void> {
     return authenticate(state.req.headers.authorization, settings.authType, this.#authDeps).then((auth) =>
-      this.#authenticated(state, canonical, res, settings, auth),
+      this.#decideForCaller(state, canonical, res, settings, auth),
     );
   }
 
-  #authenticated(
+  /** Once the caller is known: 401/429, a refusal, a denial, the body read, or the call served. */
+  #decideForCaller(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -179,18 +193,35 @@ export class Gateway {
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
-    if (verdict.allowed) return this.#pass(state, canonical, res, auth, verdict.line, null);
+    if (verdict.allowed) return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
     if (verdict.needsBody) return this.#withBody(state, canonical, res, auth);
     this.#deny(state, res, auth, verdict);
   }
 
-  /** 429 (recorded) when the client address is over the failed-authentication limit. */
+  /**
+   * 429 (recorded) when the attempt falls under a blocked failure counter: the user it claims
+   * from this address, that user everywhere, or (attempts naming no user) this address.
+   */
   #rateLimited(state: CallState, res: ServerResponse): boolean {
-    const wait = this.#deps.limiter.retryAfter(state.ip);
+    const limiter = this.#deps.limiter;
+    if (limiter.idle) return false;
+    const wait = limiter.retryAfter(this.#attempt(state));
     if (wait <= 0) return false;
-    this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
+    this.#record(state, 'unauthenticated', 'too many failed authentication attempts', null);
     sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), { 'retry-after': String(wait) });
     return true;
+  }
+
+  /** Who a call claims to be before anything is verified (the Basic user name), for the limiter. */
+  #attempt(state: CallState): Attempt {
+    const header = state.req.headers.authorization;
+    const known = header === undefined ? undefined : this.#authDeps.memo?.get(header);
+    let credentials = known?.credentials;
+    if (credentials === undefined) {
+      const read = readCredentials(header);
+      if (read.ok) credentials = read.credentials;
+    }
+    return { address: state.ip, user: credentials?.scheme === 'basic' ? credentials.user : null };
   }
 
   /** 401, or 429 when this failure went over the limit; recorded. */
@@ -200,7 +231,12 @@ export class Gateway {
     auth: AuthResult & { ok: false },
     settings: RuntimeSettings,
   ): Promise<void> {
-    const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
+    const limiter = this.#deps.limiter;
+    const retryAfter = auth.attempted
+      ? await limiter.fail({ address: state.ip, user: auth.method === 'basic' ? auth.userName : null })
+      : limiter.overNoiseLimit(state.ip)
+        ? 1
+        : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
       sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), {
@@ -223,13 +259,13 @@ export class Gateway {
     settings: RuntimeSettings,
   ): Verdict | null {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
-    const outage = this.#deps.database.refusal();
+    const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
       sendError(res, 'database_outage', outage, { 'retry-after': '5' });
       return null;
     }
-    if (settings.extenderEndpointsOnly && !canonical.path.startsWith('/rest/extender/')) {
+    if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
       this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
       return null;
     }
@@ -258,18 +294,20 @@ export class Gateway {
     }
     const verdict = evaluate(auth.ruleSet, requestFacts(canonical, { kind: 'json', value: body.value }));
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
-    return this.#pass(state, canonical, res, auth, verdict.line, body);
+    return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
 
-  /** 403 naming the token and every rule's reason; recorded. */
+  /** 403 naming the token and every rule's reason (never quoting a redacted parameter's value); recorded. */
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
-    const reason = describeVerdict(verdict);
+    const described = describeVerdict(verdict);
+    const hidden = redactedParamValues(state.canonical?.rawQuery ?? '', this.#redactedNames);
+    const reason = hidden.length === 0 ? described : redactReasonValues(described, hidden);
     this.#record(state, 'denied', reason, null);
     sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
-  #pass(
+  #serveAllowed(
     state: CallState,
     canonical: CanonicalRequest,
     res: ServerResponse,
@@ -279,7 +317,19 @@ export class Gateway {
   ): Promise<void> | undefined {
     const deps = this.#deps;
     const admin = deps.admin.match(canonical.method, canonical.path);
-    if (admin !== null) return this.#admin(state, canonical, res, auth, admin, body);
+    if (admin !== null) {
+      // the privilege rule of the admin API, in one place for every endpoint (see admin-access.ts)
+      const refusal = adminAccessRefusal(canonical.method, canonical.path, {
+        token: auth.token,
+        ruleSet: auth.ruleSet,
+        line,
+      });
+      if (refusal !== null) {
+        this.#refuse(state, res, 'admin_access_denied', refusal);
+        return;
+      }
+      return this.#admin(state, canonical, res, auth, admin, body);
+    }
 
     const upstream = deps.upstream;
     if (upstream === null) {
@@ -324,7 +374,7 @@ export class Gateway {
       (status) => {
         const end = this.#deps.now();
         this.#record(state, 'allowed', allowedReason(line), status, end);
-        this.#deps.calls.countUsage(tokenId, state.ip, end);
+        this.#deps.callLog.countUsage(tokenId, state.ip, end);
       },
       (err: unknown) => {
         if (!(err instanceof UpstreamError)) throw err;
@@ -350,7 +400,7 @@ export class Gateway {
       actor: auth.user,
       bufferedBody: body,
       recordAdmin: (action) =>
-        deps.calls.recordAdmin({
+        deps.callLog.recordAdmin({
           time: deps.now(),
           actor: auth.user.username,
           authMethod: auth.method,
@@ -371,7 +421,7 @@ export class Gateway {
       status < 400 ? 'admin API' : 'admin API refused the call',
       status,
     );
-    if (status < 400) deps.calls.countUsage(auth.token.id, state.ip, deps.now());
+    if (status < 400) deps.callLog.countUsage(auth.token.id, state.ip, deps.now());
   }
 
   #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
@@ -389,7 +439,7 @@ export class Gateway {
   ): void {
     const auth = state.auth;
     const canonical = state.canonical;
-    this.#deps.calls.record({
+    this.#deps.callLog.record({
       time: state.start,
       tokenId: auth?.ok ? auth.token.id : (auth?.token?.id ?? null),
       tokenLabel: auth?.ok ? auth.token.label : (auth?.token?.label ?? null),
@@ -410,7 +460,7 @@ export class Gateway {
 
   #failClosed(state: CallState, res: ServerResponse, err: unknown): void {
     const unavailable =
-      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.database.state() !== 'up');
+      !(err instanceof HttpError) && (isDatabaseUnavailable(err) || this.#deps.databaseHealth.state() !== 'up');
     const message =
       err instanceof HttpError
         ? err.message
@@ -419,8 +469,8 @@ export class Gateway {
           : 'internal error: the call was refused';
     const code: ErrorCode =
       err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
-    if (!(err instanceof HttpError)) this.#deps.calls.logError(err);
-    if (state.canonical?.path.startsWith('/rest/')) {
+    if (!(err instanceof HttpError)) this.#deps.callLog.logError(err);
+    if (state.canonical?.path.startsWith(this.#deps.protectedPrefix)) {
       try {
         this.#record(state, 'error', message, null);
       } catch {

@@ -6,6 +6,8 @@
  *
  * Adding an error is one entry here plus a row in the README's error table (a test compares them).
  */
+import { DEFAULT_PROTECTED_PREFIX, EXTENDER_BASE, PAGE_API_BASE } from './paths.js';
+
 export interface ErrorEntry {
   readonly status: number;
   /** What the code means, for the README table. */
@@ -53,12 +55,17 @@ export const ERROR_CATALOGUE = {
   request_denied: { status: 403, meaning: 'the token’s rules (limitTo) do not allow this request' },
   extender_endpoints_only: {
     status: 403,
-    meaning: 'setting extenderEndpointsOnly: tokens may call only /rest/extender/*',
-    message: 'tokens are restricted to Extender endpoints (/rest/extender/*) on this server',
+    meaning: `setting extenderEndpointsOnly: tokens may call only ${EXTENDER_BASE}*`,
+    message: `tokens are restricted to Extender endpoints (${EXTENDER_BASE}*) on this server`,
   },
   forbidden: {
     status: 403,
     meaning: 'the caller may not do this (not an administrator, not the token’s owner, account disabled)',
+  },
+  admin_access_denied: {
+    status: 403,
+    meaning:
+      'this token may not call this admin endpoint: unbound tokens never, restricted tokens only the read-only endpoints their rule names (see Security)',
   },
   cross_site_refused: { status: 403, meaning: 'page API: a cross-site or wrong-origin request changing state' },
   csrf_failed: {
@@ -68,15 +75,15 @@ export const ERROR_CATALOGUE = {
   },
   not_found: {
     status: 404,
-    meaning: 'tokengate does not serve this path (only /rest/* and its own pages)',
-    message: 'not found: tokengate serves only /rest/* (and its own pages)',
+    meaning: `tokengate does not serve this path (only ${DEFAULT_PROTECTED_PREFIX}* and its own pages)`,
+    message: `not found: tokengate serves only ${DEFAULT_PROTECTED_PREFIX}* (and its own pages)`,
   },
   no_upstream: {
     status: 404,
     meaning: 'no upstream REST API is configured',
     message: 'no upstream REST API is configured for this path',
   },
-  unknown_api_path: { status: 404, meaning: 'page API: no such endpoint below /tokengate/api/' },
+  unknown_api_path: { status: 404, meaning: `page API: no such endpoint below ${PAGE_API_BASE}` },
   token_not_found: { status: 404, meaning: 'no token with this id' },
   user_not_found: { status: 404, meaning: 'no user with this username or email' },
   method_not_allowed: { status: 405, meaning: 'the path exists but not with this method; see the Allow header' },
@@ -91,13 +98,15 @@ export const ERROR_CATALOGUE = {
   },
   too_many_failures: {
     status: 429,
-    meaning: 'too many failed authentications from this address; see Retry-After',
+    meaning:
+      'too many failed authentications for this user from this address, for this user, or from this address; or too many requests without credentials; see Retry-After',
     message: 'too many failed authentication attempts; try again later',
   },
   too_many_sign_ins: {
     status: 429,
-    meaning: 'page: too many failed sign-ins from this address; see Retry-After',
-    message: 'too many failed sign-ins from this address; try again later',
+    meaning:
+      'page: too many failed sign-ins for this user name from this address, for this user, or from this address; see Retry-After',
+    message: 'too many failed sign-ins; try again later',
   },
   internal_error: { status: 500, meaning: 'an internal error; the call was refused (fails closed)' },
   upstream_unreachable: {

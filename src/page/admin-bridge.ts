@@ -5,11 +5,11 @@ import type { SignedInRequest } from './page-request.js';
 
 /** Records an administrative action done on the page, by the signed-in user, with authMethod `session`. */
 export function recordPageAction(
-  deps: Pick<PageDeps, 'calls' | 'now'>,
+  deps: Pick<PageDeps, 'callLog' | 'now'>,
   call: SignedInRequest,
   action: AdminAction,
 ): void {
-  deps.calls.recordAdmin({
+  deps.callLog.recordAdmin({
     time: deps.now(),
     actor: call.user.username,
     authMethod: 'session',
@@ -31,7 +31,7 @@ export function recordPageAction(
  */
 export function adminRequestFor(
   call: SignedInRequest,
-  deps: Pick<PageDeps, 'calls' | 'now' | 'config'>,
+  deps: Pick<PageDeps, 'callLog' | 'now' | 'config'>,
   query: ReadonlyMap<string, readonly string[]> = call.canonical.query,
 ): AdminRequest {
   return {
@@ -47,7 +47,7 @@ export function adminRequestFor(
 export function callEndpoint(
   endpoint: AdminEndpoint<PageAdminDeps>,
   call: SignedInRequest,
-  deps: Pick<PageDeps, 'calls' | 'now' | 'config'>,
+  deps: Pick<PageDeps, 'callLog' | 'now' | 'config'>,
   adminDeps: PageAdminDeps,
   query: ReadonlyMap<string, readonly string[]>,
 ): Promise<AdminResponse> {

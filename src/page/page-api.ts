@@ -1,8 +1,9 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
-import { TOKEN_TOOLS } from '../admin/token-tools-deps.js';
-import { AdminRouter } from '../gateway/admin-router.js';
-import { sendJson } from '../gateway/send.js';
+import { AdminRouter } from '../admin/admin-router.js';
+import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { HttpError } from '../http/http-error.js';
+import { ADMIN_BASE, PAGE_API_BASE } from '../http/paths.js';
+import { sendJson } from '../http/send.js';
 import { recordPageAction } from './admin-bridge.js';
 import { meResponse } from './me.js';
 import type { PageAdminDeps, PageDeps } from './page-deps.js';
@@ -11,7 +12,7 @@ import type { PageSessions } from './page-sessions.js';
 import { crossSiteReason, expectedOrigins } from './request-origin.js';
 import { revealSecret } from './reveal.js';
 import { clearSessionCookie, sessionCookieOf, setSessionCookie } from './session-cookie.js';
-import { signIn, signOut } from './sign-in.js';
+import { signIn, signInLimiter, signOut } from './sign-in.js';
 import { listTokens } from './token-list.js';
 import { listUsers } from './users-list.js';
 
@@ -40,10 +41,12 @@ export class PageApi {
   readonly #adminDeps: PageAdminDeps;
   readonly #router: AdminRouter<PageAdminDeps>;
   readonly #routes = new Map<string, Handler>();
+  readonly #signInLimiter: FailureLimiter;
 
   constructor(deps: PageDeps, sessions: PageSessions) {
     this.#deps = deps;
     this.#sessions = sessions;
+    this.#signInLimiter = signInLimiter(deps);
     this.#adminDeps = {
       config: deps.config,
       store: deps.store,
@@ -54,12 +57,12 @@ export class PageApi {
       users: deps.users,
       publicUrl: deps.publicUrl,
     };
-    const passPaths = new Set(PASS_THROUGH.map((name) => `${TOKEN_TOOLS}/${name}`));
+    const passPaths = new Set(PASS_THROUGH.map((name) => `${ADMIN_BASE}/${name}`));
     this.#router = new AdminRouter(
       deps.adminEndpoints.filter((e) => passPaths.has(e.path)),
       this.#adminDeps,
     );
-    const getEndpoint = this.#endpoint('GET', `${TOKEN_TOOLS}/get`);
+    const getEndpoint = this.#endpoint('GET', `${ADMIN_BASE}/get`);
     this.#routes.set('GET me', async (call) => {
       sendJson(call.res, 200, meResponse(deps, call.user, call.session, sessions.times));
     });
@@ -76,7 +79,7 @@ export class PageApi {
       const refused = crossSiteReason(call.req, expectedOrigins(call.req, this.#deps.publicUrl, call.https));
       if (refused !== null) throw new HttpError('cross_site_refused', refused);
     }
-    if (sub === 'session' && method === 'POST') return signIn(call, this.#deps, this.#sessions);
+    if (sub === 'session' && method === 'POST') return signIn(call, this.#deps, this.#sessions, this.#signInLimiter);
 
     const sent = sessionCookieOf(call.req);
     const resumed = await this.#sessions.resume(sent);
@@ -98,7 +101,7 @@ export class PageApi {
     const handler = this.#routes.get(`${method} ${sub}`);
     if (handler !== undefined) return handler(signedIn);
     if (sub.startsWith('tokenTools/')) {
-      const endpoint = this.#router.match(method, `${TOKEN_TOOLS}/${sub.slice('tokenTools/'.length)}`);
+      const endpoint = this.#router.match(method, `${ADMIN_BASE}/${sub.slice('tokenTools/'.length)}`);
       if (endpoint !== null) {
         await this.#router.handle(endpoint, {
           canonical: call.canonical,
@@ -118,7 +121,7 @@ export class PageApi {
         allow: allowed,
       });
     }
-    throw new HttpError('unknown_api_path', `no page API at /tokengate/api/${sub.slice(0, 100)}`);
+    throw new HttpError('unknown_api_path', `no page API at ${PAGE_API_BASE}${sub.slice(0, 100)}`);
   }
 
   #endpoint(method: string, path: string): AdminEndpoint<PageAdminDeps> {

@@ -2,7 +2,7 @@ import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import type { AdminEndpointDeps } from '../admin/token-tools-deps.js';
 import type { AuditCallLog } from '../audit/audit-call-log.js';
 import type { Config } from '../config/config.js';
-import type { SettingsHolder } from '../gateway/settings-holder.js';
+import type { SettingsHolder } from '../store/settings-holder.js';
 import type { Store } from '../store/store.js';
 import type { TokenService } from '../tokens/token-service.js';
 import type { UserService } from '../users/user-service.js';
@@ -16,7 +16,7 @@ export type PageAdminDeps = AdminEndpointDeps;
  *
  * @example
  * const page = createPageRoutes({ config, store, tokens: services.tokens, users: services.users,
- *   settingsHolder: settings, publicUrl, now, calls, adminEndpoints });
+ *   settingsHolder, publicUrl, now, callLog, adminEndpoints });
  */
 export interface PageDeps {
   readonly config: Config;
@@ -28,7 +28,7 @@ export interface PageDeps {
   readonly publicUrl: string;
   readonly now: () => number;
   /** The audit call log: administrative actions done on the page are recorded with authMethod `session`. */
-  readonly calls: Pick<AuditCallLog, 'recordAdmin' | 'logError'>;
+  readonly callLog: Pick<AuditCallLog, 'recordAdmin' | 'logError'>;
   /** The tokenTools endpoints (`adminEndpoints` of src/admin/admin-endpoints.ts); the page calls their `handle` functions. */
   readonly adminEndpoints: readonly AdminEndpoint<PageAdminDeps>[];
   /** Directory of the built page (default: `dist/page-ui` of the project). */

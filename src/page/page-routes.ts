@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendError } from '../gateway/send.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
 import { HttpError } from '../http/http-error.js';
+import { PAGE_API_BASE, PAGE_BASE } from '../http/paths.js';
+import { sendError } from '../http/send.js';
 import { PageApi } from './page-api.js';
 import type { PageDeps } from './page-deps.js';
 import { PageSessions } from './page-sessions.js';
@@ -13,9 +14,8 @@ import { DEFAULT_ASSETS_DIR, StaticAssets } from './static-assets.js';
 
 export type { PageDeps } from './page-deps.js';
 
-/** Where the page lives. */
-export const PAGE_BASE = '/tokengate';
-const API_PREFIX = `${PAGE_BASE}/api/`;
+/** `tokengate/`: the page root relative to `PAGE_BASE` itself (its last segment, then a slash). */
+const PAGE_ROOT_RELATIVE = `${PAGE_BASE.slice(PAGE_BASE.lastIndexOf('/') + 1)}/`;
 
 /**
  * The REST API Tokens page: the built single-page app under `/tokengate/` and its JSON API
@@ -24,7 +24,7 @@ const API_PREFIX = `${PAGE_BASE}/api/`;
  * response carries a strict Content-Security-Policy and the other security headers.
  *
  * @example
- * const page = createPageRoutes({ config, store, tokens, users, settingsHolder, publicUrl, now, calls,
+ * const page = createPageRoutes({ config, store, tokens, users, settingsHolder, publicUrl, now, callLog,
  *   adminEndpoints });
  * const localRoutes = (req, res, path) => page(req, res, path) || otherRoutes(req, res, path);
  */
@@ -35,7 +35,7 @@ export function createPageRoutes(deps: PageDeps): (req: IncomingMessage, res: Se
   const assets = new StaticAssets(deps.assetsDir ?? DEFAULT_ASSETS_DIR);
 
   const serve = async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
-    if (path.startsWith(API_PREFIX)) {
+    if (path.startsWith(PAGE_API_BASE)) {
       const result = canonicalize(
         { method: req.method ?? '', target: req.url ?? '', headers: req.headers },
         { publicUrl: deps.publicUrl },
@@ -43,7 +43,7 @@ export function createPageRoutes(deps: PageDeps): (req: IncomingMessage, res: Se
       if (!result.ok) throw new HttpError('malformed_request', result.message);
       const ip = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops);
       const https = isHttps(req, deps.publicUrl, deps.config.trustedProxyHops);
-      await api.handle({ req, res, canonical: result.request, ip, https }, path.slice(API_PREFIX.length));
+      await api.handle({ req, res, canonical: result.request, ip, https }, path.slice(PAGE_API_BASE.length));
       return;
     }
     await assets.serve(req, res, path.slice(PAGE_BASE.length + 1));
@@ -54,7 +54,7 @@ export function createPageRoutes(deps: PageDeps): (req: IncomingMessage, res: Se
     applySecurityHeaders(res);
     if (path === PAGE_BASE) {
       // relative, so that a proxy path prefix in front of tokengate is kept
-      res.writeHead(308, { location: 'tokengate/', 'cache-control': 'no-store' });
+      res.writeHead(308, { location: PAGE_ROOT_RELATIVE, 'cache-control': 'no-store' });
       res.end();
       return true;
     }
@@ -63,7 +63,7 @@ export function createPageRoutes(deps: PageDeps): (req: IncomingMessage, res: Se
         sendError(res, err.code, err.message, err.headers);
         return;
       }
-      deps.calls.logError(err);
+      deps.callLog.logError(err);
       sendError(res, 'internal_error', 'internal error: the page could not answer');
     });
     return true;

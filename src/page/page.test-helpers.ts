@@ -7,9 +7,9 @@ import { adminEndpoints } from '../admin/admin-endpoints.js';
 import { openServices, type Services } from '../app/open-services.js';
 import type { AdminActionInput } from '../audit/audit-record-builder.js';
 import type { Config } from '../config/config.js';
-import { sendError } from '../gateway/send.js';
-import { SettingsHolder } from '../gateway/settings-holder.js';
 import { canonicalize } from '../http/canonicalize.js';
+import { sendError } from '../http/send.js';
+import { SettingsHolder } from '../store/settings-holder.js';
 import { tempDir } from '../testing/processes.js';
 import { testConfig } from '../testing/test-config.js';
 import { createPageRoutes } from './page-routes.js';
@@ -65,7 +65,7 @@ export async function startPage(
     settingsHolder,
     publicUrl: options.publicUrl ?? url,
     now: () => now,
-    calls: {
+    callLog: {
       recordAdmin: (input) => {
         actions.push(input);
         return true;

@@ -1,6 +1,6 @@
 import { refuseUnknownKeys, requireObject } from '../admin/request-body.js';
-import { sendJson } from '../gateway/send.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendJson } from '../http/send.js';
 import { recordPageAction } from './admin-bridge.js';
 import type { PageDeps } from './page-deps.js';
 import type { SignedInRequest } from './page-request.js';

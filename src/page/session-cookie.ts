@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { PAGE_BASE } from '../http/paths.js';
 import { readCookie, serializeCookie } from './cookies.js';
 
 /** Name of the page session cookie. */
 export const SESSION_COOKIE = 'tokengate_session';
 /** The cookie is sent only to the page (never to `/rest/`, where it would mean nothing anyway). */
-export const SESSION_COOKIE_PATH = '/tokengate';
+export const SESSION_COOKIE_PATH = PAGE_BASE;
 
 /** The sealed session the browser sent, or undefined. */
 export function sessionCookieOf(req: IncomingMessage): string | undefined {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
-import { sendError } from '../gateway/send.js';
+import { sendError } from '../http/send.js';
 
 /** Where `npm run build:page` puts the page: `dist/page-ui` of the project (from `src/page` or `dist/page`). */
 export const DEFAULT_ASSETS_DIR = resolve(import.meta.dirname, '../../dist/page-ui');

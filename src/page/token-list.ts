@@ -1,7 +1,7 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import type { ResponseOf } from '../admin/endpoint-contract.js';
 import type { getTokensContract } from '../admin/get-tokens-contract.js';
-import { sendJson } from '../gateway/send.js';
+import { sendJson } from '../http/send.js';
 import { callEndpoint } from './admin-bridge.js';
 import type { PageAdminDeps, PageDeps } from './page-deps.js';
 import type { SignedInRequest } from './page-request.js';

@@ -1,5 +1,5 @@
-import { sendJson } from '../gateway/send.js';
 import { HttpError } from '../http/http-error.js';
+import { sendJson } from '../http/send.js';
 import type { PageDeps } from './page-deps.js';
 import type { SignedInRequest } from './page-request.js';
 

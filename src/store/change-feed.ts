@@ -1,6 +1,6 @@
 import type { FeedSignal, FeedSignalHandle } from './dialect-hooks.js';
 import type { Change } from './models.js';
-import type { Unsubscribe } from './store.js';
+import type { ChangeFeedStatus, Unsubscribe } from './store.js';
 
 /** How a {@link ChangeFeed} reads changes and learns that there are new ones. */
 export interface ChangeFeedOptions {
@@ -16,14 +16,6 @@ export interface ChangeFeedOptions {
 }
 
 const BATCH = 1000;
-
-/** Whether the feed can read the database: when it last did, and the last error since. */
-export interface ChangeFeedStatus {
-  /** Date.now() of the last successful read (or of the start). */
-  readonly lastOkAt: number;
-  /** Message of the last failed read after `lastOkAt`, or null when the last read worked. */
-  readonly lastError: string | null;
-}
 const WARN_EVERY_MS = 60_000;
 
 /**

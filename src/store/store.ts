@@ -1,4 +1,3 @@
-import type { ChangeFeedStatus } from './change-feed.js';
 import type {
   AuditFilter,
   AuditRecord,
@@ -10,6 +9,16 @@ import type {
   UsageDelta,
   User,
 } from './models.js';
+
+export interface AuditInsertOptions {
+  /** Most audit records kept (`audit.maxRows`); 0 or absent: no size bound. */
+  readonly maxRows?: number;
+}
+
+export interface AuditInsertResult {
+  /** Records deleted to stay within `maxRows`. */
+  readonly pruned: number;
+}
 
 /** Thrown by `insertToken` when the digest (the secret) is already in use. */
 export class DuplicateTokenError extends Error {
@@ -29,6 +38,14 @@ export class DuplicateUserError extends Error {
 
 /** Stop function returned by `subscribe`. */
 export type Unsubscribe = () => void;
+
+/** Whether the change feed can read the database: when it last did, and the last error since. */
+export interface ChangeFeedStatus {
+  /** Date.now() of the last successful read (or of the start). */
+  readonly lastOkAt: number;
+  /** Message of the last failed read after `lastOkAt`, or null when the last read worked. */
+  readonly lastError: string | null;
+}
 
 /**
  * Everything tokengate keeps. One interface, one implementation per database
@@ -70,7 +87,11 @@ export interface Store {
   setMeta(key: string, value: string): Promise<void>;
 
   // audit
-  insertAudit(records: readonly AuditRecord[]): Promise<void>;
+  /**
+   * Inserts audit records in one transaction; with `maxRows`, deletes in the same transaction the
+   * oldest records beyond the newest `maxRows` (a bounded number per call) and says how many.
+   */
+  insertAudit(records: readonly AuditRecord[], options?: AuditInsertOptions): Promise<AuditInsertResult>;
   queryAudit(
     filter: AuditFilter,
     startAt: number,
@@ -82,6 +103,8 @@ export interface Store {
   auditAfter(afterId: number, limit: number): Promise<StoredAuditRecord[]>;
   /** Deletes at most `limit` records older than `before`; returns how many. */
   pruneAudit(before: number, limit: number): Promise<number>;
+  /** Deletes at most `limit` of the oldest records beyond the newest `maxRows`; returns how many. */
+  pruneAuditOverflow(maxRows: number, limit: number): Promise<number>;
 
   // change feed
   /** Highest change sequence number. */
@@ -113,6 +136,8 @@ export interface Store {
    * and returns the count in that window, including this one.
    */
   recordAuthFailure(key: string, windowMs: number, now: number): Promise<number>;
+  /** Takes back one attempt counted for `key` in the window that contains `now` (never below 0). */
+  releaseAuthFailure(key: string, windowMs: number, now: number): Promise<void>;
   /** Failed attempts for `key` in the window that contains `now`. */
   authFailures(key: string, windowMs: number, now: number): Promise<number>;
 

@@ -4,8 +4,8 @@
  * place tests import the composition root from.
  */
 import assert from 'node:assert/strict';
+import { type RunningGateway, startGateway } from '../app/start-gateway.js';
 import { loadConfig } from '../config/load-config.js';
-import { type RunningGateway, startGateway } from '../gateway/start-gateway.js';
 
 export type { RunningGateway };
 

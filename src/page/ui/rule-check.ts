@@ -1,5 +1,6 @@
 /** Live checking of a limitTo text through `tokenTools/check` (the gateway's own engine). */
 import { useEffect, useState } from 'preact/hooks';
+import { DEFAULT_PROTECTED_PREFIX } from '../../http/paths.js';
 import { type Api, ApiError } from './api.js';
 import { useDebounced } from './hooks.js';
 import type { CheckResult, RuleError } from './types.js';
@@ -40,22 +41,24 @@ export function useRuleCheck(api: Api, limitTo: string): RuleState {
     }
     let current = true;
     setState({ status: 'checking' });
-    api.send<CheckResult>('POST', 'tokenTools/check', { limitTo: settled, method: 'GET', url: '/rest/' }).then(
-      (result) => {
-        if (!current) return;
-        setState(
-          result.valid
-            ? { status: 'valid', rules: editorLines(settled).filter((l) => l.trim() !== '').length }
-            : { status: 'invalid', error: result.error },
-        );
-      },
-      (err: unknown) =>
-        current &&
-        setState({
-          status: 'unknown',
-          message: err instanceof ApiError ? err.message : 'the rules could not be checked',
-        }),
-    );
+    api
+      .send<CheckResult>('POST', 'tokenTools/check', { limitTo: settled, method: 'GET', url: DEFAULT_PROTECTED_PREFIX })
+      .then(
+        (result) => {
+          if (!current) return;
+          setState(
+            result.valid
+              ? { status: 'valid', rules: editorLines(settled).filter((l) => l.trim() !== '').length }
+              : { status: 'invalid', error: result.error },
+          );
+        },
+        (err: unknown) =>
+          current &&
+          setState({
+            status: 'unknown',
+            message: err instanceof ApiError ? err.message : 'the rules could not be checked',
+          }),
+      );
     return () => {
       current = false;
     };

@@ -1,4 +1,5 @@
 import { useId } from 'preact/hooks';
+import { DEFAULT_PROTECTED_PREFIX } from '../../http/paths.js';
 import { CopyButton } from './copy-button.js';
 import { Modal } from './modal.js';
 import type { Me } from './types.js';
@@ -64,7 +65,8 @@ export function SecretDialog(props: SecretDialogProps) {
       <p class="hint">
         Use it in place of a password, for example{' '}
         <code>
-          curl -u {userPart}:TOKEN {me.publicUrl}/rest/…
+          curl -u {userPart}:TOKEN {me.publicUrl}
+          {DEFAULT_PROTECTED_PREFIX}…
         </code>
         {secret.user === null && ' (any user may use it, with Basic auth only)'}.
       </p>

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
+import { DEFAULT_PROTECTED_PREFIX, EXTENDER_BASE } from '../../http/paths.js';
 import { type Api, ApiError } from './api.js';
 import { sentence } from './format.js';
 import type { Notice } from './notice.js';
@@ -123,7 +124,8 @@ export function SettingsView(props: SettingsViewProps) {
             />
             <label for={ids.extender}>Restrict tokens only to Extender endpoints</label>
             <p class="hint" id={`${ids.extender}-text`}>
-              Tokens then work only for <code>/rest/extender/*</code> instead of every <code>/rest/*</code> endpoint.
+              Tokens then work only for <code>{EXTENDER_BASE}*</code> instead of every{' '}
+              <code>{DEFAULT_PROTECTED_PREFIX}*</code> endpoint.
             </p>
           </div>
           <div class="choice">

@@ -1,4 +1,5 @@
 import { useEffect, useId, useState } from 'preact/hooks';
+import { DEFAULT_PROTECTED_PREFIX, EXTENDER_BASE } from '../../http/paths.js';
 import { type Api, ApiError } from './api.js';
 import { CreateTokenDialog } from './create-token-dialog.js';
 import { DeleteTokenDialog } from './delete-token-dialog.js';
@@ -110,7 +111,7 @@ export function TokensView(props: TokensViewProps) {
   };
 
   const canReveal = me.user.admin && !me.secureMode;
-  const endpoints = settings?.extenderEndpointsOnly ? '/rest/extender/*' : '/rest/*';
+  const endpoints = settings?.extenderEndpointsOnly ? `${EXTENDER_BASE}*` : `${DEFAULT_PROTECTED_PREFIX}*`;
   const authText = {
     basic: 'Basic auth (USER:TOKEN)',
     bearer: 'Bearer token',

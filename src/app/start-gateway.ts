@@ -1,9 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { adminEndpoints } from '../admin/admin-endpoints.js';
-import { OPENAPI_PATH, openApiDocument } from '../admin/openapi.js';
+import { AdminRouter } from '../admin/admin-router.js';
+import { openApiDocument } from '../admin/openapi.js';
 import type { AdminEndpointDeps } from '../admin/token-tools-deps.js';
-import { openServices, type Services } from '../app/open-services.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
 import { AuditWriter } from '../audit/audit-writer.js';
@@ -11,14 +11,15 @@ import { startRetention } from '../audit/retention.js';
 import { AuthCache } from '../auth/auth-cache.js';
 import { FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
+import { Upstream } from '../gateway/forward.js';
+import { Gateway } from '../gateway/gateway.js';
+import { DEFAULT_PROTECTED_PREFIX } from '../http/paths.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
-import { AdminRouter } from './admin-router.js';
-import { DatabaseHealth } from './database-health.js';
-import { Upstream } from './forward.js';
-import { Gateway } from './gateway.js';
+import { DatabaseHealth } from '../store/database-health.js';
+import { LocalRoutes } from './local-routes.js';
 import { GatewayMetrics } from './metrics.js';
-import { sendError, sendJson } from './send.js';
+import { openServices, type Services } from './open-services.js';
 
 export interface StartGatewayOptions {
   /** Clock (tests inject one; the product uses Date.now). */
@@ -55,32 +56,35 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const services = await openServices(config, { now });
   const { store } = services;
   try {
-    const settings = services.settingsHolder;
+    const settingsHolder = services.settingsHolder;
     const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
     const unsubscribe = store.subscribe((change) => {
       cache.apply(change);
-      settings.apply(change).catch((err: unknown) => log.error('could not reload settings', describeError(err)));
+      settingsHolder.apply(change).catch((err: unknown) => log.error('could not reload settings', describeError(err)));
     });
     const limiter = new FailureLimiter({
       store,
       limit: config.auth.failureLimit,
       windowMs: config.auth.failureWindowMs,
       now,
+      addressCounts: 'unclaimed',
+      scope: 'token',
     });
     const writer = new AuditWriter({
       store,
       batchMs: config.audit.batchMs,
       queueSize: config.audit.queueSize,
       onFull: config.audit.onFull,
+      maxRows: config.audit.maxRows,
       log,
     });
-    const calls = createAuditCallLog({
+    const callLog = createAuditCallLog({
       writer,
       build: createAuditRecordBuilder({ node: config.nodeId, redactParams: config.audit.redactParams }),
-      settings: () => settings.current,
+      settings: () => settingsHolder.current,
       log,
     });
-    const database = new DatabaseHealth({
+    const databaseHealth = new DatabaseHealth({
       status: () => store.changeFeedStatus(),
       graceMs: config.database.outageGraceMs,
     });
@@ -88,7 +92,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       ? new GatewayMetrics({
           cache: () => cache.stats(),
           audit: () => writer.stats(),
-          database: () => ({ state: database.state(), silentMs: database.silentMs() }),
+          database: () => ({ state: databaseHealth.state(), silentMs: databaseHealth.silentMs() }),
         })
       : null;
     const beat = () =>
@@ -98,7 +102,12 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     await beat();
     const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
     heartbeatTimer.unref();
-    const stopRetention = startRetention({ store, retentionDays: config.audit.retentionDays, now });
+    const stopRetention = startRetention({
+      store,
+      retentionDays: config.audit.retentionDays,
+      maxRows: config.audit.maxRows,
+      now,
+    });
 
     const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 });
     await new Promise<void>((resolve, reject) => {
@@ -123,8 +132,8 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       config,
       store,
       now,
-      settings: () => settings.current,
-      settingsHolder: settings,
+      settings: () => settingsHolder.current,
+      settingsHolder,
       tokens: services.tokens,
       users: services.users,
       publicUrl,
@@ -135,69 +144,42 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       store,
       tokens: services.tokens,
       users: services.users,
-      settingsHolder: settings,
+      settingsHolder,
       publicUrl,
       now,
-      calls,
+      callLog,
       adminEndpoints,
     });
-    const openApi = JSON.stringify(openApiDocument(publicUrl));
-    let healthy = true;
-    const localRoutes = (req: IncomingMessage, res: ServerResponse, path: string): boolean => {
-      if (page(req, res, path)) return true;
-      if (path === '/healthz') {
-        const state = database.state();
-        const serving = healthy && state !== 'down';
-        sendJson(res, serving ? 200 : 503, {
-          status: !healthy ? 'stopping' : state === 'down' ? 'database down' : 'ok',
-          database: { kind: store.dialect, state, lastAnsweredMsAgo: database.silentMs() },
-          node: config.nodeId,
-        });
-        return true;
-      }
-      if (path === '/metrics' && metrics !== null && req.method === 'GET') {
-        metrics.send(res).catch((err: unknown) => {
-          log.error('could not render metrics', describeError(err));
-          sendError(res, 'internal_error', 'metrics could not be rendered');
-        });
-        return true;
-      }
-      if (path === OPENAPI_PATH && req.method === 'GET') {
-        res.writeHead(200, {
-          'content-type': 'application/json; charset=utf-8',
-          'content-length': Buffer.byteLength(openApi),
-        });
-        res.end(openApi);
-        return true;
-      }
-      return false;
-    };
+    const localRoutes = new LocalRoutes({
+      page,
+      databaseHealth,
+      databaseKind: store.dialect,
+      nodeId: config.nodeId,
+      metrics,
+      openApiJson: JSON.stringify(openApiDocument(publicUrl)),
+      log,
+    });
     const gateway = new Gateway({
       config,
       publicUrl,
+      protectedPrefix: DEFAULT_PROTECTED_PREFIX,
       cache,
       digest: services.digest,
       limiter,
-      database,
-      settings,
-      calls: metrics === null ? calls : metrics.countCalls(calls),
+      databaseHealth,
+      settingsHolder,
+      callLog: metrics === null ? callLog : metrics.countCalls(callLog),
       admin,
       upstream,
       now,
-      localRoutes,
+      localRoutes: localRoutes.handle,
     });
     server.on('request', gateway.handle);
-
-    const sockets = new Set<Socket>();
-    server.on('connection', (socket: Socket) => {
-      sockets.add(socket);
-      socket.once('close', () => sockets.delete(socket));
-    });
 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
       closing ??= (async () => {
-        healthy = false;
+        localRoutes.stopping();
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
@@ -206,6 +188,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         unsubscribe();
         clearInterval(heartbeatTimer);
         await stopRetention();
+        callLog.flush();
         await writer.drain(SHUTDOWN_GRACE_MS);
         await upstream?.close();
         await store.removeNode(config.nodeId).catch(() => undefined);

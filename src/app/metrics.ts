@@ -1,14 +1,22 @@
 import type { ServerResponse } from 'node:http';
 import { Counter, collectDefaultMetrics, Gauge, type Metric, Registry } from 'prom-client';
+import type { CallLog } from '../audit/call-log.js';
+import { DEFAULT_PROTECTED_PREFIX } from '../http/paths.js';
+import type { DatabaseState } from '../store/database-health.js';
 import type { AuditDecision } from '../store/models.js';
-import type { CallLog } from './call-log.js';
-import type { DatabaseState } from './database-health.js';
 
 export interface GatewayMetricsSources {
   /** Auth cache counters (`cache.stats()`). */
   readonly cache: () => { tokens: number; users: number; hits: number; misses: number };
   /** Audit writer counters (`writer.stats()`). */
-  readonly audit: () => { depth: number; written: number; failedWrites: number; dropped: number; rejected: number };
+  readonly audit: () => {
+    depth: number;
+    written: number;
+    failedWrites: number;
+    dropped: number;
+    rejected: number;
+    prunedEarly: number;
+  };
   /** Database state and how long since the change feed last read it. */
   readonly database: () => { state: DatabaseState; silentMs: number };
 }
@@ -29,13 +37,13 @@ const DURATION_BUCKETS: readonly number[] = [
  * @example
  * const metrics = new GatewayMetrics({ cache: () => cache.stats(), audit: () => writer.stats(),
  *   database: () => ({ state: health.state(), silentMs: health.silentMs() }) });
- * const gateway = new Gateway({ ...deps, calls: metrics.countCalls(calls) });
+ * const gateway = new Gateway({ ...deps, callLog: metrics.countCalls(callLog) });
  * if (path === '/metrics') await metrics.send(res);
  */
 export class GatewayMetrics {
   readonly registry = new Registry();
   /** Token calls per decision, index as in DECISIONS; read at scrape time. */
-  readonly #calls = new Float64Array(DECISIONS.length);
+  readonly #callsByDecision = new Float64Array(DECISIONS.length);
   readonly #decisionIndex = new Map<string, number>(DECISIONS.map((decision, i) => [decision, i]));
   /** Calls per duration bucket (not cumulative; the last one is above every bound). */
   readonly #durationBuckets = new Float64Array(DURATION_BUCKETS.length + 1);
@@ -46,17 +54,17 @@ export class GatewayMetrics {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry, prefix: 'tokengate_' });
     // The hot path only adds to plain numbers; prom-client reads them when /metrics is scraped.
-    const calls = this.#calls;
+    const callsByDecision = this.#callsByDecision;
     new Counter({
       name: 'tokengate_token_calls_total',
-      help: 'Token calls (requests under /rest/) by decision: allowed, denied, refused, unauthenticated, error.',
+      help: `Token calls (requests under ${DEFAULT_PROTECTED_PREFIX}) by decision: allowed, denied, refused, unauthenticated, error.`,
       labelNames: ['decision'],
       registers,
       collect() {
         this.reset();
         // a decision's series appears with its first call, as with a counter incremented per call
         for (let i = 0; i < DECISIONS.length; i++) {
-          const count = calls[i] as number;
+          const count = callsByDecision[i] as number;
           if (count > 0) this.inc({ decision: DECISIONS[i] as string }, count);
         }
       },
@@ -100,6 +108,12 @@ export class GatewayMetrics {
       () => sources.audit().failedWrites,
     );
     counterFrom(
+      'tokengate_audit_pruned_early_total',
+      'Audit records deleted because the audit log was over audit.maxRows, before their age (oldest first).',
+      registers,
+      () => sources.audit().prunedEarly,
+    );
+    counterFrom(
       'tokengate_audit_records_lost_total',
       'Audit records not queued: dropped (audit.onFull = drop) or refused (queue full, shutting down).',
       registers,
@@ -129,7 +143,7 @@ export class GatewayMetrics {
   /** Counts one recorded token call: its decision and duration. */
   #count(decision: string, durationMs: number): void {
     const index = this.#decisionIndex.get(decision);
-    if (index !== undefined) this.#calls[index] = (this.#calls[index] as number) + 1;
+    if (index !== undefined) this.#callsByDecision[index] = (this.#callsByDecision[index] as number) + 1;
     const seconds = durationMs / 1000;
     if (!Number.isFinite(seconds)) return;
     let bucket = 0;

@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest, AdminRoute } from '../admin/admin-endpoint.js';
 import type { CanonicalRequest } from '../http/canonical-request.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
+import { sendError, sendJson } from '../http/send.js';
 import type { User } from '../store/models.js';
-import { sendError, sendJson } from './send.js';
+import type { AdminAction, AdminDeps, AdminEndpoint, AdminRequest, AdminRoute } from './admin-endpoint.js';
 
 export interface AdminCall {
   readonly canonical: CanonicalRequest;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ChangeFeedStatus } from '../store/change-feed.js';
 import { DatabaseHealth } from './database-health.js';
+import type { ChangeFeedStatus } from './store.js';
 
 function health(graceMs: number) {
   let now = 1_000_000;

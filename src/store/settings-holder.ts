@@ -1,5 +1,5 @@
-import type { Change, RuntimeSettings } from '../store/models.js';
-import type { Store } from '../store/store.js';
+import type { Change, RuntimeSettings } from './models.js';
+import type { Store } from './store.js';
 
 /**
  * The runtime settings as this node currently knows them: read once at start, re-read whenever

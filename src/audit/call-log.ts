@@ -1,4 +1,4 @@
-import type { AdminActionInput, AuditRecordInput } from '../audit/audit-record-builder.js';
+import type { AdminActionInput, AuditRecordInput } from './audit-record-builder.js';
 
 /** What the gateway knows about one token call when it records it: the audit builder's input. */
 export type CallRecordInput = AuditRecordInput;

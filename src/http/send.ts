@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { type ErrorCode, errorStatus } from '../http/error-catalogue.js';
-import { errorBody } from '../http/http-error.js';
+import { type ErrorCode, errorStatus } from './error-catalogue.js';
+import { errorBody } from './http-error.js';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 

@@ -1,4 +1,4 @@
-import type { ChangeFeedStatus } from '../store/change-feed.js';
+import type { ChangeFeedStatus } from './store.js';
 
 export type DatabaseState = 'up' | 'degraded' | 'down';
 
