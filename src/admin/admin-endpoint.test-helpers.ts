@@ -10,7 +10,6 @@ import type { Config } from '../config/config.js';
 import type { ErrorCode } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import type { User } from '../store/models.js';
-import { SettingsHolder } from '../store/settings-holder.js';
 import { tempDir } from '../testing/processes.js';
 import { testConfig } from '../testing/test-config.js';
 import type { AdminAction, AdminEndpoint, AdminResponse } from './admin-endpoint.js';
@@ -45,7 +44,7 @@ export async function startEndpointHarness(overrides: Partial<Config> = {}): Pro
   const services = await openServices(testConfig(join(dir.path, 'data'), overrides), { now: () => now, env: {} });
   const admin = await services.users.add({ username: 'admin', admin: true, displayName: 'Ada Admin' });
   const bob = await services.users.add({ username: 'bob' });
-  const settingsHolder = await SettingsHolder.load(services.store);
+  const settingsHolder = services.settingsHolder; // the one the token service reads, as in the server
   const deps: AdminEndpointDeps = {
     config: services.config,
     store: services.store,

@@ -37,5 +37,9 @@ export const settingsViewSchema = z.object({
   extenderEndpointsOnly: z.boolean(),
   usageDetails: z.boolean(),
   auditLog: z.boolean(),
+  maxExpiryDays: z.number().int().nullable().meta({
+    description:
+      'longest lifetime of a new token in days (null: none); the stricter of this and a node configuration applies',
+  }),
   secureMode: z.boolean().meta({ readOnly: true }),
 });

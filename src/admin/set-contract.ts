@@ -15,15 +15,24 @@ export const TOKEN_FIELDS = [
   'allowedIps',
 ] as const;
 /** Fields that change settings (administrators only). */
-export const SETTING_FIELDS = ['authType', 'extenderEndpointsOnly', 'usageDetails', 'auditLog'] as const;
+export const SETTING_FIELDS = [
+  'authType',
+  'extenderEndpointsOnly',
+  'usageDetails',
+  'auditLog',
+  'maxExpiryDays',
+] as const;
 
 const flag = (name: string) => z.boolean({ error: `${name} must be true or false` }).optional();
 const AUTH_TYPE_MESSAGE = 'authType must be "basic", "bearer" or "both"';
+/** The bound of the configuration's `maxExpiryDays` (config-schema.ts). */
+export const MAX_EXPIRY_DAYS_LIMIT = 36_500;
+const MAX_EXPIRY_MESSAGE = `maxExpiryDays must be a whole number from 1 to ${MAX_EXPIRY_DAYS_LIMIT}, or null (no maximum)`;
 
 /**
  * `POST /rest/extender/1.0/tokenTools/set` — creates a token (`{label, daysUntilExpiry?,
  * userName?, limitTo?, token?}`) or, for administrators, changes settings (`{authType?,
- * extenderEndpointsOnly?, usageDetails?, auditLog?}`). A body mixing both is refused.
+ * extenderEndpointsOnly?, usageDetails?, auditLog?, maxExpiryDays?}`). A body mixing both is refused.
  */
 export const setContract = defineContract({
   method: 'POST',
@@ -77,6 +86,14 @@ export const setContract = defineContract({
     extenderEndpointsOnly: flag('extenderEndpointsOnly'),
     usageDetails: flag('usageDetails'),
     auditLog: flag('auditLog'),
+    maxExpiryDays: z
+      .number({ error: MAX_EXPIRY_MESSAGE })
+      .int({ error: MAX_EXPIRY_MESSAGE })
+      .min(1, { error: MAX_EXPIRY_MESSAGE })
+      .max(MAX_EXPIRY_DAYS_LIMIT, { error: MAX_EXPIRY_MESSAGE })
+      .nullable()
+      .optional()
+      .meta({ description: 'longest lifetime of a new token in days, on every node and the CLI; null: none' }),
   }),
   bodyRule: (body) => {
     const keys = Object.keys(body);

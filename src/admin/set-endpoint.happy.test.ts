@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type EndpointHarness, startEndpointHarness } from './admin-endpoint.test-helpers.js';
+import { type EndpointHarness, httpError, startEndpointHarness } from './admin-endpoint.test-helpers.js';
 import { setContract } from './set-contract.js';
 import { setEndpoint } from './set-endpoint.js';
 
@@ -51,11 +51,24 @@ describe('POST /rest/extender/1.0/tokenTools/set (happy path)', () => {
         extenderEndpointsOnly: false,
         usageDetails: true,
         auditLog: false,
+        maxExpiryDays: h.services.config.maxExpiryDays,
         secureMode: false,
       },
     });
     assert.equal(h.deps.settings().authType, 'bearer');
     assert.equal((await h.services.store.getSettings()).auditLog, false);
     assert.deepEqual(h.actions.at(-1), { action: 'settings changed: authType=bearer, auditLog=false' });
+  });
+
+  test('maxExpiryDays is a setting every node and the CLI enforce; the stricter of it and the configuration applies', async () => {
+    await h.ok(setEndpoint, h.admin, { body: { maxExpiryDays: 10 } });
+    await assert.rejects(
+      h.call(setEndpoint, h.admin, { body: { label: 'long', daysUntilExpiry: 11 } }),
+      httpError('invalid_input', /at most 10/),
+    );
+    await h.ok(setEndpoint, h.admin, { body: { maxExpiryDays: null } });
+    // the node's configuration still applies (it is the stricter now)
+    const configured = h.services.config.maxExpiryDays;
+    assert.equal(h.services.tokens.maxExpiryDays(), configured);
   });
 });

@@ -1,6 +1,6 @@
-import type { RuntimeSettings } from '../store/models.js';
 import { defineEndpoint } from './admin-endpoint.js';
-import { SETTING_FIELDS, setContract } from './set-contract.js';
+import { setContract } from './set-contract.js';
+import { changeSettings, describeSettingsPatch, namesSetting, settingsPatchOf } from './settings-change.js';
 import type { TokenToolsDeps } from './token-tools-deps.js';
 
 /**
@@ -13,18 +13,12 @@ import type { TokenToolsDeps } from './token-tools-deps.js';
  */
 export const setEndpoint = defineEndpoint(setContract).handledBy(
   async ({ body, actor, recordAdmin }, deps: TokenToolsDeps) => {
-    if (SETTING_FIELDS.some((key) => key in body)) {
+    if (namesSetting(body)) {
       // the contract lets only administrators here
-      const patch = Object.fromEntries(
-        SETTING_FIELDS.filter((key) => body[key] !== undefined).map((key) => [key, body[key]]),
-      ) as Partial<RuntimeSettings>;
-      const settings = await deps.store.updateSettings(patch);
+      const patch = settingsPatchOf(body);
+      const settings = await changeSettings(deps.store, patch);
       await deps.settingsHolder.refresh();
-      recordAdmin({
-        action: `settings changed: ${Object.entries(patch)
-          .map(([k, v]) => `${k}=${v}`)
-          .join(', ')}`,
-      });
+      recordAdmin({ action: `settings changed: ${describeSettingsPatch(patch)}` });
       return { status: 200, json: { status: 'ok', settings: { ...settings, secureMode: deps.config.secureMode } } };
     }
 

@@ -1,5 +1,7 @@
 import type { Config } from '../config/config.js';
+import { publishPolicy } from '../settings/publish-policy.js';
 import { openStore } from '../store/open-store.js';
+import { SettingsHolder } from '../store/settings-holder.js';
 import type { Store } from '../store/store.js';
 import { createDigester, type Digester } from '../tokens/digest.js';
 import { loadKeys, sealCondition } from '../tokens/keys.js';
@@ -16,6 +18,11 @@ export interface Services {
   readonly store: Store;
   readonly tokens: TokenService;
   readonly users: UserService;
+  /**
+   * The runtime settings shared by every node and the CLI (read at open; a server refreshes them
+   * from the change feed). Token creation enforces their policy (`maxExpiryDays`).
+   */
+  readonly settingsHolder: SettingsHolder;
   /** Each user's own upstream credential (sealed at rest). */
   readonly upstreamCredentials: UpstreamCredentialService;
   /** Secret → digest, as stored (the gateway looks tokens up with it). */
@@ -63,6 +70,9 @@ export async function openServices(config: Config, options: OpenServicesOptions 
     const secureModeOutcome =
       role === 'node' ? await applySecureModeAtStartup(store, secureMode, { nodeId: config.nodeId, now }) : null;
     const effective: Config = secureMode === config.secureMode ? config : Object.freeze({ ...config, secureMode });
+    // A node publishes its policy where the CLI and the other nodes read it.
+    if (role === 'node') await publishPolicy(store, config);
+    const settingsHolder = await SettingsHolder.load(store);
     const digest = createDigester(keys.digestKey);
     const secretBox = createSecretBox(keys.encryptionKey);
     const tokens = new TokenService({
@@ -72,6 +82,7 @@ export async function openServices(config: Config, options: OpenServicesOptions 
       secretBox,
       sealCondition: sealCondition(keys.encryptionKey),
       now,
+      settings: () => settingsHolder.current,
     });
     const users = new UserService({ store });
     const upstreamCredentials = new UpstreamCredentialService({ store, secretBox, now });
@@ -81,6 +92,7 @@ export async function openServices(config: Config, options: OpenServicesOptions 
       store,
       tokens,
       users,
+      settingsHolder,
       upstreamCredentials,
       digest,
       secureModeOutcome,

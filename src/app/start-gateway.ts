@@ -20,7 +20,6 @@ import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
 import { PolicyGate } from '../policy/policy-gate.js';
 import { DatabaseHealth } from '../store/database-health.js';
-import { SettingsHolder } from '../store/settings-holder.js';
 import { LocalRoutes } from './local-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { openServices, type Services } from './open-services.js';
@@ -62,7 +61,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const services = await openServices(config, { now });
   const { store } = services;
   try {
-    const settingsHolder = await SettingsHolder.load(store);
+    const settingsHolder = services.settingsHolder;
     const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
     const upstreamAuthorizations = new UpstreamAuthorizations({
       lookUp: (username) => services.upstreamCredentials.authorization(username),
@@ -223,6 +222,14 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       })();
       return closing;
     };
+    const outcome = services.secureModeOutcome;
+    if (outcome !== null && config.secureMode && outcome.previous !== true) {
+      // turning secure mode on deletes what standard mode kept: say how much
+      log.warn(
+        `secure mode on: deleted ${outcome.wiped} kept token secret(s); those tokens still work but can never be shown again`,
+        { wipedSecrets: outcome.wiped },
+      );
+    }
     log.info('tokengate started', {
       url: listenUrl,
       publicUrl,

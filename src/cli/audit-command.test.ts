@@ -143,6 +143,7 @@ describe('tokengate audit', () => {
         throw new Error('disk I/O error');
       },
       auditAfter: async () => [],
+      iterateAudit: async function* () {},
       close: async () => {
         closed += 1;
       },

@@ -1,4 +1,4 @@
-import { ndjsonLine } from '../audit/audit-export.js';
+import { auditToCsv, auditToNdjson, ndjsonLine } from '../audit/audit-export.js';
 import {
   isAuditDecision,
   matchesAuditFilter,
@@ -18,6 +18,7 @@ import { type CliIo, processIo } from './cli-io.js';
 const HELP_COMMAND = 'tokengate audit --help';
 
 export const AUDIT_USAGE = `Usage: tokengate audit [filters] [--max N] [--json] [--follow]
+       tokengate audit export --format csv|ndjson [filters] > FILE
 
 Shows the newest --max matching records of the audit log, oldest first; --follow then keeps
 printing new matching records as they come, until Ctrl-C.
@@ -35,6 +36,10 @@ Output:
   --max N         how many records to show first (1-10000, default 50)
   --json          one JSON object per line (NDJSON) instead of a table
   --follow        then poll for new records every 250 ms until Ctrl-C
+
+Export (audit export): every matching record, newest first, to stdout, in the format of the admin
+API's export (GET tokenTools/audit?format=csv|ndjson): CSV with a header row (formula-looking
+text prefixed with ') or one JSON object per line. Takes the filters above; no --max, --follow.
 
 ${COMMON_HELP}`;
 
@@ -56,7 +61,7 @@ const AUDIT_OPTIONS = {
 } as const;
 
 /** What the command reads from the store. */
-export type AuditCommandStore = Pick<Store, 'queryAudit' | 'auditAfter' | 'close'>;
+export type AuditCommandStore = Pick<Store, 'queryAudit' | 'auditAfter' | 'iterateAudit' | 'close'>;
 
 /** Replaceable parts, for tests. */
 export interface AuditCommandDeps {
@@ -80,6 +85,15 @@ type Values = ReturnType<typeof parse>['values'];
 function parse(argv: string[]) {
   return parseCommandLine(argv, AUDIT_OPTIONS, HELP_COMMAND);
 }
+
+const EXPORT_OPTIONS = {
+  ...Object.fromEntries(Object.entries(AUDIT_OPTIONS).filter(([name]) => !['max', 'json', 'follow'].includes(name))),
+  format: { type: 'string' },
+} as { [K in Exclude<keyof typeof AUDIT_OPTIONS, 'max' | 'json' | 'follow'>]: (typeof AUDIT_OPTIONS)[K] } & {
+  format: { type: 'string' };
+};
+/** Records read per page of an export (as the admin API's export). */
+const EXPORT_PAGE_SIZE = 1000;
 
 function readTime(values: Values, name: 'from' | 'to'): number | undefined {
   const value = values[name];
@@ -258,6 +272,7 @@ export async function runAuditCommand(
     io.stdout(AUDIT_USAGE);
     return 0;
   }
+  if (argv[0] === 'export') return runAuditExport(argv.slice(1), io, deps);
   const { values, positionals } = parse(argv);
   expectPositionals(positionals, [], HELP_COMMAND);
   const options = readOptions(values);
@@ -275,6 +290,25 @@ export async function runAuditCommand(
     } finally {
       interrupt?.dispose();
     }
+  });
+  return 0;
+}
+
+/**
+ * `tokengate audit export --format csv|ndjson [filters]`: every matching record, newest first, to
+ * stdout, through the admin API's exporters (`audit-export.ts`) and the same filter checks.
+ */
+async function runAuditExport(argv: string[], io: CliIo, deps: AuditCommandDeps): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, EXPORT_OPTIONS, HELP_COMMAND);
+  expectPositionals(positionals, [], HELP_COMMAND);
+  const format = values.format;
+  if (format !== 'csv' && format !== 'ndjson') {
+    throw new UsageError('audit export needs --format csv or --format ndjson', HELP_COMMAND);
+  }
+  const { filter } = readOptions(values as Values);
+  await withAuditStore(values, io, deps, async (store) => {
+    const records = store.iterateAudit(filter, EXPORT_PAGE_SIZE);
+    for await (const chunk of format === 'csv' ? auditToCsv(records) : auditToNdjson(records)) io.stdout(chunk);
   });
   return 0;
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { COMMON_HELP } from './cli-common.js';
 import { describeCliError, UsageError } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
+import { runSettingsCommand } from './settings-command.js';
 import { runTokenCommand } from './token-command.js';
 import { runUserCommand } from './user-command.js';
 
@@ -14,12 +15,17 @@ Commands:
                      run the gateway (tokengate serve --help)
   user add USERNAME [--email E] [--display-name N] [--admin] [--password-stdin]
   user list [--json] | user disable USERNAME | user enable USERNAME | user passwd USERNAME
+  user delete USERNAME --yes
                      manage users (tokengate user --help)
   token create --label L [--user U] [--days N] [--limit-to RULES] [--token SECRET] [--author A] [--json]
   token list [--json] | token delete ID | token reveal ID
                      manage tokens (tokengate token --help)
   check …            try restriction rules against a request (tokengate check --help)
+  settings [--json] | settings set KEY VALUE
+                     the runtime settings every node applies (tokengate settings --help)
   audit …            show and follow the audit log (tokengate audit --help)
+  audit export --format csv|ndjson [filters]
+                     write the matching audit records to stdout
   help               this text (also --help, -h; every command answers --help)
   --version          the version of tokengate (also -V)
 
@@ -54,6 +60,8 @@ export async function runTokengate(argv: string[], io: CliIo): Promise<number> {
         return await runUserCommand(rest, io);
       case 'token':
         return await runTokenCommand(rest, io);
+      case 'settings':
+        return await runSettingsCommand(rest, io);
       case 'help':
       case '--help':
       case '-h':
@@ -64,7 +72,7 @@ export async function runTokengate(argv: string[], io: CliIo): Promise<number> {
         io.stdout(`tokengate ${packageVersion()}\n`);
         return 0;
       case undefined:
-        throw new UsageError('missing command: serve, user, token, check, audit or help');
+        throw new UsageError('missing command: serve, user, token, settings, check, audit or help');
       default: {
         const lazy = LAZY[command];
         if (lazy === undefined) throw new UsageError(`unknown command "${command}"`);

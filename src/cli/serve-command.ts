@@ -64,6 +64,8 @@ export async function runServeCommand(argv: string[], io: CliIo = processIo()): 
     await demoUpstream?.close();
     return 1;
   }
+  // like every other command: an unknown TOKENGATE_* variable is most often a typo
+  for (const warning of loaded.warnings) io.stderr(`tokengate: warning: ${warning}\n`);
   let config: Config = loaded.config;
   if (config.upstream.url === null) {
     process.stderr.write(

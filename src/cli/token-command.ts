@@ -11,9 +11,11 @@ export const TOKEN_USAGE = `Usage: tokengate token <action> [options]
 
   token create --label L [--user U] [--days N] [--limit-to RULES] [--token SECRET | --token-stdin]
                [--rate-limit N/UNIT] [--quota N] [--allowed-ips LIST] [--author A] [--json]
-      create a token; the secret is printed once (in secure mode it is never shown again).
+      create a token and print its secret (in secure mode it is never shown again; in standard
+      mode an administrator can show it again with token reveal).
       --user       bind it to this user (else any user may use it, with Basic auth only)
-      --days       expire after N days (default: never, unless the server sets a maximum)
+      --days       expire after N days (default: never; required when the settings set a
+                   maxExpiryDays, which the CLI enforces as every node does)
       --limit-to   restriction rules, one per line (separate lines with a newline, \\n or <br>)
       --token      use this secret instead of a generated one (--token-stdin reads it from stdin)
       --rate-limit at most N calls per second, minute, hour or day (e.g. 100/minute)
@@ -61,7 +63,7 @@ async function create(argv: string[], io: CliIo): Promise<number> {
   const token = values['token-stdin'] === true ? await readSecretFromStdin(io, 'token') : values.token;
   if (values['token-stdin'] === true && token === '') throw new CliError('--token-stdin: no token on standard input');
 
-  const { view, secret } = await withServices(values, io, async (services) => {
+  const { view, secret, secureMode } = await withServices(values, io, async (services) => {
     const created = await services.tokens.create(
       {
         label: values.label,
@@ -86,7 +88,11 @@ async function create(argv: string[], io: CliIo): Promise<number> {
       },
       author,
     );
-    return { view: services.tokens.toPublicView(created.record, { includeSecret: false }), secret: created.secret };
+    return {
+      view: services.tokens.toPublicView(created.record, { includeSecret: false }),
+      secret: created.secret,
+      secureMode: services.config.secureMode,
+    };
   });
   if (values.json === true) {
     io.stdout(`${JSON.stringify({ ...view, token: secret })}\n`);
@@ -99,7 +105,10 @@ async function create(argv: string[], io: CliIo): Promise<number> {
       '',
       `  ${secret}`,
       '',
-      'Keep it like a password; it may not be shown again.',
+      // what is true in each mode: only secure mode keeps no secret to show again
+      secureMode
+        ? 'The token is shown only now (secure mode): keep it like a password.'
+        : `Keep it like a password. An administrator can show it again: tokengate token reveal ${view.id}`,
       '',
     ].join('\n'),
   );

@@ -124,3 +124,43 @@ describe('tokengate user', () => {
     assertOneLineError(result, 1, /invalid configuration: TOKENGATE_PORT: must be a whole number.*; logLevel: must be/);
   });
 });
+
+describe('tokengate user delete', () => {
+  const dir = tempDir();
+  const dataDir = dir.path;
+  after(() => dir.remove());
+
+  test('without --yes: a clear error and nothing changed; with --yes the user and their tokens go', async () => {
+    assertOk(await runCliAsync(['user', 'add', 'carol'], { dataDir }));
+    assertOk(await runCliAsync(['user', 'add', 'dan'], { dataDir }));
+    for (const [label, user] of [
+      ['c1', 'carol'],
+      ['c2', 'carol'],
+      ['d1', 'dan'],
+    ] as const) {
+      assertOk(await runCliAsync(['token', 'create', '--label', label, '--user', user], { dataDir }));
+    }
+    assertOneLineError(
+      await runCliAsync(['user', 'delete', 'Carol'], { dataDir }),
+      2,
+      /deleting user carol also deletes their 2 tokens; nothing was changed: add --yes to confirm/,
+    );
+    const labels = async () =>
+      (JSON.parse(assertOk(await runCliAsync(['token', 'list', '--json'], { dataDir }))) as { label: string }[])
+        .map((t) => t.label)
+        .sort();
+    assert.deepEqual(await labels(), ['c1', 'c2', 'd1']);
+    assert.equal(
+      assertOk(await runCliAsync(['user', 'delete', 'Carol', '--yes'], { dataDir })),
+      'deleted user carol and 2 tokens\n',
+    );
+    assert.deepEqual(await labels(), ['d1']);
+    assert.doesNotMatch(assertOk(await runCliAsync(['user', 'list'], { dataDir })), /carol/);
+    assertOneLineError(
+      await runCliAsync(['user', 'delete', 'carol', '--yes'], { dataDir }),
+      1,
+      /user "carol" does not exist/,
+    );
+    assert.match(assertOk(await runCliAsync(['user', '--help'])), /user delete USERNAME --yes/);
+  });
+});

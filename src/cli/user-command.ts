@@ -15,6 +15,9 @@ export const USER_USAGE = `Usage: tokengate user <action> [options]
   user disable USERNAME   the user's tokens stop working at once, on every node
   user enable USERNAME
   user passwd USERNAME    set the web-page password, read from stdin
+  user delete USERNAME --yes
+                          delete the user and every token bound to them (revoked at once, on
+                          every node); without --yes nothing is changed
   user upstream-credential USERNAME --type bearer|basic
                           set the user's own upstream credential, read from stdin (a personal
                           access token, or name:password); their token calls then use it
@@ -123,6 +126,31 @@ async function passwd(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function remove(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(argv, { yes: { type: 'boolean' } }, HELP_COMMAND);
+  const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
+  const deleted = await withServices(values, io, async (services) => {
+    if (values.yes !== true) {
+      const user = await services.users.get(username);
+      const count = await services.users.tokenCount(user.username);
+      const tokens = count === 1 ? '1 token' : `${count} tokens`;
+      throw new UsageError(
+        `deleting user ${user.username} also deletes their ${tokens}; nothing was changed: add --yes to confirm`,
+        HELP_COMMAND,
+      );
+    }
+    const done = await services.users.delete(username);
+    await recordCliAction(services, {
+      command: 'user delete',
+      action: `user deleted: ${done.user.username}, with ${done.tokens} token(s)`,
+    });
+    return done;
+  });
+  const tokens = deleted.tokens === 1 ? '1 token' : `${deleted.tokens} tokens`;
+  io.stdout(`deleted user ${deleted.user.username} and ${tokens}\n`);
+  return 0;
+}
+
 async function upstreamCredential(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(
     argv,
@@ -148,7 +176,7 @@ async function upstreamCredential(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * `tokengate user …`: add, list, disable, enable, passwd — a thin shell over `UserService`.
+ * `tokengate user …`: add, list, disable, enable, passwd, delete — a thin shell over `UserService`.
  * Returns the exit code; throws `UsageError` / `CliError` / `HttpError` for the caller to print.
  */
 export async function runUserCommand(argv: string[], io: CliIo): Promise<number> {
@@ -159,7 +187,7 @@ export async function runUserCommand(argv: string[], io: CliIo): Promise<number>
   }
   if (action === undefined || action.startsWith('-')) {
     throw new UsageError(
-      'missing action: add, list, disable, enable, passwd or upstream-credential (options come after it)',
+      'missing action: add, list, disable, enable, passwd, delete or upstream-credential (options come after it)',
       HELP_COMMAND,
     );
   }
@@ -174,6 +202,8 @@ export async function runUserCommand(argv: string[], io: CliIo): Promise<number>
       return setActive(rest, io, true);
     case 'passwd':
       return passwd(rest, io);
+    case 'delete':
+      return remove(rest, io);
     case 'upstream-credential':
       return upstreamCredential(rest, io);
     default:

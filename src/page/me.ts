@@ -23,7 +23,7 @@ export interface MeResponse {
 
 /** The `me` answer for a session. */
 export function meResponse(
-  deps: Pick<PageDeps, 'config' | 'publicUrl' | 'settingsHolder'>,
+  deps: Pick<PageDeps, 'config' | 'publicUrl' | 'settingsHolder' | 'tokens'>,
   user: User,
   session: SessionData,
   times: SessionTimes,
@@ -35,7 +35,7 @@ export function meResponse(
     secureMode: deps.config.secureMode,
     publicUrl: deps.publicUrl,
     authType: deps.settingsHolder.current.authType,
-    maxExpiryDays: deps.config.maxExpiryDays,
+    maxExpiryDays: deps.tokens.maxExpiryDays(),
     session: { idleMinutes: Math.round(times.idleMs / 60_000), endsAt: session.issuedAt + times.maxMs },
   };
 }

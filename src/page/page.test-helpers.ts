@@ -9,7 +9,6 @@ import type { AdminActionInput } from '../audit/audit-record-builder.js';
 import type { Config } from '../config/config.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { sendError } from '../http/send.js';
-import { SettingsHolder } from '../store/settings-holder.js';
 import { tempDir } from '../testing/processes.js';
 import { testConfig } from '../testing/test-config.js';
 import { createPageRoutes } from './page-routes.js';
@@ -43,7 +42,7 @@ export async function startPage(
   const services = await openServices(config, { now: () => now, env: {} });
   await services.users.add({ username: 'admin', admin: true, password: ADMIN_PASSWORD, displayName: 'Ada Admin' });
   await services.users.add({ username: 'bob', password: BOB_PASSWORD });
-  const settingsHolder = await SettingsHolder.load(services.store);
+  const settingsHolder = services.settingsHolder; // the one the token service reads, as in the server
   const assetsDir = join(dir.path, 'page');
   mkdirSync(join(assetsDir, 'assets'), { recursive: true });
   writeFileSync(

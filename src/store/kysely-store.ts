@@ -211,6 +211,22 @@ export class KyselyStore implements Store {
     return this.#updateUser(username, { password_hash: passwordHash });
   }
 
+  async deleteUser(username: string): Promise<{ user: User; tokens: TokenRecord[] } | undefined> {
+    const key = keyOf(username);
+    return this.#mutate(async (trx) => {
+      const userRow = await trx.deleteFrom('users').where('username_key', '=', key).returningAll().executeTakeFirst();
+      if (userRow === undefined) return { value: undefined, changes: [] };
+      const tokenRows = await trx.deleteFrom('tokens').where('user_key', '=', key).returningAll().execute();
+      // their own upstream credential goes with them
+      await trx.deleteFrom('upstream_credentials').where('username_key', '=', key).execute();
+      const changes: ChangeItem[] = [
+        { kind: 'user', key },
+        ...tokenRows.map((row): ChangeItem => ({ kind: 'token', key: row.digest })),
+      ];
+      return { value: { user: toUser(userRow), tokens: tokenRows.map(toToken) }, changes };
+    });
+  }
+
   async setUpstreamCredential(username: string, credential: StoredUpstreamCredential | null): Promise<boolean> {
     const key = keyOf(username);
     return this.#mutate(async (trx) => {

@@ -68,6 +68,11 @@ export interface RuntimeSettings {
   readonly extenderEndpointsOnly: boolean;
   readonly usageDetails: boolean;
   readonly auditLog: boolean;
+  /**
+   * Longest lifetime of a new token, in days (null: no maximum). Policy every node and the CLI
+   * read here; a node's `maxExpiryDays` configuration is written here at its start when stricter.
+   */
+  readonly maxExpiryDays: number | null;
 }
 
 export const DEFAULT_SETTINGS: RuntimeSettings = Object.freeze({
@@ -75,6 +80,7 @@ export const DEFAULT_SETTINGS: RuntimeSettings = Object.freeze({
   extenderEndpointsOnly: false,
   usageDetails: true,
   auditLog: true,
+  maxExpiryDays: null,
 });
 
 /** `passthrough`: a request without a token sent to the upstream unchanged (recorded only when `audit.passthrough` is on). */

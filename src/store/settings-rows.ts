@@ -6,8 +6,12 @@ type SettingName = keyof RuntimeSettings;
 const NAMES = Object.keys(DEFAULT_SETTINGS) as SettingName[];
 const AUTH_TYPES: readonly string[] = ['basic', 'bearer', 'both'];
 
+/** Settings whose value may be null (no limit) as well as a whole number. */
+const NULLABLE_NUMBERS: readonly SettingName[] = ['maxExpiryDays'];
+
 function isValid(name: SettingName, value: unknown): boolean {
   if (name === 'authType') return typeof value === 'string' && AUTH_TYPES.includes(value);
+  if (NULLABLE_NUMBERS.includes(name)) return value === null || (Number.isInteger(value) && (value as number) > 0);
   return typeof value === typeof DEFAULT_SETTINGS[name];
 }
 
@@ -37,9 +41,7 @@ export function settingsRows(patch: Partial<RuntimeSettings>): KeyValueTable[] {
   for (const name of NAMES) {
     const value = patch[name];
     if (value === undefined) continue;
-    if (typeof value !== typeof DEFAULT_SETTINGS[name]) {
-      throw new TypeError(`setting ${name} must be a ${typeof DEFAULT_SETTINGS[name]}`);
-    }
+    if (!isValid(name, value)) throw new TypeError(`setting ${name} has an invalid value`);
     rows.push({ key: name, value: JSON.stringify(value) });
   }
   return rows;

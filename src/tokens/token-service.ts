@@ -5,10 +5,11 @@ import { parseAllowedIpsInput } from '../policy/allowed-ips.js';
 import { parseQuotaInput } from '../policy/quota.js';
 import { parseRateLimitInput } from '../policy/rate-limit.js';
 import { parseGraceMinutes } from '../policy/rotation.js';
-import type { TokenPage, TokenPageQuery, TokenRecord, User } from '../store/models.js';
+import type { RuntimeSettings, TokenPage, TokenPageQuery, TokenRecord, User } from '../store/models.js';
 import { DuplicateTokenError, type MetaCondition, MetaMismatchError, type Store } from '../store/store.js';
 import type { Digester } from './digest.js';
 import { validUntilFor } from './expiry.js';
+import { stricterMaximum } from './expiry-policy.js';
 import { generateSecret } from './secret.js';
 import type { SecretBox } from './secret-box.js';
 import {
@@ -26,6 +27,11 @@ export interface TokenServiceDeps {
   readonly digest: Digester;
   readonly secretBox: SecretBox;
   readonly now: () => number;
+  /**
+   * The runtime settings shared by every node and the CLI (database). Their `maxExpiryDays`
+   * applies with `config.maxExpiryDays`, the stricter of both. Default: none.
+   */
+  readonly settings?: () => Pick<RuntimeSettings, 'maxExpiryDays'>;
   /**
    * Condition a sealed secret is written under (the database records this process's encryption
    * key, see `sealCondition` in keys.ts); without it secrets are written unconditionally.
@@ -91,11 +97,16 @@ export class TokenService {
    *
    * @throws HttpError 400 (invalid field), 403 (not allowed), 404 (unknown user), 409 (secret in use)
    */
+  /** The longest lifetime of a new token in days, as enforced now (null: no maximum). */
+  maxExpiryDays(): number | null {
+    return stricterMaximum(this.#deps.config.maxExpiryDays, this.#deps.settings?.().maxExpiryDays ?? null);
+  }
+
   async create(input: CreateTokenInput, actor: User): Promise<CreatedToken> {
     const { store, config, now } = this.#deps;
     if (!actor.active) throw new HttpError('forbidden', 'your account is disabled');
     const label = parseLabel(input.label);
-    const days = parseDaysUntilExpiry(input.daysUntilExpiry, config.maxExpiryDays);
+    const days = parseDaysUntilExpiry(input.daysUntilExpiry, this.maxExpiryDays());
     const user = await this.#boundUser(parseUserName(input.userName), actor);
     const limitTo = parseLimitToInput(input.limitTo);
     const custom = parseCustomSecret(input.token);

@@ -106,6 +106,24 @@ export class UserService {
     }
   }
 
+  /** How many tokens are bound to this user. @throws HttpError 404 */
+  async tokenCount(nameOrEmail: string): Promise<number> {
+    const user = await this.get(nameOrEmail);
+    return (await this.#store.listTokens(user.username)).length;
+  }
+
+  /**
+   * Deletes a user and every token bound to them (revoked at once on every node). Returns the
+   * user and how many tokens went. @throws HttpError 404
+   */
+  async delete(nameOrEmail: string): Promise<{ user: User; tokens: number }> {
+    const user = await this.get(nameOrEmail);
+    const deleted = await this.#store.deleteUser(user.username);
+    if (deleted === undefined)
+      throw new HttpError('user_not_found', `user ${JSON.stringify(nameOrEmail)} does not exist`);
+    return { user: deleted.user, tokens: deleted.tokens.length };
+  }
+
   /** The active user whose password this is, or undefined (same work whether or not the user exists). */
   async checkPassword(nameOrEmail: string, password: string): Promise<User | undefined> {
     const user = await this.find(nameOrEmail);

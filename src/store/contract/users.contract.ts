@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DuplicateUserError } from '../store.js';
-import { type ContractContext, unique } from './contract-context.js';
+import { type ContractContext, token, unique } from './contract-context.js';
 
 /** Users: case-insensitive names, email lookup, duplicates, active and password updates. */
 export function usersContract(ctx: ContractContext): void {
@@ -89,6 +89,25 @@ export function usersContract(ctx: ContractContext): void {
       assert.equal((await ctx.store.findUser(name))?.passwordHash, null);
       assert.equal(await ctx.store.setUserActive('no-such-user-xyz', false), false);
       assert.equal(await ctx.store.setUserPassword('no-such-user-xyz', 'x'), false);
+    });
+
+    test('deleteUser removes the user and only their tokens, by any case; unknown users give undefined', async () => {
+      const name = unique('Judy');
+      const other = unique('kim');
+      await ctx.store.createUser({ username: name });
+      await ctx.store.createUser({ username: other });
+      const mine = [token({ user: name }), token({ user: name })];
+      const theirs = token({ user: other });
+      const unbound = token();
+      for (const t of [...mine, theirs, unbound]) await ctx.store.insertToken(t);
+      const deleted = await ctx.store.deleteUser(name.toUpperCase());
+      assert.equal(deleted?.user.username, name);
+      assert.deepEqual(deleted?.tokens.map((t) => t.id).sort(), mine.map((t) => t.id).sort());
+      assert.equal(await ctx.store.findUser(name), undefined);
+      for (const t of mine) assert.equal(await ctx.store.findTokenByDigest(t.digest), undefined);
+      assert.equal((await ctx.store.findTokenById(theirs.id))?.id, theirs.id);
+      assert.equal((await ctx.store.findTokenById(unbound.id))?.id, unbound.id);
+      assert.equal(await ctx.store.deleteUser(name), undefined);
     });
   });
 }
