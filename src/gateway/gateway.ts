@@ -1,6 +1,13 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AdminRouter } from '../admin/admin-router.js';
 import type { CallLog } from '../audit/call-log.js';
+import { sendDecisionAllowed, sendDecisionRefusal } from '../decision/decision-answer.js';
+import {
+  type DecisionFlavour,
+  hasFormBody,
+  originalRequest,
+  urlOverrideHeader,
+} from '../decision/original-request.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
@@ -12,7 +19,7 @@ import { clientAddress } from '../http/client-address.js';
 import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
-import { EXTENDER_BASE } from '../http/paths.js';
+import { DECISION_PATH, EXTENDER_BASE } from '../http/paths.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendError } from '../http/send.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
@@ -58,6 +65,8 @@ interface CallState {
   readonly start: number;
   readonly ip: string;
   readonly req: IncomingMessage;
+  /** Null for a call through the gateway; for a proxy's decision request, which proxy asks. */
+  readonly flavour: DecisionFlavour | null;
   canonical: CanonicalRequest | null;
   auth: AuthResult | null;
 }
@@ -107,10 +116,15 @@ export class Gateway {
       start: deps.now(),
       ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops),
       req,
+      flavour: null,
       canonical: null,
       auth: null,
     };
     try {
+      if (isDecisionTarget(req.url)) {
+        this.#decisionCall(req, res);
+        return;
+      }
       const canonical = this.#route(state, res);
       if (canonical === null) return;
       const pending = this.#tokenCall(state, canonical, res);
@@ -119,6 +133,62 @@ export class Gateway {
       this.#failClosed(state, res, err);
     }
   };
+
+  /**
+   * Node `request` listener of the decision listener (`decision.port`): the decision endpoint
+   * only, 404 for anything else. Never throws.
+   */
+  handleDecisionListener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (isDecisionTarget(req.url)) this.#decisionCall(req, res, 1);
+    else sendError(res, 'not_found', `not found: this listener serves only ${DECISION_PATH}`);
+  };
+
+  /**
+   * A proxy asks whether the request it holds may pass (nginx `auth_request`, Caddy
+   * `forward_auth`, Traefik `ForwardAuth`, Envoy `ext_authz`): the original request is read from
+   * the proxy's headers, canonicalised by the same code, then goes through the same steps as a
+   * token call (limits, authentication, rules, audit); instead of being forwarded, an allowed call
+   * is answered 200 with the headers the proxy sets upstream. `askingHops`: proxies trusted on top
+   * of `trustedProxyHops` (1 on the decision listener, which only the asking proxy reaches).
+   */
+  #decisionCall(req: IncomingMessage, res: ServerResponse, askingHops = 0): void {
+    const deps = this.#deps;
+    const question = originalRequest(req.method ?? '', req.url ?? '', req.headers, DECISION_PATH);
+    const state: CallState = {
+      start: deps.now(),
+      ip: clientAddress(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'],
+        deps.config.trustedProxyHops + askingHops,
+      ),
+      req,
+      flavour: question.flavour,
+      canonical: null,
+      auth: null,
+    };
+    try {
+      if ('refused' in question) {
+        this.#answerError(state, res, 'malformed_request', question.refused);
+        return;
+      }
+      const result = canonicalize(question.raw, this.#canonicalizeOptions);
+      if (!result.ok) {
+        this.#answerError(state, res, 'malformed_request', result.message);
+        return;
+      }
+      const canonical = result.request;
+      state.canonical = canonical;
+      if (!canonical.path.startsWith(deps.protectedPrefix)) {
+        // the proxy asks only about protected paths; anything else is not tokengate's to allow
+        this.#answerError(state, res, 'not_found', fixedMessage('not_found'));
+        return;
+      }
+      const pending = this.#tokenCall(state, canonical, res);
+      if (pending !== undefined) pending.catch((err: unknown) => this.#failClosed(state, res, err));
+    } catch (err) {
+      this.#failClosed(state, res, err);
+    }
+  }
 
   /**
    * The canonical request of a token call (under the protected prefix), or null when the request was answered here
@@ -156,7 +226,7 @@ export class Gateway {
     if (!deps.callLog.hasRoom()) {
       return deps.callLog.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
         if (room) return this.#identifyCaller(state, canonical, res, settings);
-        sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
+        this.#answerError(state, res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
@@ -189,7 +259,17 @@ export class Gateway {
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
     if (verdict.allowed) return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
-    if (verdict.needsBody) return this.#withBody(state, canonical, res, auth);
+    if (verdict.needsBody) {
+      if (state.flavour === null) return this.#withBody(state, canonical, res, auth);
+      // a proxy sends no body: a rule that reads it cannot be judged, so the call is refused
+      this.#refuse(
+        state,
+        res,
+        'body_not_available',
+        `token "${auth.token.label}" has rules that read the request body (JsonData), and a proxy decision is made without the body: send this call through tokengate's gateway`,
+      );
+      return;
+    }
     this.#deny(state, res, auth, verdict);
   }
 
@@ -198,7 +278,9 @@ export class Gateway {
     const wait = this.#deps.limiter.retryAfter(state.ip);
     if (wait <= 0) return false;
     this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
-    sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), { 'retry-after': String(wait) });
+    this.#answerError(state, res, 'too_many_failures', fixedMessage('too_many_failures'), {
+      'retry-after': String(wait),
+    });
     return true;
   }
 
@@ -212,11 +294,13 @@ export class Gateway {
     const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
-      sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), {
+      this.#answerError(state, res, 'too_many_failures', fixedMessage('too_many_failures'), {
         'retry-after': String(retryAfter),
       });
     } else {
-      sendError(res, auth.code, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
+      this.#answerError(state, res, auth.code, auth.reason, {
+        'www-authenticate': this.#challenges[settings.authType] ?? [],
+      });
     }
   }
 
@@ -235,7 +319,7 @@ export class Gateway {
     const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
-      sendError(res, 'database_outage', outage, { 'retry-after': '5' });
+      this.#answerError(state, res, 'database_outage', outage, { 'retry-after': '5' });
       return null;
     }
     if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
@@ -247,6 +331,7 @@ export class Gateway {
       this.#refuse(state, res, 'method_override_refused', override);
       return null;
     }
+    if (state.flavour !== null && this.#undecidable(state, canonical, res)) return null;
     // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
     return evaluate(auth.ruleSet, requestFacts(canonical));
   }
@@ -274,7 +359,7 @@ export class Gateway {
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
     const reason = describeVerdict(verdict);
     this.#record(state, 'denied', reason, null);
-    sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
+    this.#answerError(state, res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
@@ -288,6 +373,11 @@ export class Gateway {
   ): Promise<void> | undefined {
     const deps = this.#deps;
     const admin = deps.admin.match(canonical.method, canonical.path);
+    if (state.flavour !== null) {
+      if (admin !== null) this.#refuse(state, res, 'decision_not_for_admin', fixedMessage('decision_not_for_admin'));
+      else this.#answerAllowed(state, res, auth, line);
+      return;
+    }
     if (admin !== null) return this.#admin(state, canonical, res, auth, admin, body);
 
     const upstream = deps.upstream;
@@ -316,6 +406,47 @@ export class Gateway {
       auth.token.id,
       line,
     );
+  }
+
+  /**
+   * What a proxy decision cannot guarantee the way the gateway does, refused (answered and
+   * recorded; true): a URL-override header the proxy would pass on (the gateway drops them), and a
+   * form body, whose parameters (method overrides, credentials, rule parameters) the upstream may
+   * read but the proxy does not send.
+   */
+  #undecidable(state: CallState, canonical: CanonicalRequest, res: ServerResponse): boolean {
+    const header = urlOverrideHeader(canonical.headers);
+    if (header !== null) {
+      this.#refuse(
+        state,
+        res,
+        'url_override_refused',
+        `the ${header} header may make the upstream read another URL than the one judged: the proxy must not pass it on`,
+      );
+      return true;
+    }
+    if (hasFormBody(canonical.headers)) {
+      this.#refuse(
+        state,
+        res,
+        'body_not_available',
+        'a form body may carry parameters the upstream reads, and a proxy decision is made without the body: send this call through tokengate\'s gateway',
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** An allowed decision: 200 with what the proxy sets upstream; recorded and counted like a forwarded call. */
+  #answerAllowed(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, line: number): void {
+    sendDecisionAllowed(res, state.flavour ?? 'envoy', {
+      identityHeader: this.#identityHeader,
+      username: auth.user.username,
+      upstreamAuthorization: this.#upstreamAuthorization,
+    });
+    const end = this.#deps.now();
+    this.#record(state, 'allowed', allowedReason(line), null, end);
+    this.#deps.callLog.countUsage(auth.token.id, state.ip, end);
   }
 
   #forward(
@@ -385,7 +516,7 @@ export class Gateway {
 
   #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
     this.#record(state, 'refused', message, null);
-    sendError(res, code, message);
+    this.#answerError(state, res, code, message);
   }
 
   /** Records the call (`end`: when it ended, default now). */
@@ -436,7 +567,19 @@ export class Gateway {
         // the audit log is failing too; the call is refused either way
       }
     }
-    sendError(res, code, message, unavailable ? { 'retry-after': '5' } : {});
+    this.#answerError(state, res, code, message, unavailable ? { 'retry-after': '5' } : {});
+  }
+
+  /** An error answer: the gateway's, or, for a proxy's decision request, the decision's (nginx: 401/403). */
+  #answerError(
+    state: CallState,
+    res: ServerResponse,
+    code: ErrorCode,
+    message: string,
+    headers: Readonly<Record<string, string | string[]>> = {},
+  ): void {
+    if (state.flavour === null) sendError(res, code, message, headers);
+    else sendDecisionRefusal(res, state.flavour, code, message, headers);
   }
 }
 
@@ -453,6 +596,13 @@ function allowedReason(line: number): string {
     ALLOWED_REASONS[line] = reason;
   }
   return reason;
+}
+
+/** True when a request-target is the decision path, or under it (Envoy's `path_prefix`). */
+function isDecisionTarget(target: string | undefined): boolean {
+  if (target === undefined || !target.startsWith(DECISION_PATH)) return false;
+  const next = target.charCodeAt(DECISION_PATH.length);
+  return Number.isNaN(next) || next === 0x2f || next === 0x3f; // end, '/', '?'
 }
 
 /** True when the request has a body to stream (Content-Length > 0 or chunked). */
