@@ -4,10 +4,14 @@
  */
 import { describe } from 'node:test';
 import { installed, startCaddy } from '../testing/front-proxy.js';
-import { decisionScenarios } from './decision.test-helpers.js';
+import { decisionScenarios, withoutUpstreamCredential } from './decision.test-helpers.js';
 
 const skip = installed('caddy', ['version']) ? false : 'caddy is not installed (Debian: apt-get install -y caddy)';
 
 describe('decisions for Caddy forward_auth', { skip }, () => {
   decisionScenarios(startCaddy);
+});
+
+describe('decisions for Caddy without an upstream credential', { skip }, () => {
+  withoutUpstreamCredential(startCaddy);
 });

@@ -4,10 +4,14 @@
  */
 import { describe } from 'node:test';
 import { installed, startNginx } from '../testing/front-proxy.js';
-import { decisionScenarios } from './decision.test-helpers.js';
+import { decisionScenarios, withoutUpstreamCredential } from './decision.test-helpers.js';
 
 const skip = installed('nginx', ['-v']) ? false : 'nginx is not installed (Debian: apt-get install -y nginx)';
 
 describe('decisions for nginx auth_request', { skip }, () => {
   decisionScenarios(startNginx);
+});
+
+describe('decisions for nginx without an upstream credential', { skip }, () => {
+  withoutUpstreamCredential(startNginx);
 });

@@ -231,7 +231,51 @@ export function decisionScenarios(startProxy: StartProxy): void {
       if (lines.some((l) => l.path === '/rest/api/content/AUDITED')) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    assert.ok(lines.some((l) => l.method === 'GET' && l.path === '/rest/api/space/AUDITED' && l.decision === 'allowed'));
-    assert.ok(lines.some((l) => l.method === 'PUT' && l.path === '/rest/api/content/AUDITED' && l.decision === 'denied'));
+    assert.ok(
+      lines.some((l) => l.method === 'GET' && l.path === '/rest/api/space/AUDITED' && l.decision === 'allowed'),
+    );
+    assert.ok(
+      lines.some((l) => l.method === 'PUT' && l.path === '/rest/api/content/AUDITED' && l.decision === 'denied'),
+    );
+  });
+}
+
+/**
+ * Without any upstream credential: the decision answers no `Authorization`, and the proxy must
+ * still not pass the client's (the token) on.
+ */
+export function withoutUpstreamCredential(startProxy: StartProxy): void {
+  let bob: { id: string; token: string };
+  let proxy: RunningFrontProxy | undefined;
+  const box = useBlackBox({
+    env: { TOKENGATE_DECISION_PORT: '0' },
+    setup: (b) => {
+      assert.equal(b.cli(['user', 'add', 'bob']).status, 0);
+      bob = b.createToken(['--label', 'bob', '--user', 'bob']);
+    },
+  });
+  before(async () => {
+    const decisionUrl = /decisions on (http:\/\/[^\s]+)/.exec(box.gate.output())?.[1];
+    assert.ok(decisionUrl, `tokengate did not print its decision listener:\n${box.gate.output()}`);
+    proxy = await startProxy({ decision: new URL(decisionUrl).host, upstream: new URL(box.upstream.url).host });
+  });
+  after(async () => {
+    await proxy?.stop();
+  });
+
+  test('the client’s Authorization (the token) never reaches the upstream', async () => {
+    await box.upstream.clear();
+    const url = proxy?.url ?? '';
+    for (const path of ['/rest/api/space', '/rest/api/content/1']) {
+      const answer = await send(`${url}${path}`, { headers: { authorization: basic('bob', bob.token) } });
+      assert.equal(answer.status, 200, answer.text);
+    }
+    const records = await box.upstream.records();
+    assert.equal(records.length, 2);
+    for (const received of records) {
+      assert.ok(!received.headers.authorization, `upstream got Authorization: ${received.headers.authorization}`);
+      assert.equal(received.headers['x-forwarded-user'], 'bob');
+      assert.ok(!JSON.stringify(received.headers).includes(bob.token), 'the token reached the upstream');
+    }
   });
 }

@@ -87,7 +87,10 @@ export function originalRequest(
     if (uri === undefined || originalMethod === undefined) {
       return { flavour, refused: `the proxy sent ${uriHeader} without ${methodHeader} (or the other way round)` };
     }
-    return { flavour, raw: { method: originalMethod, target: uri, headers: judgedHeaders(headers, [uriHeader, methodHeader]) } };
+    return {
+      flavour,
+      raw: { method: originalMethod, target: uri, headers: judgedHeaders(headers, [uriHeader, methodHeader]) },
+    };
   };
   if (headers['x-original-uri'] !== undefined || headers['x-original-method'] !== undefined) {
     return asked('nginx', 'x-original-uri', 'x-original-method');

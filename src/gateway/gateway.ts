@@ -2,12 +2,7 @@ import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:
 import type { AdminRouter } from '../admin/admin-router.js';
 import type { CallLog } from '../audit/call-log.js';
 import { sendDecisionAllowed, sendDecisionRefusal } from '../decision/decision-answer.js';
-import {
-  type DecisionFlavour,
-  hasFormBody,
-  originalRequest,
-  urlOverrideHeader,
-} from '../decision/original-request.js';
+import { type DecisionFlavour, hasFormBody, originalRequest, urlOverrideHeader } from '../decision/original-request.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
@@ -359,7 +354,12 @@ export class Gateway {
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
     const reason = describeVerdict(verdict);
     this.#record(state, 'denied', reason, null);
-    this.#answerError(state, res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
+    this.#answerError(
+      state,
+      res,
+      'request_denied',
+      `token "${auth.token.label}" does not allow this request: ${reason}`,
+    );
   }
 
   /** An allowed call: tokengate's admin API or the upstream. `line` is the rule that allowed it. */
@@ -430,7 +430,7 @@ export class Gateway {
         state,
         res,
         'body_not_available',
-        'a form body may carry parameters the upstream reads, and a proxy decision is made without the body: send this call through tokengate\'s gateway',
+        "a form body may carry parameters the upstream reads, and a proxy decision is made without the body: send this call through tokengate's gateway",
       );
       return true;
     }
