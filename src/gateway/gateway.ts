@@ -1,13 +1,13 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { AdminRouter } from '../admin/admin-router.js';
 import type { CallLog } from '../audit/call-log.js';
-import { sendDecisionAllowed, sendDecisionRefusal } from '../decision/decision-answer.js';
-import { type DecisionFlavour, hasFormBody, originalRequest, urlOverrideHeader } from '../decision/original-request.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo } from '../auth/credentials.js';
 import type { FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
+import { sendDecisionAllowed, sendDecisionRefusal } from '../decision/decision-answer.js';
+import { type DecisionFlavour, hasFormBody, originalRequest, urlOverrideHeader } from '../decision/original-request.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
