@@ -1,4 +1,5 @@
 import { ADMIN_BASE } from '../http/paths.js';
+import { MAX_LIMIT_TO_LENGTH } from '../tokens/token-input.js';
 import { ok } from './admin-schemas.js';
 import { defineContract, z } from './endpoint-contract.js';
 
@@ -22,7 +23,12 @@ export const checkContract = defineContract({
     method: z.string({ error: 'method is required' }).min(1, 'method is required'),
     url: z.string({ error: 'url is required' }).min(1, 'url is required'),
     id: z.string({ error: 'id must be a string' }).optional().meta({ description: 'a token whose rules to use' }),
-    limitTo: z.string({ error: 'limitTo must be a string' }).optional().meta({ description: 'rules to try' }),
+    // the bounds of token creation: anyone with a token may call this
+    limitTo: z
+      .string({ error: 'limitTo must be a string' })
+      .max(MAX_LIMIT_TO_LENGTH, `limitTo must be at most ${MAX_LIMIT_TO_LENGTH} characters`)
+      .optional()
+      .meta({ description: 'rules to try' }),
     body: z.unknown().optional().meta({ description: 'JSON body (a JSON value or its text)' }),
   }),
   bodyRule: (body) => ('id' in body === 'limitTo' in body ? 'send either id or limitTo' : null),

@@ -86,7 +86,7 @@ describe('POST /rest/extender/1.0/tokenTools/check', () => {
   test("other users cannot read another user's rules through check", async () => {
     await assert.rejects(
       h.call(checkEndpoint, h.bob, { body: { id: adminTokenId, method: 'GET', url: '/rest/api/space' } }),
-      httpError('forbidden'),
+      httpError('token_not_found'),
     );
   });
 });

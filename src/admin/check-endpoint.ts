@@ -1,7 +1,7 @@
 import { canonicalFromUrl } from '../http/canonical-from-url.js';
 import { HttpError } from '../http/http-error.js';
 import { parseStrictJson } from '../http/strict-json.js';
-import { dryRunBody, evaluate, parseLimitTo, requestFacts } from '../restrictions/index.js';
+import { dryRunBody, evaluate, parseLimitToCached, requestFacts } from '../restrictions/index.js';
 import { defineEndpoint } from './admin-endpoint.js';
 import { checkContract } from './check-contract.js';
 import type { AdminEndpointDeps } from './token-tools-deps.js';
@@ -17,7 +17,7 @@ import type { AdminEndpointDeps } from './token-tools-deps.js';
 export const checkEndpoint = defineEndpoint(checkContract).handledBy(
   async ({ body, actor }, deps: AdminEndpointDeps) => {
     const limitTo = body.id !== undefined ? (await deps.tokens.get(body.id, actor)).limitTo : (body.limitTo ?? '');
-    const parsed = parseLimitTo(limitTo);
+    const parsed = parseLimitToCached(limitTo);
     if (!parsed.ok) {
       return { status: 200, json: { status: 'ok', valid: false, error: parsed.error } };
     }

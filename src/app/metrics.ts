@@ -9,7 +9,14 @@ export interface GatewayMetricsSources {
   /** Auth cache counters (`cache.stats()`). */
   readonly cache: () => { tokens: number; users: number; hits: number; misses: number };
   /** Audit writer counters (`writer.stats()`). */
-  readonly audit: () => { depth: number; written: number; failedWrites: number; dropped: number; rejected: number };
+  readonly audit: () => {
+    depth: number;
+    written: number;
+    failedWrites: number;
+    dropped: number;
+    rejected: number;
+    prunedEarly: number;
+  };
   /** Database state and how long since the change feed last read it. */
   readonly database: () => { state: DatabaseState; silentMs: number };
 }
@@ -99,6 +106,12 @@ export class GatewayMetrics {
       'Audit or usage writes that failed and are being retried (nothing is lost).',
       registers,
       () => sources.audit().failedWrites,
+    );
+    counterFrom(
+      'tokengate_audit_pruned_early_total',
+      'Audit records deleted because the audit log was over audit.maxRows, before their age (oldest first).',
+      registers,
+      () => sources.audit().prunedEarly,
     );
     counterFrom(
       'tokengate_audit_records_lost_total',

@@ -70,12 +70,15 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       limit: config.auth.failureLimit,
       windowMs: config.auth.failureWindowMs,
       now,
+      addressCounts: 'unclaimed',
+      scope: 'token',
     });
     const writer = new AuditWriter({
       store,
       batchMs: config.audit.batchMs,
       queueSize: config.audit.queueSize,
       onFull: config.audit.onFull,
+      maxRows: config.audit.maxRows,
       log,
     });
     const callLog = createAuditCallLog({
@@ -102,7 +105,12 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     await beat();
     const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
     heartbeatTimer.unref();
-    const stopRetention = startRetention({ store, retentionDays: config.audit.retentionDays, now });
+    const stopRetention = startRetention({
+      store,
+      retentionDays: config.audit.retentionDays,
+      maxRows: config.audit.maxRows,
+      now,
+    });
 
     const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 });
     await new Promise<void>((resolve, reject) => {
@@ -195,6 +203,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         unsubscribe();
         clearInterval(heartbeatTimer);
         await stopRetention();
+        callLog.flush();
         await writer.drain(SHUTDOWN_GRACE_MS);
         await upstream?.close();
         await store.removeNode(config.nodeId).catch(() => undefined);

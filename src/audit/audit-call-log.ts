@@ -7,6 +7,7 @@ import {
   adminAuditRecord,
 } from './audit-record-builder.js';
 import type { AuditWriter } from './audit-writer.js';
+import { NoiseAggregator } from './noise-aggregator.js';
 
 export interface AuditCallLogOptions {
   readonly writer: AuditWriter;
@@ -35,10 +36,17 @@ export interface AuditCallLog {
    * could not be queued (queue full under `reject`, or shut down); the loss is logged.
    */
   recordAdmin(input: AdminActionInput): boolean;
+  /** Writes the summaries of unauthenticated noise still being counted (at shutdown). */
+  flush(): void;
 }
 
+/** How often the summaries of unauthenticated noise are written out, ms. */
+const NOISE_FLUSH_MS = 5_000;
+
 /**
- * Wires the record builder, the writer and the runtime settings: switching `auditLog` off stops
+ * Wires the record builder, the writer and the runtime settings. Unauthenticated calls are
+ * aggregated (see NoiseAggregator): a flood without credentials costs two records a minute per
+ * address, not one per request. Switching `auditLog` off stops
  * new token-call records (administrative actions are still recorded); switching `usageDetails`
  * off freezes `counter`, `ip` and `lastUsed`. A record that cannot be queued is never lost
  * silently: it is counted by the writer (`rejected`/`dropped`) and logged.
@@ -60,10 +68,19 @@ export function createAuditCallLog(options: AuditCallLogOptions): AuditCallLog {
       return false;
     }
   };
+  // unauthenticated noise: one record per address, claimed user and minute, plus a count
+  const noise = new NoiseAggregator({ emit: (input) => queue(() => build(input)) });
+  const timer = setInterval(() => noise.flush(Date.now()), NOISE_FLUSH_MS);
+  timer.unref();
   return {
     record(input) {
       if (!settings().auditLog) return;
-      queue(() => build(input));
+      if (input.decision === 'unauthenticated') noise.add(input);
+      else queue(() => build(input));
+    },
+    flush() {
+      clearInterval(timer);
+      noise.flush(Number.POSITIVE_INFINITY);
     },
     countUsage(tokenId, ip, time) {
       if (!settings().usageDetails) return;

@@ -2,9 +2,12 @@ import type { AuditDecision, AuditRecord } from '../store/models.js';
 import {
   escapeControl,
   redactedParamNames,
+  redactedParamValues,
   redactQuery,
+  redactReasonValues,
   redactSecret,
   type SecretForms,
+  scrubTokenShaped,
   secretForms,
   truncate,
 } from './sanitize.js';
@@ -74,7 +77,7 @@ function scrub(value: string, secrets: readonly SecretForms[]): string {
  * gone before anything could cut it in half, and a cut never splits an escape sequence.
  */
 function clean(value: string, limit: number, secrets: readonly SecretForms[]): string {
-  const scrubbed = scrub(value, secrets);
+  const scrubbed = scrubTokenShaped(scrub(value, secrets));
   const escaped = escapeControl(scrubbed);
   // escaping can turn text into a secret's literal characters (e.g. a secret containing `\x0a`)
   return truncate(escaped === scrubbed ? escaped : scrub(escaped, secrets), limit);
@@ -193,6 +196,13 @@ export function createAuditRecordBuilder(options: AuditRecordBuilderOptions): Au
 
   const redact = (rawQuery: string): string => redactQuery(rawQuery, names);
 
+  /** The reason, never quoting a redacted parameter's value (then not remembered: it depends on the query). */
+  const reasonOf = (memo: FieldMemo, input: AuditRecordInput): string => {
+    const hidden = redactedParamValues(input.rawQuery, names);
+    if (hidden.length === 0) return cleanField(memo, REASON, input.reason, FIELD_LIMITS.reason);
+    return clean(redactReasonValues(input.reason, hidden), FIELD_LIMITS.reason, memo.secrets);
+  };
+
   return (input) => {
     const memo = memoOf(input) ?? newMemo(secretsOf(input));
     const status = input.upstreamStatus;
@@ -206,7 +216,7 @@ export function createAuditRecordBuilder(options: AuditRecordBuilderOptions): Au
       path: cleanField(memo, PATH, input.path, FIELD_LIMITS.path),
       query: cleanField(memo, QUERY, input.rawQuery, FIELD_LIMITS.query, redact),
       decision: input.decision,
-      reason: cleanField(memo, REASON, input.reason, FIELD_LIMITS.reason),
+      reason: reasonOf(memo, input),
       upstreamStatus: status !== null && Number.isInteger(status) ? status : null,
       clientIp: cleanField(memo, CLIENT_IP, input.clientIp, FIELD_LIMITS.clientIp),
       userAgent: cleanField(memo, USER_AGENT, input.userAgent, FIELD_LIMITS.userAgent),

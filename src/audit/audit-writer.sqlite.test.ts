@@ -83,7 +83,14 @@ describe('AuditWriter with a real SQLite store', () => {
     for (let i = 0; i < 10_000; i++) assert.equal(writer.enqueue(record({ reason: 'bulk' })), true);
     assert.equal(await writer.drain(30_000), true);
     assert.equal((await countAudit(t.store)) - initial, 10_000);
-    assert.deepEqual(writer.stats(), { depth: 0, dropped: 0, written: 10_000, failedWrites: 0, rejected: 0 });
+    assert.deepEqual(writer.stats(), {
+      depth: 0,
+      dropped: 0,
+      written: 10_000,
+      failedWrites: 0,
+      rejected: 0,
+      prunedEarly: 0,
+    });
   });
 
   test('store failures then recovery: nothing lost, nothing written twice', async () => {

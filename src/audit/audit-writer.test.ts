@@ -24,7 +24,7 @@ test('enqueue is synchronous: nothing touches the store until the batch window e
   assert.ok(elapsed >= 30, `written after ${elapsed} ms`);
   assert.ok(elapsed < 1000, `written after ${elapsed} ms`);
   assert.deepEqual(store.batches, [2]);
-  assert.deepEqual(writer.stats(), { depth: 0, dropped: 0, written: 2, failedWrites: 0, rejected: 0 });
+  assert.deepEqual(writer.stats(), { depth: 0, dropped: 0, written: 2, failedWrites: 0, rejected: 0, prunedEarly: 0 });
 });
 
 test('records are written in store calls of at most maxBatch, in order', async () => {

@@ -1,9 +1,20 @@
 import { describeError, type Logger } from '../log/logger.js';
 import type { AuditRecord, UsageDelta } from '../store/models.js';
-import type { Store } from '../store/store.js';
+import type { AuditInsertOptions, AuditInsertResult, Store } from '../store/store.js';
 
-/** What the writer needs from the store. */
-export type AuditWriterStore = Pick<Store, 'insertAudit' | 'addUsage'>;
+/** What the writer needs from the store (`insertAudit` may say nothing of pruning: then none). */
+export interface AuditWriterStore extends Pick<Store, 'addUsage'> {
+  insertAudit(records: readonly AuditRecord[], options?: AuditInsertOptions): Promise<AuditInsertResult | unknown>;
+}
+
+/** Records the store deleted to keep within maxRows (0 when it said nothing). */
+function prunedBy(result: unknown): number {
+  const pruned = typeof result === 'object' && result !== null ? (result as Partial<AuditInsertResult>).pruned : 0;
+  return typeof pruned === 'number' && pruned > 0 ? pruned : 0;
+}
+
+/** Most often the "pruned early" log line is written, ms (the count is summed in between). */
+const PRUNE_LOG_EVERY_MS = 60_000;
 
 export interface AuditWriterOptions {
   readonly store: AuditWriterStore;
@@ -18,6 +29,12 @@ export interface AuditWriterOptions {
   readonly maxBatch?: number;
   /** Longest pause between retries after store errors, ms. Default 5000. */
   readonly retryMaxMs?: number;
+  /**
+   * Most records kept (`config.audit.maxRows`): each batch deletes, in its own transaction, the
+   * oldest records beyond it — before their age would — counted in `prunedEarly` and logged
+   * (at most once a minute). 0 or absent: no size bound.
+   */
+  readonly maxRows?: number;
 }
 
 /** Counters for metrics. */
@@ -32,6 +49,8 @@ export interface AuditWriterStats {
   readonly failedWrites: number;
   /** Records refused by `enqueue` (queue full under `reject`, or writer drained). */
   readonly rejected: number;
+  /** Records deleted because the audit log was over `maxRows` (before their age). */
+  readonly prunedEarly: number;
 }
 
 interface UsageAccumulator {
@@ -84,6 +103,10 @@ export class AuditWriter {
   readonly #log: Logger;
   readonly #maxBatch: number;
   readonly #retryMaxMs: number;
+  readonly #insertOptions: AuditInsertOptions;
+  #pruned = 0;
+  #prunedSinceLog = 0;
+  #prunedLoggedAt = Number.NEGATIVE_INFINITY;
   /** `hasRoom` is false from this depth on (new calls wait); `enqueue` refuses from `#queueSize`. */
   readonly #highWater: number;
 
@@ -113,6 +136,8 @@ export class AuditWriter {
     this.#log = options.log ?? silentLogger;
     this.#maxBatch = positive(options.maxBatch, DEFAULT_MAX_BATCH);
     this.#retryMaxMs = positive(options.retryMaxMs, DEFAULT_RETRY_MAX_MS);
+    const maxRows = options.maxRows ?? 0;
+    this.#insertOptions = maxRows > 0 ? { maxRows } : {};
     this.#highWater = this.#queueSize - Math.min(1000, Math.floor(this.#queueSize / 10));
   }
 
@@ -198,6 +223,7 @@ export class AuditWriter {
       written: this.#written,
       failedWrites: this.#failedWrites,
       rejected: this.#rejected,
+      prunedEarly: this.#pruned,
     };
   }
 
@@ -306,6 +332,20 @@ export class AuditWriter {
     }
   }
 
+  /** Counts records deleted over `maxRows`, and says so in the log at most once a minute. */
+  #prunedEarly(n: number): void {
+    this.#pruned += n;
+    this.#prunedSinceLog += n;
+    const now = Date.now();
+    if (now - this.#prunedLoggedAt < PRUNE_LOG_EVERY_MS) return;
+    this.#log.warn('audit log over audit.maxRows: the oldest records were deleted before their age', {
+      deleted: this.#prunedSinceLog,
+      maxRows: this.#insertOptions.maxRows ?? 0,
+    });
+    this.#prunedLoggedAt = now;
+    this.#prunedSinceLog = 0;
+  }
+
   /** Writes what is queued now (records in chunks, then usage). Never rejects. */
   async #writeAll(): Promise<void> {
     let ok = true;
@@ -315,7 +355,9 @@ export class AuditWriter {
       const end = Math.min(this.#head + this.#maxBatch, this.#items.length, this.#head + budget);
       const batch = this.#items.slice(this.#head, end);
       try {
-        await this.#store.insertAudit(batch);
+        const result = await this.#store.insertAudit(batch, this.#insertOptions);
+        const pruned = prunedBy(result);
+        if (pruned > 0) this.#prunedEarly(pruned);
         this.#head = end;
         budget -= batch.length;
         this.#written += batch.length;

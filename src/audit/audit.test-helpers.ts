@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { AuditRecord, TokenRecord, UsageDelta } from '../store/models.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import type { AuditWriterStore } from './audit-writer.js';
 
 export interface TestStore {
   readonly store: Store;
@@ -80,9 +81,9 @@ export class FlakyStore {
   usageCalls = 0;
   #insertFailures: number;
   #usageFailures: number;
-  readonly #inner: Pick<Store, 'insertAudit' | 'addUsage'>;
+  readonly #inner: AuditWriterStore;
 
-  constructor(inner: Pick<Store, 'insertAudit' | 'addUsage'>, insertFailures: number, usageFailures = 0) {
+  constructor(inner: AuditWriterStore, insertFailures: number, usageFailures = 0) {
     this.#inner = inner;
     this.#insertFailures = insertFailures;
     this.#usageFailures = usageFailures;

@@ -5,7 +5,12 @@ import type { Store } from '../store/store.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface RetentionOptions {
-  readonly store: Pick<Store, 'pruneAudit'>;
+  readonly store: Pick<Store, 'pruneAudit'> & Partial<Pick<Store, 'pruneAuditOverflow'>>;
+  /**
+   * Most records kept (`config.audit.maxRows`; 0 = no bound). The audit writer keeps to it as it
+   * writes; each run also prunes what is over it (e.g. after the bound was lowered), oldest first.
+   */
+  readonly maxRows?: number;
   /** Records older than this many days are deleted (`config.audit.retentionDays`); ≤ 0 keeps everything. */
   readonly retentionDays: number;
   readonly now?: () => number;
@@ -41,7 +46,9 @@ export function startRetention(options: RetentionOptions): StopRetention {
   const batchSize = Math.max(1, Math.floor(options.batchSize ?? 1000));
   const retentionMs = options.retentionDays * DAY_MS;
 
-  if (!(retentionMs > 0) || !Number.isFinite(retentionMs)) {
+  const maxRows = options.maxRows ?? 0;
+  const byAge = retentionMs > 0 && Number.isFinite(retentionMs);
+  if (!byAge && !(maxRows > 0 && store.pruneAuditOverflow !== undefined)) {
     log?.info('audit retention: disabled (records are kept forever)', { retentionDays: options.retentionDays });
     return async () => {};
   }
@@ -55,13 +62,28 @@ export function startRetention(options: RetentionOptions): StopRetention {
     let deleted = 0;
     try {
       for (;;) {
-        if (stopped) break;
+        if (stopped || !byAge) break;
         const n = await store.pruneAudit(before, batchSize);
         deleted += n;
         if (n < batchSize) break;
         await yieldToEventLoop();
       }
       if (deleted > 0) log?.info('audit retention: pruned old records', { deleted, before });
+      let overflow = 0;
+      for (;;) {
+        if (stopped || !(maxRows > 0) || store.pruneAuditOverflow === undefined) break;
+        const n = await store.pruneAuditOverflow(maxRows, batchSize);
+        overflow += n;
+        if (n < batchSize) break;
+        await yieldToEventLoop();
+      }
+      if (overflow > 0) {
+        log?.warn('audit retention: the audit log was over audit.maxRows; the oldest records were deleted', {
+          deleted: overflow,
+          maxRows,
+        });
+      }
+      deleted += overflow;
     } catch (err) {
       log?.warn('audit retention: pruning failed; will retry', describeError(err));
     }

@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
+import { generateSecret } from '../tokens/secret.js';
 import {
   escapeControl,
   percentDecode,
   REDACTED,
+  redactedParamNames,
+  redactedParamValues,
   redactQuery,
+  redactReasonValues,
   redactSecret,
+  scrubTokenShaped,
   truncate,
   unescapeControl,
 } from './sanitize.js';
@@ -173,4 +178,35 @@ test('percentDecode is lenient', () => {
   assert.equal(percentDecode('a%20b%zz%'), 'a b%zz%');
   assert.equal(percentDecode('a+b', true), 'a b');
   assert.equal(percentDecode('%C3%BC'), 'ü');
+});
+
+describe('scrubTokenShaped', () => {
+  const token = generateSecret();
+  test('any valid token is removed, plain, percent-encoded or followed by more characters', () => {
+    assert.equal(scrubTokenShaped(`q=${token}`), 'q=[REDACTED]');
+    assert.equal(scrubTokenShaped(`/x/${token}more`), '/x/[REDACTED]more');
+    assert.equal(scrubTokenShaped(`q=%74gp_${token.slice(4)}`), 'q=[REDACTED]');
+    assert.equal(scrubTokenShaped(`ua (${token}) and ${token}`), 'ua ([REDACTED]) and [REDACTED]');
+  });
+  test('token-shaped text whose checksum does not match is kept (no false positives)', () => {
+    const wrong = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    assert.equal(scrubTokenShaped(`q=${wrong}`), `q=${wrong}`);
+    assert.equal(scrubTokenShaped('tgp_short and plain text'), 'tgp_short and plain text');
+  });
+});
+
+describe('redacted parameter values in reasons', () => {
+  const names = redactedParamNames(['pin']);
+  test('the values of redacted parameters are found, decoded', () => {
+    assert.deepEqual(redactedParamValues('a=1&password=hunter%32&PIN=1234;x=2', names), ['hunter2', '1234']);
+    assert.deepEqual(redactedParamValues('a=1&b=2', names), []);
+  });
+  test('a reason never quotes them; other values stay', () => {
+    const reason =
+      'line 1: query parameter "password" value "hunter2" does not match ok; line 2: query parameter "a" value "1" does not match 2';
+    assert.equal(
+      redactReasonValues(reason, ['hunter2']),
+      'line 1: query parameter "password" value [REDACTED] does not match ok; line 2: query parameter "a" value "1" does not match 2',
+    );
+  });
 });

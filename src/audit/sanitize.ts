@@ -1,8 +1,11 @@
 /**
  * Text hygiene for audit records: visible escapes for control characters, truncation,
- * query-string redaction and scrubbing of a known secret. Pure functions, no I/O; every regular
- * expression is compiled once at module load (these run on the hot path).
+ * query-string redaction, scrubbing of a known secret and of anything shaped like a tokengate
+ * token. Pure functions, no I/O; every regular expression is compiled once at module load (these
+ * run on the hot path).
  */
+import { quote } from '../restrictions/quote.js';
+import { hasValidChecksum, SECRET_PREFIX } from '../tokens/secret.js';
 
 /** What replaces a redacted value or a scrubbed secret. */
 export const REDACTED = '[REDACTED]';
@@ -314,4 +317,62 @@ function mayHoldName(rawQuery: string, names: ReadonlySet<string>): boolean {
 
 function isSet(x: readonly string[] | ReadonlySet<string>): x is ReadonlySet<string> {
   return x instanceof Set;
+}
+
+/** A generated token anywhere in a text: the prefix and 38 base62 characters, whatever follows. */
+const TOKEN_SHAPED = new RegExp(`${SECRET_PREFIX}[0-9A-Za-z]{38}`, 'g');
+
+/**
+ * Removes every string shaped like a tokengate token (`tgp_` + 32 random + 6 checksum characters
+ * whose checksum matches) from `text` — any token, not only the caller's: someone else's secret
+ * pasted into a query value, a path, a User-Agent or a Basic user name never reaches a record.
+ * Found as written and percent-encoded (wholly or partly); characters after a token do not hide it.
+ *
+ * @example
+ * scrubTokenShaped('GET /x?other=tgp_4fQ0Xh…Zr1'); // 'GET /x?other=[REDACTED]'
+ */
+export function scrubTokenShaped(text: string): string {
+  const plain = text.includes(SECRET_PREFIX);
+  if (!plain && !text.includes('%')) return text;
+  const searched = plain && !text.includes('%') ? text : percentDecode(text);
+  if (!searched.includes(SECRET_PREFIX)) return text;
+  let out = text;
+  for (const match of searched.matchAll(TOKEN_SHAPED)) {
+    if (hasValidChecksum(match[0])) out = redactSecret(out, match[0]);
+  }
+  return out;
+}
+
+/**
+ * The decoded values of the query parameters that are redacted (see {@link redactQuery}) in
+ * `rawQuery`: the texts a reason must not quote.
+ */
+export function redactedParamValues(rawQuery: string, names: ReadonlySet<string>): string[] {
+  if (rawQuery.length === 0 || !mayHoldName(rawQuery, names)) return [];
+  const values: string[] = [];
+  for (const part of rawQuery.split(/[&;]/)) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || !names.has(normalizeParamName(part.slice(0, eq)))) continue;
+    const value = percentDecode(part.slice(eq + 1), true);
+    if (value !== '') values.push(value);
+  }
+  return values;
+}
+
+/**
+ * `reason` without any quoted value of a redacted query parameter: the rule engine quotes the
+ * value that failed a QueryParam part (`value "hunter2" does not match …`); for a parameter such
+ * as `password` that quote becomes `[REDACTED]` — in the audit record and in the 403 message.
+ *
+ * @example
+ * redactReasonValues('query parameter "password" value "hunter2" does not match x', ['hunter2'])
+ * // 'query parameter "password" value [REDACTED] does not match x'
+ */
+export function redactReasonValues(reason: string, values: readonly string[]): string {
+  let out = reason;
+  for (const value of values) {
+    const quoted = quote(value);
+    if (out.includes(quoted)) out = out.split(quoted).join(REDACTED);
+  }
+  return out;
 }

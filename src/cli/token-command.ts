@@ -1,4 +1,5 @@
 import type { PublicTokenView } from '../tokens/token-view.js';
+import { recordCliAction } from './cli-audit.js';
 import { COMMON_HELP, cliActor, expectPositionals, parseCommandLine, withServices } from './cli-common.js';
 import { CliError, UsageError } from './cli-errors.js';
 import { formatTime, renderTable } from './cli-format.js';
@@ -54,6 +55,17 @@ async function create(argv: string[], io: CliIo): Promise<number> {
     const created = await services.tokens.create(
       { label: values.label, userName: values.user, daysUntilExpiry: values.days, limitTo: values['limit-to'], token },
       cliActor(author),
+    );
+    await recordCliAction(
+      services,
+      {
+        command: 'token create',
+        action: `token created for ${created.record.user ?? 'any user'}`,
+        tokenId: created.record.id,
+        tokenLabel: created.record.label,
+        extraSecrets: [created.secret],
+      },
+      author,
     );
     return { view: services.tokens.toPublicView(created.record, { includeSecret: false }), secret: created.secret };
   });
@@ -125,7 +137,16 @@ async function list(argv: string[], io: CliIo): Promise<number> {
 async function remove(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {}, HELP_COMMAND);
   const [id] = expectPositionals(positionals, ['ID'], HELP_COMMAND) as [string];
-  const deleted = await withServices(values, io, (services) => services.tokens.delete(id, cliActor()));
+  const deleted = await withServices(values, io, async (services) => {
+    const record = await services.tokens.delete(id, cliActor());
+    await recordCliAction(services, {
+      command: 'token delete',
+      action: 'token deleted',
+      tokenId: record.id,
+      tokenLabel: record.label,
+    });
+    return record;
+  });
   io.stdout(`deleted token ${deleted.id} "${deleted.label}"\n`);
   return 0;
 }
@@ -133,7 +154,18 @@ async function remove(argv: string[], io: CliIo): Promise<number> {
 async function reveal(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {}, HELP_COMMAND);
   const [id] = expectPositionals(positionals, ['ID'], HELP_COMMAND) as [string];
-  const secret = await withServices(values, io, (services) => services.tokens.reveal(id, cliActor()));
+  const secret = await withServices(values, io, async (services) => {
+    const revealed = await services.tokens.reveal(id, cliActor());
+    const record = await services.tokens.get(id, cliActor());
+    await recordCliAction(services, {
+      command: 'token reveal',
+      action: 'token secret shown again on the command line',
+      tokenId: record.id,
+      tokenLabel: record.label,
+      extraSecrets: [revealed],
+    });
+    return revealed;
+  });
   io.stdout(`${secret}\n`);
   return 0;
 }

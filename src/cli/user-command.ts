@@ -1,8 +1,9 @@
 import type { User } from '../store/models.js';
+import { recordCliAction } from './cli-audit.js';
 import { COMMON_HELP, expectPositionals, parseCommandLine, withServices } from './cli-common.js';
 import { CliError, UsageError } from './cli-errors.js';
 import { formatTime, renderTable } from './cli-format.js';
-import { type CliIo, readSecretFromStdin } from './cli-io.js';
+import { type CliIo, readNewPasswordHidden, readSecretFromStdin } from './cli-io.js';
 
 const HELP_COMMAND = 'tokengate user --help';
 
@@ -35,17 +36,27 @@ async function add(argv: string[], io: CliIo): Promise<number> {
     HELP_COMMAND,
   );
   const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
-  const password = values['password-stdin'] === true ? await readSecretFromStdin(io, 'password') : null;
+  const password =
+    values['password-stdin'] !== true
+      ? null
+      : io.stdinIsTty
+        ? await readNewPasswordHidden(io)
+        : await readSecretFromStdin(io, 'password');
   if (password === '') throw new CliError('--password-stdin: no password on standard input');
-  const user = await withServices(values, io, (services) =>
-    services.users.add({
+  const user = await withServices(values, io, async (services) => {
+    const added = await services.users.add({
       username,
       email: values.email ?? null,
       displayName: values['display-name'] ?? null,
       admin: values.admin === true,
       password,
-    }),
-  );
+    });
+    await recordCliAction(services, {
+      command: 'user add',
+      action: `user added: ${added.username}${added.admin ? ' (administrator)' : ''}${password === null ? '' : ', with a password'}`,
+    });
+    return added;
+  });
   io.stdout(`created user ${user.username}${user.admin ? ' (administrator)' : ''}\n`);
   return 0;
 }
@@ -78,9 +89,14 @@ async function list(argv: string[], io: CliIo): Promise<number> {
 async function setActive(argv: string[], io: CliIo, active: boolean): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {}, HELP_COMMAND);
   const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
-  const user = await withServices(values, io, (services) =>
-    active ? services.users.enable(username) : services.users.disable(username),
-  );
+  const user = await withServices(values, io, async (services) => {
+    const changed = await (active ? services.users.enable(username) : services.users.disable(username));
+    await recordCliAction(services, {
+      command: active ? 'user enable' : 'user disable',
+      action: `user ${active ? 'enabled' : 'disabled'}: ${changed.username}`,
+    });
+    return changed;
+  });
   io.stdout(`${active ? 'enabled' : 'disabled'} user ${user.username}\n`);
   return 0;
 }
@@ -88,9 +104,16 @@ async function setActive(argv: string[], io: CliIo, active: boolean): Promise<nu
 async function passwd(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(argv, {}, HELP_COMMAND);
   const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
-  const password = await readSecretFromStdin(io, 'new password');
+  // typed at a terminal: asked for without echo (and twice); piped: read from standard input
+  const password = io.stdinIsTty ? await readNewPasswordHidden(io) : await readSecretFromStdin(io, 'new password');
   if (password === '') throw new CliError('no password on standard input');
-  await withServices(values, io, (services) => services.users.setPassword(username, password));
+  await withServices(values, io, async (services) => {
+    await services.users.setPassword(username, password);
+    await recordCliAction(services, {
+      command: 'user passwd',
+      action: `password changed: ${username}`,
+    });
+  });
   io.stdout(`password of ${username} changed\n`);
   return 0;
 }

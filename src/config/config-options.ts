@@ -159,7 +159,8 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
     env: 'TOKENGATE_AUTH_FAILURE_LIMIT',
     default: 20,
     kind: 'int',
-    description: 'Failed authentications allowed per client address per window (`429` after).',
+    description:
+      'Failed authentications allowed per claimed user and client address per window (`429` after); 5× per user, 10× per address (see Security).',
   },
   {
     key: 'auth.failureWindowMs',
@@ -181,6 +182,14 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
     default: 90,
     kind: 'int',
     description: 'Audit records older than this many days are deleted; 0 = keep forever.',
+  },
+  {
+    key: 'audit.maxRows',
+    env: 'TOKENGATE_AUDIT_MAX_ROWS',
+    default: 5_000_000,
+    kind: 'int',
+    description:
+      'Most audit records kept: past it the oldest are deleted first, whatever their age (logged and counted); 0 = no size bound.',
   },
   {
     key: 'audit.queueSize',

@@ -189,6 +189,7 @@ export function configSchema(defaultNodeId: string) {
       audit: z
         .object({
           retentionDays: int(0, 36_500).default(90),
+          maxRows: int(0, 1_000_000_000_000).default(5_000_000),
           queueSize: int(1, 100_000_000).default(50_000),
           batchMs: int(1, 60_000).default(100),
           onFull: z.enum(['reject', 'drop'], { message: 'must be "reject" or "drop"' }).default('reject'),

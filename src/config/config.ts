@@ -57,6 +57,8 @@ export interface Config {
   readonly audit: {
     /** Records older than this many days are pruned. Default 90. */
     readonly retentionDays: number;
+    /** Most records kept; past it the oldest are pruned first, whatever their age. 0 = no bound. Default 5000000. */
+    readonly maxRows: number;
     /** Most records waiting to be written. Default 50000. */
     readonly queueSize: number;
     /** Batch window in ms (the most a crash can lose). Default 100. */

@@ -1,10 +1,12 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { adminAccessRefusal } from '../admin/admin-access.js';
 import type { AdminRouter } from '../admin/admin-router.js';
 import type { CallLog } from '../audit/call-log.js';
+import { redactedParamNames, redactedParamValues, redactReasonValues } from '../audit/sanitize.js';
 import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
-import { CredentialMemo } from '../auth/credentials.js';
-import type { FailureLimiter } from '../auth/failure-limiter.js';
+import { CredentialMemo, readCredentials } from '../auth/credentials.js';
+import type { Attempt, FailureLimiter } from '../auth/failure-limiter.js';
 import type { Config } from '../config/config.js';
 import { sendDecisionAllowed, sendDecisionRefusal } from '../decision/decision-answer.js';
 import { type DecisionFlavour, hasFormBody, originalRequest, urlOverrideHeader } from '../decision/original-request.js';
@@ -78,10 +80,13 @@ export class Gateway {
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
   readonly #authDeps: AuthenticateDeps;
+  /** Query parameters whose values are never quoted in a reason (`audit.redactParams` and the built-in ones). */
+  readonly #redactedNames: ReadonlySet<string>;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
     this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
+    this.#redactedNames = redactedParamNames(deps.config.audit.redactParams);
     this.#authDeps = {
       cache: deps.cache,
       digest: deps.digest,
@@ -268,15 +273,32 @@ export class Gateway {
     this.#deny(state, res, auth, verdict);
   }
 
-  /** 429 (recorded) when the client address is over the failed-authentication limit. */
+  /**
+   * 429 (recorded) when the attempt falls under a blocked failure counter: the user it claims
+   * from this address, that user everywhere, or (attempts naming no user) this address.
+   */
   #rateLimited(state: CallState, res: ServerResponse): boolean {
-    const wait = this.#deps.limiter.retryAfter(state.ip);
+    const limiter = this.#deps.limiter;
+    if (limiter.idle) return false;
+    const wait = limiter.retryAfter(this.#attempt(state));
     if (wait <= 0) return false;
-    this.#record(state, 'unauthenticated', 'too many failed authentication attempts from this address', null);
+    this.#record(state, 'unauthenticated', 'too many failed authentication attempts', null);
     this.#answerError(state, res, 'too_many_failures', fixedMessage('too_many_failures'), {
       'retry-after': String(wait),
     });
     return true;
+  }
+
+  /** Who a call claims to be before anything is verified (the Basic user name), for the limiter. */
+  #attempt(state: CallState): Attempt {
+    const header = state.req.headers.authorization;
+    const known = header === undefined ? undefined : this.#authDeps.memo?.get(header);
+    let credentials = known?.credentials;
+    if (credentials === undefined) {
+      const read = readCredentials(header);
+      if (read.ok) credentials = read.credentials;
+    }
+    return { address: state.ip, user: credentials?.scheme === 'basic' ? credentials.user : null };
   }
 
   /** 401, or 429 when this failure went over the limit; recorded. */
@@ -286,7 +308,12 @@ export class Gateway {
     auth: AuthResult & { ok: false },
     settings: RuntimeSettings,
   ): Promise<void> {
-    const retryAfter = auth.attempted ? await this.#deps.limiter.fail(state.ip) : 0;
+    const limiter = this.#deps.limiter;
+    const retryAfter = auth.attempted
+      ? await limiter.fail({ address: state.ip, user: auth.method === 'basic' ? auth.userName : null })
+      : limiter.overNoiseLimit(state.ip)
+        ? 1
+        : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
       this.#answerError(state, res, 'too_many_failures', fixedMessage('too_many_failures'), {
@@ -350,9 +377,11 @@ export class Gateway {
     return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
 
-  /** 403 naming the token and every rule's reason; recorded. */
+  /** 403 naming the token and every rule's reason (never quoting a redacted parameter's value); recorded. */
   #deny(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, verdict: Verdict): void {
-    const reason = describeVerdict(verdict);
+    const described = describeVerdict(verdict);
+    const hidden = redactedParamValues(state.canonical?.rawQuery ?? '', this.#redactedNames);
+    const reason = hidden.length === 0 ? described : redactReasonValues(described, hidden);
     this.#record(state, 'denied', reason, null);
     this.#answerError(
       state,
@@ -378,7 +407,19 @@ export class Gateway {
       else this.#answerAllowed(state, res, auth, line);
       return;
     }
-    if (admin !== null) return this.#admin(state, canonical, res, auth, admin, body);
+    if (admin !== null) {
+      // the privilege rule of the admin API, in one place for every endpoint (see admin-access.ts)
+      const refusal = adminAccessRefusal(canonical.method, canonical.path, {
+        token: auth.token,
+        ruleSet: auth.ruleSet,
+        line,
+      });
+      if (refusal !== null) {
+        this.#refuse(state, res, 'admin_access_denied', refusal);
+        return;
+      }
+      return this.#admin(state, canonical, res, auth, admin, body);
+    }
 
     const upstream = deps.upstream;
     if (upstream === null) {

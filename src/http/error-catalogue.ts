@@ -78,6 +78,11 @@ export const ERROR_CATALOGUE = {
     status: 403,
     meaning: 'the caller may not do this (not an administrator, not the token’s owner, account disabled)',
   },
+  admin_access_denied: {
+    status: 403,
+    meaning:
+      'this token may not call this admin endpoint: unbound tokens never, restricted tokens only the read-only endpoints their rule names (see Security)',
+  },
   cross_site_refused: { status: 403, meaning: 'page API: a cross-site or wrong-origin request changing state' },
   csrf_failed: {
     status: 403,
@@ -109,13 +114,15 @@ export const ERROR_CATALOGUE = {
   },
   too_many_failures: {
     status: 429,
-    meaning: 'too many failed authentications from this address; see Retry-After',
+    meaning:
+      'too many failed authentications for this user from this address, for this user, or from this address; or too many requests without credentials; see Retry-After',
     message: 'too many failed authentication attempts; try again later',
   },
   too_many_sign_ins: {
     status: 429,
-    meaning: 'page: too many failed sign-ins from this address; see Retry-After',
-    message: 'too many failed sign-ins from this address; try again later',
+    meaning:
+      'page: too many failed sign-ins for this user name from this address, for this user, or from this address; see Retry-After',
+    message: 'too many failed sign-ins; try again later',
   },
   internal_error: { status: 500, meaning: 'an internal error; the call was refused (fails closed)' },
   upstream_unreachable: {

@@ -1,5 +1,6 @@
 import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import { AdminRouter } from '../admin/admin-router.js';
+import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { HttpError } from '../http/http-error.js';
 import { ADMIN_BASE, PAGE_API_BASE } from '../http/paths.js';
 import { sendJson } from '../http/send.js';
@@ -11,7 +12,7 @@ import type { PageSessions } from './page-sessions.js';
 import { crossSiteReason, expectedOrigins } from './request-origin.js';
 import { revealSecret } from './reveal.js';
 import { clearSessionCookie, sessionCookieOf, setSessionCookie } from './session-cookie.js';
-import { signIn, signOut } from './sign-in.js';
+import { signIn, signInLimiter, signOut } from './sign-in.js';
 import { listTokens } from './token-list.js';
 import { listUsers } from './users-list.js';
 
@@ -40,10 +41,12 @@ export class PageApi {
   readonly #adminDeps: PageAdminDeps;
   readonly #router: AdminRouter<PageAdminDeps>;
   readonly #routes = new Map<string, Handler>();
+  readonly #signInLimiter: FailureLimiter;
 
   constructor(deps: PageDeps, sessions: PageSessions) {
     this.#deps = deps;
     this.#sessions = sessions;
+    this.#signInLimiter = signInLimiter(deps);
     this.#adminDeps = {
       config: deps.config,
       store: deps.store,
@@ -76,7 +79,7 @@ export class PageApi {
       const refused = crossSiteReason(call.req, expectedOrigins(call.req, this.#deps.publicUrl, call.https));
       if (refused !== null) throw new HttpError('cross_site_refused', refused);
     }
-    if (sub === 'session' && method === 'POST') return signIn(call, this.#deps, this.#sessions);
+    if (sub === 'session' && method === 'POST') return signIn(call, this.#deps, this.#sessions, this.#signInLimiter);
 
     const sent = sessionCookieOf(call.req);
     const resumed = await this.#sessions.resume(sent);

@@ -1,4 +1,6 @@
 import { refuseUnknownKeys, requireObject } from '../admin/request-body.js';
+import { FailureLimiter } from '../auth/failure-limiter.js';
+import { fixedMessage } from '../http/error-catalogue.js';
 import { HttpError } from '../http/http-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendJson } from '../http/send.js';
@@ -13,46 +15,49 @@ import { clearSessionCookie, setSessionCookie } from './session-cookie.js';
 const SIGN_IN_BODY_LIMIT = 16 * 1024;
 const WRONG = 'the username or the password is wrong';
 
-/** Failure-limiter key of page sign-ins from `ip` (apart from token failures). */
-export function signInFailureKey(ip: string): string {
-  return `page:${ip}`;
-}
-
-function retryAfterSeconds(now: number, windowMs: number): number {
-  const windowEnd = (Math.floor(now / windowMs) + 1) * windowMs;
-  return Math.max(1, Math.ceil((windowEnd - now) / 1000));
+/**
+ * The limiter of page sign-ins (apart from token failures): per user name and address, per user
+ * name, and per address — every sign-in names a user, and page passwords are weaker than tokens,
+ * so the address counter covers every attempt (see FailureLimiter).
+ */
+export function signInLimiter(deps: Pick<PageDeps, 'store' | 'config' | 'now'>): FailureLimiter {
+  return new FailureLimiter({
+    store: deps.store,
+    limit: deps.config.auth.failureLimit,
+    windowMs: deps.config.auth.failureWindowMs,
+    now: deps.now,
+    addressCounts: 'all',
+    scope: 'page',
+  });
 }
 
 /**
- * `POST /tokengate/api/session` with `{"username","password"}`: verifies the password (scrypt,
- * same work whether or not the user exists), counts failures per client address in the store
- * (shared by every node; `429` past `auth.failureLimit` per window), and opens a session.
+ * `POST /tokengate/api/session` with `{"username","password"}`: reserves the attempt with the
+ * failure limiter (shared by every node through the store; `429` past `auth.failureLimit` per
+ * user name and address per window, see FailureLimiter) *before* the slow password check, so that
+ * concurrent attempts cannot all be verified before the first failure counts; then verifies the
+ * password (scrypt, same work whether or not the user exists) and opens a session.
  */
-export async function signIn(call: PageRequest, deps: PageDeps, sessions: PageSessions): Promise<void> {
-  const { store, config, now } = deps;
-  const key = signInFailureKey(call.ip);
-  const { failureLimit, failureWindowMs } = config.auth;
-  if ((await store.authFailures(key, failureWindowMs, now())) >= failureLimit) {
-    throw new HttpError('too_many_sign_ins', 'too many failed sign-ins from this address; try again later', {
-      'retry-after': String(retryAfterSeconds(now(), failureWindowMs)),
-    });
-  }
+export async function signIn(
+  call: PageRequest,
+  deps: PageDeps,
+  sessions: PageSessions,
+  limiter: FailureLimiter,
+): Promise<void> {
   const body = requireObject((await readJsonBody(call.req, call.canonical.headers, SIGN_IN_BODY_LIMIT)).value);
   refuseUnknownKeys(body, new Set(['username', 'password']));
   const username = typeof body.username === 'string' ? body.username.trim() : '';
   const password = typeof body.password === 'string' ? body.password : '';
   if (username === '' || password === '') throw new HttpError('invalid_input', 'enter your username and your password');
 
-  const user = await deps.users.checkPassword(username, password);
-  if (user === undefined) {
-    const count = await store.recordAuthFailure(key, failureWindowMs, now());
-    if (count > failureLimit) {
-      throw new HttpError('too_many_sign_ins', 'too many failed sign-ins from this address; try again later', {
-        'retry-after': String(retryAfterSeconds(now(), failureWindowMs)),
-      });
-    }
-    throw new HttpError('sign_in_failed', WRONG);
+  const attempt = { address: call.ip, user: username };
+  const wait = await limiter.reserve(attempt);
+  if (wait > 0) {
+    throw new HttpError('too_many_sign_ins', fixedMessage('too_many_sign_ins'), { 'retry-after': String(wait) });
   }
+  const user = await deps.users.checkPassword(username, password);
+  if (user === undefined) throw new HttpError('sign_in_failed', WRONG);
+  await limiter.succeeded(attempt);
   const opened = await sessions.signIn(user);
   setSessionCookie(call.res, opened.sealed, opened.maxAgeSeconds, call.https);
   recordPageAction(deps, { ...call, user, session: opened.data }, { action: 'signed in to the page' });

@@ -30,6 +30,8 @@ import {
 } from './rows.js';
 import { mergeSettings, settingsRows } from './settings-rows.js';
 import {
+  type AuditInsertOptions,
+  type AuditInsertResult,
   type ChangeFeedStatus,
   DuplicateTokenError,
   DuplicateUserError,
@@ -58,6 +60,31 @@ const DEFAULT_FAILURE_RETENTION_MS = 24 * 60 * 60_000;
 const MAINTENANCE_MS = 60_000;
 /** Planner statistics are refreshed every this many maintenance runs (hourly). */
 const OPTIMIZE_EVERY = 60;
+/** Rows past `maxRows` deleted per audit row inserted, at most (see insertAudit). */
+const OVERFLOW_PRUNE_PER_ROW = 2;
+
+/**
+ * Deletes the oldest audit rows (by id: insertion order) beyond the newest `maxRows` ids, at most
+ * `limit` of them; returns how many. Ids only grow, so `id <= max(id) - maxRows` leaves at most
+ * `maxRows` rows; min and max of the key are index look-ups, never a count of the table.
+ */
+async function overflowDelete(db: Kysely<Database>, maxRows: number, limit: number): Promise<number> {
+  const bounds = await db
+    .selectFrom('audit')
+    .select((eb) => [eb.fn.min('id').as('oldest'), eb.fn.max('id').as('newest')])
+    .executeTakeFirst();
+  if (bounds?.newest == null || bounds.oldest == null) return 0;
+  const cutoff = num(bounds.newest) - maxRows;
+  if (num(bounds.oldest) > cutoff) return 0;
+  const result = await db
+    .deleteFrom('audit')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('audit').select('id').where('id', '<=', cutoff).orderBy('id').limit(Math.max(1, limit)),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 /** Audit rows deleted per statement (and transaction) by `pruneAudit`. */
 const PRUNE_BATCH = 1000;
 const DEFAULT_PAGE = 500;
@@ -286,15 +313,25 @@ export class KyselyStore implements Store {
 
   // ---- audit -------------------------------------------------------------------------------
 
-  async insertAudit(records: readonly AuditRecord[]): Promise<void> {
-    if (records.length === 0) return;
+  async insertAudit(records: readonly AuditRecord[], options: AuditInsertOptions = {}): Promise<AuditInsertResult> {
+    if (records.length === 0) return { pruned: 0 };
     const perStatement = Math.min(AUDIT_ROWS_PER_STATEMENT, Math.floor(this.#hooks.maxParams / AUDIT_COLUMNS));
-    await this.#hooks.write(this.#db, async (trx) => {
+    const maxRows = options.maxRows ?? 0;
+    return this.#hooks.write(this.#db, async (trx) => {
       for (let i = 0; i < records.length; i += perStatement) {
         const chunk = records.slice(i, i + perStatement);
         await trx.executeQuery(CompiledQuery.raw(this.#auditInsertSql(chunk.length), auditParameters(chunk)));
       }
+      if (maxRows <= 0) return { pruned: 0 };
+      // In the same transaction, so the table never holds more than maxRows once committed; at
+      // most a bounded number per batch, so a bound lowered on a large table converges over batches.
+      return { pruned: await overflowDelete(trx, maxRows, OVERFLOW_PRUNE_PER_ROW * records.length + PRUNE_BATCH) };
     });
+  }
+
+  async pruneAuditOverflow(maxRows: number, limit: number): Promise<number> {
+    if (maxRows <= 0) return 0;
+    return this.#hooks.write(this.#db, (trx) => overflowDelete(trx, maxRows, limit));
   }
 
   /** Kysely's SQL for inserting `rows` audit rows, compiled once per row count (the hot path). */
@@ -448,6 +485,18 @@ export class KyselyStore implements Store {
         .executeTakeFirstOrThrow(),
     );
     return num(row.count);
+  }
+
+  async releaseAuthFailure(key: string, windowMs: number, now: number): Promise<void> {
+    await this.#hooks.write(this.#db, (trx) =>
+      trx
+        .updateTable('auth_failures')
+        .set((eb) => ({ count: eb(eb.ref('count'), '-', 1) }))
+        .where('key', '=', key)
+        .where('window_start', '=', windowStart(windowMs, now))
+        .where('count', '>', 0)
+        .execute(),
+    );
   }
 
   async authFailures(key: string, windowMs: number, now: number): Promise<number> {

@@ -10,6 +10,16 @@ import type {
   User,
 } from './models.js';
 
+export interface AuditInsertOptions {
+  /** Most audit records kept (`audit.maxRows`); 0 or absent: no size bound. */
+  readonly maxRows?: number;
+}
+
+export interface AuditInsertResult {
+  /** Records deleted to stay within `maxRows`. */
+  readonly pruned: number;
+}
+
 /** Thrown by `insertToken` when the digest (the secret) is already in use. */
 export class DuplicateTokenError extends Error {
   constructor() {
@@ -72,7 +82,11 @@ export interface Store {
   setMeta(key: string, value: string): Promise<void>;
 
   // audit
-  insertAudit(records: readonly AuditRecord[]): Promise<void>;
+  /**
+   * Inserts audit records in one transaction; with `maxRows`, deletes in the same transaction the
+   * oldest records beyond the newest `maxRows` (a bounded number per call) and says how many.
+   */
+  insertAudit(records: readonly AuditRecord[], options?: AuditInsertOptions): Promise<AuditInsertResult>;
   queryAudit(
     filter: AuditFilter,
     startAt: number,
@@ -84,6 +98,8 @@ export interface Store {
   auditAfter(afterId: number, limit: number): Promise<StoredAuditRecord[]>;
   /** Deletes at most `limit` records older than `before`; returns how many. */
   pruneAudit(before: number, limit: number): Promise<number>;
+  /** Deletes at most `limit` of the oldest records beyond the newest `maxRows`; returns how many. */
+  pruneAuditOverflow(maxRows: number, limit: number): Promise<number>;
 
   // change feed
   /** Highest change sequence number. */
@@ -115,6 +131,8 @@ export interface Store {
    * and returns the count in that window, including this one.
    */
   recordAuthFailure(key: string, windowMs: number, now: number): Promise<number>;
+  /** Takes back one attempt counted for `key` in the window that contains `now` (never below 0). */
+  releaseAuthFailure(key: string, windowMs: number, now: number): Promise<void>;
   /** Failed attempts for `key` in the window that contains `now`. */
   authFailures(key: string, windowMs: number, now: number): Promise<number>;
 

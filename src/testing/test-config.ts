@@ -16,7 +16,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     bodyLimitBytes: 1 << 20,
     trustedProxyHops: 0,
     auth: { failureLimit: 20, failureWindowMs: 60_000, cacheSize: 1000 },
-    audit: { retentionDays: 90, queueSize: 50_000, batchMs: 100, onFull: 'reject', redactParams: [] },
+    audit: { retentionDays: 90, maxRows: 0, queueSize: 50_000, batchMs: 100, onFull: 'reject', redactParams: [] },
     workers: 1,
     nodeId: 'test',
     logLevel: 'error',

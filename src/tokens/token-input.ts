@@ -1,5 +1,5 @@
 import { HttpError } from '../http/http-error.js';
-import { parseLimitTo, ruleSetToString } from '../restrictions/index.js';
+import { parseLimitToCached, ruleSetToString } from '../restrictions/index.js';
 import { validateCustomSecret } from './secret.js';
 import { TOKEN_FIELD_MESSAGES } from './token-field-messages.js';
 
@@ -74,7 +74,7 @@ export function parseLimitToInput(value: unknown): string {
   if (isAbsent(value)) return '';
   if (typeof value !== 'string') throw bad(TOKEN_FIELD_MESSAGES.limitTo);
   if (value.length > MAX_LIMIT_TO_LENGTH) throw bad(`limitTo must be at most ${MAX_LIMIT_TO_LENGTH} characters`);
-  const parsed = parseLimitTo(value);
+  const parsed = parseLimitToCached(value);
   if (!parsed.ok) throw bad(`limitTo: ${parsed.error.message}`);
   return ruleSetToString(parsed.ruleSet, '\n');
 }

@@ -126,7 +126,16 @@ describe('create', () => {
     const { secret, record } = await h.tokens.create({ label: 'custom', token: custom, userName: 'alice' }, admin);
     assert.equal(secret, custom);
     assert.equal(record.digest, h.digest(custom));
-    const refusal = await h.tokens.create({ label: 'again', token: custom }, bob).then(
+    // a non-admin may not choose a value at all (a 409 would be an oracle for others' secrets)
+    await assert.rejects(
+      h.tokens.create({ label: 'mine', token: 'another-secret-value-5678' }, bob),
+      httpError(403, /only administrators can choose/),
+    );
+    await assert.rejects(
+      h.tokens.create({ label: 'again', token: custom }, bob),
+      httpError(403, /only administrators/),
+    );
+    const refusal = await h.tokens.create({ label: 'again', token: custom }, admin).then(
       () => assert.fail('expected 409'),
       (err: unknown) => err,
     );
@@ -145,7 +154,7 @@ describe('create', () => {
 });
 
 describe('list, get, delete', () => {
-  test('admins see every token, others only their own; get/delete of another user\u2019s token is 403, unknown 404', async () => {
+  test('admins see every token, others only their own; get/delete of another user\u2019s token answers like an unknown id (404)', async () => {
     const h = harness();
     await addUsers(h.store, admin, alice, bob);
     const a = (await h.tokens.create({ label: 'a' }, alice)).record;
@@ -158,11 +167,11 @@ describe('list, get, delete', () => {
       ['a'],
     );
     assert.equal((await h.tokens.get(a.id, alice)).id, a.id);
-    await assert.rejects(h.tokens.get(b.id, alice), httpError(403, /not yours/));
-    await assert.rejects(h.tokens.get(u.id, alice), httpError(403, /not yours/));
+    await assert.rejects(h.tokens.get(b.id, alice), httpError(404, new RegExp(`^no token with id "${b.id}"$`)));
+    await assert.rejects(h.tokens.get(u.id, alice), httpError(404, new RegExp(`^no token with id "${u.id}"$`)));
     await assert.rejects(h.tokens.get('nope', admin), httpError(404, /no token with id "nope"/));
     await assert.rejects(h.tokens.get('', admin), httpError(400, /id is required/));
-    await assert.rejects(h.tokens.delete(b.id, alice), httpError(403, /not yours/));
+    await assert.rejects(h.tokens.delete(b.id, alice), httpError(404, new RegExp(`^no token with id "${b.id}"$`)));
     assert.equal((await h.tokens.delete(a.id, alice)).label, 'a');
     await assert.rejects(h.tokens.delete(a.id, alice), httpError(404, /no token/));
     assert.equal((await h.tokens.delete(b.id, admin)).label, 'b');

@@ -84,6 +84,13 @@ export class TokenService {
     const user = await this.#boundUser(parseUserName(input.userName), actor);
     const limitTo = parseLimitToInput(input.limitTo);
     const custom = parseCustomSecret(input.token);
+    // "already in use" for a chosen value would tell a guesser that someone's token is that value
+    if (custom !== null && !actor.admin) {
+      throw new HttpError(
+        'forbidden',
+        'only administrators can choose a token\u2019s value: leave token empty to have one generated',
+      );
+    }
 
     for (let attempt = 1; ; attempt++) {
       const secret = custom ?? generateSecret();
@@ -119,19 +126,19 @@ export class TokenService {
     return actor.admin ? this.#deps.store.listTokens() : this.#deps.store.listTokens(actor.username);
   }
 
-  /** One token `actor` may see. @throws HttpError 400 (no id), 404 (unknown), 403 (another user's) */
+  /** One token `actor` may see. @throws HttpError 400 (no id), 404 (unknown, or — for non-admins — another user's) */
   async get(id: unknown, actor: User): Promise<TokenRecord> {
     if (typeof id !== 'string' || id === '')
       throw new HttpError('invalid_input', 'id is required: the id of the token');
     const record = await this.#deps.store.findTokenById(id);
-    if (record === undefined) throw new HttpError('token_not_found', `no token with id ${JSON.stringify(id)}`);
-    if (!actor.admin && (record.user === null || !sameUser(record.user, actor.username))) {
-      throw new HttpError('forbidden', 'this token is not yours: only administrators manage other users\u2019 tokens');
+    // another user's token answers exactly like an unknown id: no oracle for which ids exist
+    if (record === undefined || (!actor.admin && (record.user === null || !sameUser(record.user, actor.username)))) {
+      throw new HttpError('token_not_found', `no token with id ${JSON.stringify(id)}`);
     }
     return record;
   }
 
-  /** Deletes (revokes) a token; returns what was deleted. @throws HttpError 400, 403, 404 */
+  /** Deletes (revokes) a token; returns what was deleted. @throws HttpError 400, 404 */
   async delete(id: unknown, actor: User): Promise<TokenRecord> {
     const record = await this.get(id, actor);
     const deleted = await this.#deps.store.deleteToken(record.id);

@@ -265,5 +265,34 @@ export function auditContract(ctx: ContractContext): void {
         await second.close();
       }
     });
+
+    test('insertAudit with maxRows keeps at most maxRows records, deleting the oldest first', async () => {
+      const total = async () => (await ctx.store.queryAudit({}, 0, 1)).total;
+      const before = await total();
+      const prefix = `/${unique('bound')}/`;
+      const maxRows = before + 100;
+      const rows = Array.from({ length: 300 }, (_, i) => audit({ time: 2_000_000_000 + i, path: `${prefix}${i}` }));
+      let pruned = 0;
+      for (let i = 0; i < rows.length; i += 50) {
+        pruned += (await ctx.store.insertAudit(rows.slice(i, i + 50), { maxRows })).pruned;
+        assert.ok((await total()) <= maxRows, 'never over the bound once a batch is committed');
+      }
+      const after = await total();
+      assert.equal(pruned, before + 300 - after);
+      const newest = await ctx.store.queryAudit({ path: prefix }, 0, 100);
+      assert.deepEqual(
+        newest.entries.map((e) => e.path),
+        Array.from({ length: 100 }, (_, i) => `${prefix}${299 - i}`),
+        'the newest are kept',
+      );
+      const five = await ctx.store.pruneAuditOverflow(after - 10, 5);
+      assert.ok(five >= 1 && five <= 5, `deleted ${five}`);
+      assert.equal(await ctx.store.pruneAuditOverflow(1_000_000_000, 1000), 0);
+      assert.equal(
+        (await ctx.store.insertAudit([audit({ path: `${prefix}x` })])).pruned,
+        0,
+        'no bound: nothing pruned',
+      );
+    });
   });
 }

@@ -43,6 +43,21 @@ export function nodesContract(ctx: ContractContext): void {
       assert.equal(await ctx.store.recordAuthFailure(`${key}-other`, windowMs, t0), 1);
     });
 
+    test('releaseAuthFailure takes back one attempt in its window, never below zero', async () => {
+      const key = unique('10.7.');
+      const t0 = 1_800_000_000_000;
+      await ctx.store.recordAuthFailure(key, 60_000, t0);
+      await ctx.store.recordAuthFailure(key, 60_000, t0);
+      await ctx.store.releaseAuthFailure(key, 60_000, t0 + 1);
+      assert.equal(await ctx.store.authFailures(key, 60_000, t0), 1);
+      await ctx.store.releaseAuthFailure(key, 60_000, t0 + 60_000);
+      assert.equal(await ctx.store.authFailures(key, 60_000, t0), 1, 'another window is untouched');
+      await ctx.store.releaseAuthFailure(key, 60_000, t0);
+      await ctx.store.releaseAuthFailure(key, 60_000, t0);
+      assert.equal(await ctx.store.authFailures(key, 60_000, t0), 0);
+      assert.equal(await ctx.store.recordAuthFailure(key, 60_000, t0), 1);
+    });
+
     test('concurrent failures from two instances are each counted once', async () => {
       const key = unique('10.8.');
       const second = await ctx.reopen();
