@@ -51,6 +51,7 @@ export async function startEndpointHarness(overrides: Partial<Config> = {}): Pro
     store: services.store,
     tokens: services.tokens,
     users: services.users,
+    upstreamCredentials: services.upstreamCredentials,
     settingsHolder,
     settings: () => settingsHolder.current,
     now: () => now,

@@ -7,6 +7,7 @@ import { setEndpoint } from './set-endpoint.js';
 import { settingsEndpoint } from './settings-endpoint.js';
 import { snippetEndpoint } from './snippet-endpoint.js';
 import type { AdminEndpointDeps } from './token-tools-deps.js';
+import { clearUpstreamCredentialEndpoint, setUpstreamCredentialEndpoint } from './upstream-credential-endpoint.js';
 
 /**
  * Every tokenTools endpoint, once: the gateway's router, the page, the OpenAPI document and the
@@ -20,4 +21,6 @@ export const adminEndpoints: readonly AdminEndpoint<AdminEndpointDeps>[] = [
   checkEndpoint,
   snippetEndpoint,
   auditEndpoint,
+  setUpstreamCredentialEndpoint,
+  clearUpstreamCredentialEndpoint,
 ];

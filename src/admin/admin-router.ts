@@ -15,6 +15,8 @@ export interface AdminCall {
   readonly bufferedBody: { readonly bytes: Buffer; readonly value: unknown } | null;
   /** Records an administrative action of this call. */
   readonly recordAdmin: (action: AdminAction) => void;
+  /** Told why the call was refused (`code: message`, what the client was sent), for the audit log. */
+  readonly onRefused?: (reason: string) => void;
 }
 
 /**
@@ -28,23 +30,26 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
   readonly #bodyLimit: number;
 
   constructor(endpoints: readonly AdminEndpoint<D>[], deps: D) {
+    // Paths are kept lower-case: tokenTools paths are tokengate's in any letter case.
     for (const endpoint of endpoints) {
-      this.#byRoute.set(`${endpoint.method} ${endpoint.path}`, endpoint);
-      this.#paths.add(endpoint.path);
+      const path = endpoint.path.toLowerCase();
+      this.#byRoute.set(`${endpoint.method} ${path}`, endpoint);
+      this.#paths.add(path);
     }
     this.#deps = deps;
     this.#bodyLimit = deps.config.bodyLimitBytes;
   }
 
   /**
-   * The endpoint for this call; `null` when the path is not tokengate's (it is forwarded).
-   * A known path with another method is answered with 405 by a synthetic endpoint.
+   * The endpoint for this call (`path` compared without letter case); `null` when no endpoint has
+   * this path. A known path with another method is answered with 405 by a synthetic endpoint.
    */
-  match(method: string, path: string): AdminRoute<D> | null {
+  match(method: string, anyCasePath: string): AdminRoute<D> | null {
+    const path = anyCasePath.toLowerCase();
     const endpoint = this.#byRoute.get(`${method} ${path}`);
     if (endpoint !== undefined) return endpoint;
     if (!this.#paths.has(path)) return null;
-    const allowed = [...this.#byRoute.values()].filter((e) => e.path === path).map((e) => e.method);
+    const allowed = [...this.#byRoute.values()].filter((e) => e.path.toLowerCase() === path).map((e) => e.method);
     return {
       method: 'GET',
       path,
@@ -83,6 +88,7 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
     } catch (err) {
       if (!(err instanceof HttpError)) throw err;
       sendError(call.res, err.code, err.message, err.headers);
+      call.onRefused?.(`${err.code}: ${err.message}`);
       return err.status;
     }
   }

@@ -15,6 +15,8 @@ export const tokenViewSchema = z.object({
   user: z.string().nullable().meta({ description: 'bound username, or null: any user (Basic auth only)' }),
   userDisplayName: z.string().nullable().optional(),
   author: z.string().nullable(),
+  userKey: z.string().nullable().meta({ description: "Extender's user key: the bound user's lower-case username" }),
+  authorKey: z.string().nullable().meta({ description: "Extender's user key of the author (lower-case username)" }),
   limitTo: z.string().meta({ description: 'rules, lines joined with <br> ("" = unrestricted)' }),
   dateCreated: epochMs,
   validUntil: epochMs.meta({ description: 'epoch ms, 0 = never' }),

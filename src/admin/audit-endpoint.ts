@@ -53,6 +53,7 @@ export const auditEndpoint = defineEndpoint(auditContract).handledBy(async ({ qu
       json: {
         status: 'ok',
         total: page.total,
+        totalIsLowerBound: page.totalIsLowerBound,
         startAt: query.startAt,
         maxResults: query.maxResults,
         entries: page.entries,

@@ -11,18 +11,17 @@ import type { TokenToolsDeps } from './token-tools-deps.js';
 export const getTokensEndpoint = defineEndpoint(getTokensContract).handledBy(
   async ({ query, actor }, deps: TokenToolsDeps) => {
     const { startAt, maxResults } = query;
-    const all = await deps.tokens.list(actor);
-    const page = all.slice(startAt, startAt + maxResults);
-    const displayNames = new Map((await deps.store.listUsers()).map((u) => [u.username.toLowerCase(), u.displayName]));
+    // paged by the database: never more than one page of rows is read
+    const page = await deps.tokens.page(actor, { startAt, maxResults });
     const tokens = await Promise.all(
-      page.map(async (record) => ({
+      page.tokens.map(async (record) => ({
         ...(await deps.tokens.toPublicView(record, { includeSecret: actor.admin })),
-        userDisplayName: record.user === null ? null : (displayNames.get(record.user.toLowerCase()) ?? record.user),
+        userDisplayName: record.user === null ? null : (record.userDisplayName ?? record.user),
       })),
     );
     return {
       status: 200,
-      json: { status: 'ok', total: all.length, pages: Math.ceil(all.length / maxResults), startAt, maxResults, tokens },
+      json: { status: 'ok', total: page.total, pages: Math.ceil(page.total / maxResults), startAt, maxResults, tokens },
     };
   },
 );

@@ -31,6 +31,27 @@ describe('GET /rest/extender/1.0/tokenTools/snippet', () => {
     assert.equal(answer.secretIncluded, true);
     assert.ok(answer.code.includes(`${PUBLIC_URL}/rest/api/space`));
     assert.ok(answer.code.includes(bobsSecret));
+    assert.equal(answer.auth, 'basic');
+    assert.deepEqual(answer.request, {
+      method: 'GET',
+      path: '/rest/api/space',
+      query: [],
+      body: null,
+      line: 0,
+      allowed: true,
+      problem: null,
+    });
+  });
+
+  test('a restricted token: a call its rules allow, and a Postman collection', async () => {
+    const limited = await h.services.tokens.create(
+      { label: 'poster', limitTo: '[POST].*\\/rest/api/content [JsonData::type==page]' },
+      h.bob,
+    );
+    const answer = await snippet('admin', { id: limited.record.id, lang: 'postman' });
+    assert.deepEqual(answer.request.body, { type: 'page' });
+    assert.equal(answer.request.method, 'POST');
+    assert.equal(JSON.parse(answer.code).item[0].request.method, 'POST');
   });
 
   test('lang in any case, and the path asked for', async () => {
@@ -43,7 +64,7 @@ describe('GET /rest/extender/1.0/tokenTools/snippet', () => {
     const cases: [Record<string, string>, string][] = [
       [{}, 'id is required'],
       [{ id: '' }, 'id is required'],
-      [{ id: bobsId, lang: 'ruby' }, 'lang must be one of curl, javascript, python'],
+      [{ id: bobsId, lang: 'ruby' }, 'lang must be one of curl, javascript, python, postman'],
       [{ id: bobsId, path: '/api/x' }, 'path must start with /rest/'],
     ];
     for (const [query, message] of cases) {

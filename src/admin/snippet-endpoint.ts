@@ -1,4 +1,5 @@
-import { snippet } from '../snippets/snippets.js';
+import { exampleRequest } from '../snippets/example-request.js';
+import { snippet, snippetAuth } from '../snippets/snippets.js';
 import { defineEndpoint } from './admin-endpoint.js';
 import { snippetContract } from './snippet-contract.js';
 import type { AdminEndpointDeps } from './token-tools-deps.js';
@@ -16,7 +17,32 @@ export const snippetEndpoint = defineEndpoint(snippetContract).handledBy(
     const view = await deps.tokens.toPublicView(record, { includeSecret: actor.admin });
     const secret = typeof view.token === 'string' ? view.token : null;
     const authType = deps.settings().authType;
-    const code = snippet({ lang, authType, baseUrl: deps.publicUrl, path, user: record.user, secret });
-    return { status: 200, json: { status: 'ok', id, lang, authType, secretIncluded: secret !== null, code } };
+    const request = exampleRequest(record.limitTo, deps.publicUrl, path);
+    const code = snippet({
+      lang,
+      authType,
+      baseUrl: deps.publicUrl,
+      request,
+      user: record.user,
+      secret,
+      label: record.label,
+    });
+    return {
+      status: 200,
+      json: {
+        status: 'ok',
+        id,
+        lang,
+        authType,
+        auth: snippetAuth(authType, record.user),
+        secretIncluded: secret !== null,
+        request: {
+          ...request,
+          query: request.query.map(([n, v]) => [n, v] as [string, string]),
+          body: request.body ?? null,
+        },
+        code,
+      },
+    };
   },
 );

@@ -1,5 +1,6 @@
 import type { SettingsHolder } from '../store/settings-holder.js';
 import type { TokenService } from '../tokens/token-service.js';
+import type { UpstreamCredentialService } from '../users/upstream-credential-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { AdminDeps } from './admin-endpoint.js';
 
@@ -7,6 +8,7 @@ import type { AdminDeps } from './admin-endpoint.js';
 export interface TokenToolsDeps extends AdminDeps {
   readonly tokens: TokenService;
   readonly users: UserService;
+  readonly upstreamCredentials: UpstreamCredentialService;
   readonly settingsHolder: SettingsHolder;
 }
 

@@ -21,7 +21,15 @@ export interface GatewayMetricsSources {
   readonly database: () => { state: DatabaseState; silentMs: number };
 }
 
-const DECISIONS: readonly AuditDecision[] = ['allowed', 'denied', 'refused', 'unauthenticated', 'error', 'admin'];
+const DECISIONS: readonly AuditDecision[] = [
+  'allowed',
+  'denied',
+  'refused',
+  'unauthenticated',
+  'error',
+  'admin',
+  'passthrough',
+];
 const DATABASE_STATES: readonly DatabaseState[] = ['up', 'degraded', 'down'];
 /** Upper bounds of the call duration histogram, seconds. */
 const DURATION_BUCKETS: readonly number[] = [

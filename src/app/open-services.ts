@@ -2,10 +2,11 @@ import type { Config } from '../config/config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { createDigester, type Digester } from '../tokens/digest.js';
-import { loadKeys } from '../tokens/keys.js';
+import { loadKeys, sealCondition } from '../tokens/keys.js';
 import { createSecretBox } from '../tokens/secret-box.js';
 import { applySecureModeAtStartup, recordedSecureMode, type SecureModeOutcome } from '../tokens/secure-mode.js';
 import { TokenService } from '../tokens/token-service.js';
+import { UpstreamCredentialService } from '../users/upstream-credential-service.js';
 import { UserService } from '../users/user-service.js';
 
 /** Everything the server and the CLI work with, opened once. */
@@ -15,6 +16,8 @@ export interface Services {
   readonly store: Store;
   readonly tokens: TokenService;
   readonly users: UserService;
+  /** Each user's own upstream credential (sealed at rest). */
+  readonly upstreamCredentials: UpstreamCredentialService;
   /** Secret → digest, as stored (the gateway looks tokens up with it). */
   readonly digest: Digester;
   /** What applying the secure mode did (null for a tool, which never changes it). */
@@ -56,25 +59,29 @@ export async function openServices(config: Config, options: OpenServicesOptions 
     const role = options.role ?? 'node';
     const secureMode =
       role === 'node' ? config.secureMode : config.secureMode || (await recordedSecureMode(store)) === true;
-    const keys = await loadKeys({ dataDir: config.dataDir, store, env: options.env ?? process.env, secureMode });
+    const keys = await loadKeys({ dataDir: config.dataDir, store, env: options.env ?? process.env, secureMode, role });
     const secureModeOutcome =
       role === 'node' ? await applySecureModeAtStartup(store, secureMode, { nodeId: config.nodeId, now }) : null;
     const effective: Config = secureMode === config.secureMode ? config : Object.freeze({ ...config, secureMode });
     const digest = createDigester(keys.digestKey);
+    const secretBox = createSecretBox(keys.encryptionKey);
     const tokens = new TokenService({
       store,
       config: effective,
       digest,
-      secretBox: createSecretBox(keys.encryptionKey),
+      secretBox,
+      sealCondition: sealCondition(keys.encryptionKey),
       now,
     });
     const users = new UserService({ store });
+    const upstreamCredentials = new UpstreamCredentialService({ store, secretBox, now });
     let closed: Promise<void> | null = null;
     return {
       config: effective,
       store,
       tokens,
       users,
+      upstreamCredentials,
       digest,
       secureModeOutcome,
       close: () => (closed ??= store.close()),

@@ -10,10 +10,12 @@ import { AuditWriter } from '../audit/audit-writer.js';
 import { startRetention } from '../audit/retention.js';
 import { AuthCache } from '../auth/auth-cache.js';
 import { FailureLimiter } from '../auth/failure-limiter.js';
-import type { Config } from '../config/config.js';
+import { type Config, contextPathOf } from '../config/config.js';
 import { Upstream } from '../gateway/forward.js';
 import { Gateway } from '../gateway/gateway.js';
-import { DEFAULT_PROTECTED_PREFIX } from '../http/paths.js';
+import { RouteTable } from '../gateway/route-table.js';
+import { createListener } from '../gateway/tls-listener.js';
+import { UpstreamAuthorizations } from '../gateway/upstream-authorizations.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
 import { DatabaseHealth } from '../store/database-health.js';
@@ -38,6 +40,8 @@ export interface RunningGateway {
   readonly services: Services;
   /** Graceful stop: no new connections, in-flight calls finish (bounded), audit drained, store closed. */
   close(): Promise<void>;
+  /** HTTPS: reads the certificate and key files again (SIGHUP); open connections stay. No-op for HTTP. */
+  reloadTls(): Promise<void>;
 }
 
 /** How long in-flight requests may take to finish on shutdown. */
@@ -61,8 +65,13 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   try {
     const settingsHolder = await SettingsHolder.load(store);
     const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
+    const upstreamAuthorizations = new UpstreamAuthorizations({
+      lookUp: (username) => services.upstreamCredentials.authorization(username),
+      maxEntries: Math.ceil(config.auth.cacheSize / 10),
+    });
     const unsubscribe = store.subscribe((change) => {
       cache.apply(change);
+      upstreamAuthorizations.apply(change);
       settingsHolder.apply(change).catch((err: unknown) => log.error('could not reload settings', describeError(err)));
     });
     const limiter = new FailureLimiter({
@@ -112,15 +121,24 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       now,
     });
 
-    const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 });
+    const tlsFiles =
+      config.tls.certFile !== null && config.tls.keyFile !== null
+        ? { certFile: config.tls.certFile, keyFile: config.tls.keyFile }
+        : null;
+    const listener = await createListener(
+      { keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 },
+      tlsFiles,
+    );
+    const server = listener.server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, () => resolve());
     });
     const address = server.address() as AddressInfo;
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const listenUrl = `http://${host}:${address.port}`;
-    const publicUrl = config.publicUrl ?? listenUrl;
+    const listenUrl = `${listener.scheme}://${host}:${address.port}`;
+    const contextPath = contextPathOf(config);
+    const publicUrl = config.publicUrl ?? listenUrl + contextPath;
 
     const upstream =
       config.upstream.url === null
@@ -130,6 +148,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
             timeoutMs: config.upstream.timeoutMs,
             connectTimeoutMs: config.upstream.connectTimeoutMs,
             publicOrigin: new URL(publicUrl).origin,
+            responseCsp: config.upstream.responseCsp,
           });
     const adminDeps: AdminEndpointDeps = {
       config,
@@ -139,6 +158,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       settingsHolder,
       tokens: services.tokens,
       users: services.users,
+      upstreamCredentials: services.upstreamCredentials,
       publicUrl,
     };
     const admin = new AdminRouter(adminEndpoints, adminDeps);
@@ -147,6 +167,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       store,
       tokens: services.tokens,
       users: services.users,
+      upstreamCredentials: services.upstreamCredentials,
       settingsHolder,
       publicUrl,
       now,
@@ -165,7 +186,6 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     const gateway = new Gateway({
       config,
       publicUrl,
-      protectedPrefix: DEFAULT_PROTECTED_PREFIX,
       cache,
       digest: services.digest,
       limiter,
@@ -174,10 +194,14 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       callLog: metrics === null ? callLog : metrics.countCalls(callLog),
       admin,
       upstream,
+      upstreamAuthorizations,
       now,
+      routes: new RouteTable({ contextPath, protect: config.protect }),
       localRoutes: localRoutes.handle,
     });
     server.on('request', gateway.handle);
+    // `Expect: 100-continue` reaches the gateway unanswered: it answers once the call may go on.
+    server.on('checkContinue', gateway.handle);
     const decision = config.decision.port === null ? null : await listenForDecisions(config, gateway);
 
     let closing: Promise<void> | null = null;
@@ -220,7 +244,11 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       secureMode: config.secureMode,
     });
     options.onListening?.(listenUrl);
-    return { url: listenUrl, decisionUrl: decision?.url ?? null, server, services, close };
+    const reloadTls = async (): Promise<void> => {
+      await listener.reload();
+      if (tlsFiles !== null) log.info('TLS certificate reloaded', { certFile: tlsFiles.certFile });
+    };
+    return { url: listenUrl, decisionUrl: decision?.url ?? null, server, services, close, reloadTls };
   } catch (err) {
     await services.close();
     throw err;

@@ -140,3 +140,14 @@ test('matchesAuditFilter applies every field; ownUser and tokenIds mean "either"
   assert.equal(matchesAuditFilter(r, { ownUser: 'alice', tokenIds: ['tok_1'] }), true);
   assert.equal(matchesAuditFilter(r, { ownUser: 'alice', tokenIds: ['tok_3'] }), false);
 });
+
+test('a date-only to includes that whole day (UTC); a from or a to with a time is exact', () => {
+  const day = Date.UTC(2024, 4, 1);
+  assert.equal(parseAuditQuery(q({ to: '2024-05-01' })).filter.to, day + 86_400_000 - 1);
+  assert.equal(parseAuditQuery(q({ from: '2024-05-01' })).filter.from, day);
+  assert.equal(parseAuditQuery(q({ to: '2024-05-01T00:00:00Z' })).filter.to, day);
+  assert.deepEqual(parseAuditQuery(q({ from: '2024-05-01', to: '2024-05-01' })).filter, {
+    from: day,
+    to: day + 86_400_000 - 1,
+  });
+});

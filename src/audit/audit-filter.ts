@@ -9,6 +9,7 @@ export const AUDIT_DECISIONS: readonly AuditDecision[] = Object.freeze([
   'unauthenticated',
   'error',
   'admin',
+  'passthrough',
 ]);
 
 export type AuditFormat = 'json' | 'csv' | 'ndjson';
@@ -121,11 +122,17 @@ function integer(
   return n;
 }
 
+/** `2024-05-01`: a day, with no time of day. */
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
 function time(query: ReadonlyMap<string, readonly string[]>, name: string): number | undefined {
   const value = single(query, name);
   if (value === undefined || value === '') return undefined;
   try {
-    return parseTime(name, value);
+    const ms = parseTime(name, value);
+    // `to=2024-05-01` means "up to and including that day" (UTC), not its first millisecond.
+    return name === 'to' && DATE_ONLY.test(value.trim()) ? ms + DAY_MS - 1 : ms;
   } catch (err) {
     if (err instanceof TimeFormatError) throw new HttpError('invalid_input', err.message);
     throw err;

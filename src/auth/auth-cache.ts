@@ -34,6 +34,12 @@ export class AuthCache {
   readonly #store: Store;
   readonly #tokens: LRUCache<string, CachedToken>;
   readonly #users: LRUCache<string, User | typeof NO_USER>;
+  /**
+   * Digests known to be no token (pass-through only: the upstream's own passwords). Bounded; an
+   * inserted token's change (keyed by its digest) removes its entry, so a new token is not
+   * mistaken for a password once the change arrives (at once on this node).
+   */
+  readonly #notTokens: LRUCache<string, true>;
   /** Parsed rules by their text: many tokens share a few rule texts (and parsing is the slow part). */
   readonly #ruleSets = new LRUCache<string, RuleSet>({ max: RULE_SETS_KEPT });
   /** Bumped by every `apply`/`clear`: a lookup that a change overtook is not cached. */
@@ -45,6 +51,18 @@ export class AuthCache {
     this.#store = options.store;
     this.#tokens = new LRUCache({ max: options.maxEntries });
     this.#users = new LRUCache({ max: Math.max(1000, Math.ceil(options.maxEntries / 10)) });
+    this.#notTokens = new LRUCache({ max: Math.max(1000, Math.ceil(options.maxEntries / 10)) });
+  }
+
+  /** Whether a token has this digest (for pass-through); remembers both answers. */
+  isToken(digest: string): boolean | Promise<boolean> {
+    if (this.#tokens.has(digest)) return true;
+    if (this.#notTokens.has(digest)) return false;
+    const generation = this.#generation;
+    return this.token(digest).then((found) => {
+      if (found === undefined && generation === this.#generation) this.#notTokens.set(digest, true);
+      return found !== undefined;
+    });
   }
 
   /** The token with this digest, or undefined. Rules that no longer parse make the token unusable (fail closed). */
@@ -91,8 +109,10 @@ export class AuthCache {
   /** Drops the entries a change affects. Any user change drops every user entry (they are few and rare). */
   apply(change: Change): void {
     this.#generation++;
-    if (change.kind === 'token') this.#tokens.delete(change.key);
-    else if (change.kind === 'user') this.#users.clear();
+    if (change.kind === 'token') {
+      this.#tokens.delete(change.key);
+      this.#notTokens.delete(change.key);
+    } else if (change.kind === 'user') this.#users.clear();
   }
 
   /** Drops everything (after a lost change feed). */
@@ -100,6 +120,7 @@ export class AuthCache {
     this.#generation++;
     this.#tokens.clear();
     this.#users.clear();
+    this.#notTokens.clear();
   }
 
   stats(): { tokens: number; users: number; hits: number; misses: number } {

@@ -101,19 +101,27 @@ describe('tokengate check', () => {
     );
   });
 
-  test('invalid --body JSON (duplicate keys too, as the gateway refuses them): exit 2', () => {
+  test('invalid --body JSON (duplicate keys too, as the gateway refuses them): exit 1, the request would not pass', () => {
     const bad = check('--limit-to', '.*', 'POST', '/a', '--body', '{"type":');
-    assert.equal(bad.code, 2);
+    assert.equal(bad.code, 1);
     assert.match(bad.err, /^tokengate: --body is not valid JSON: /);
     const duplicate = check('--limit-to', '.*', 'POST', '/a', '--body', '{"a":1,"a":2}');
-    assert.equal(duplicate.code, 2);
+    assert.equal(duplicate.code, 1);
     assert.match(duplicate.err, /duplicate key "a"/);
   });
 
-  test('a request the gateway would refuse with 400: exit 2, says so', () => {
+  test('a request the gateway would refuse with 400: exit 1 (it would not pass), says so', () => {
     const result = check('--limit-to', '.*', 'GET', '/rest/../admin');
-    assert.equal(result.code, 2);
+    assert.equal(result.code, 1);
     assert.match(result.err, /^tokengate: the gateway would refuse this request \(400\): .*dot segments/);
+  });
+
+  test('numbers are matched on their source text, as the gateway does', () => {
+    const rule = '[POST]/a[JsonData::n==[0-9]{1,3}]';
+    assert.equal(check('--limit-to', rule, 'POST', '/a', '--body', '{"n":100}').code, 0);
+    assert.equal(check('--limit-to', rule, 'POST', '/a', '--body', '{"n":1e2}').code, 1);
+    const exact = '[POST]/a[JsonData::n==9007199254740992]';
+    assert.equal(check('--limit-to', exact, 'POST', '/a', '--body', '{"n":9007199254740993}').code, 1);
   });
 
   test('usage errors: exit 2 with a pointer to the help', () => {

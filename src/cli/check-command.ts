@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { canonicalFromUrl } from '../http/canonical-from-url.js';
-import { parseStrictJson } from '../http/strict-json.js';
+import { type JsonNumberText, parseStrictJson } from '../http/strict-json.js';
 import {
   describeVerdict,
   dryRunBody,
@@ -29,7 +29,8 @@ engine and the same canonical request as the gateway, without calling anything.
                      (default: the origin of an absolute URL)
   -h, --help         this text
 
-Exit code: 0 allowed, 1 denied, 2 invalid rules or usage.
+Exit code: 0 allowed, 1 denied (also a request the gateway would refuse with 400:
+a dot segment, a duplicate JSON key…), 2 invalid rules or usage.
 `;
 
 const CHECK_OPTIONS = {
@@ -53,11 +54,14 @@ function parseCommandLine(argv: string[]) {
   }
 }
 
-function readBody(text: string | undefined): unknown {
+/** The request itself would be refused by the gateway (400): the answer is "no", exit 1. */
+class RequestRefused extends CliError {}
+
+function readBody(text: string | undefined): { value: unknown; numberText: JsonNumberText | null } | undefined {
   if (text === undefined) return undefined;
   const parsed = parseStrictJson(text);
-  if (!parsed.ok) throw new CliError(`--body is not valid JSON: ${parsed.message}`);
-  return parsed.value;
+  if (!parsed.ok) throw new RequestRefused(`--body is not valid JSON: ${parsed.message}`);
+  return { value: parsed.value, numberText: parsed.numberText };
 }
 
 function checkPublicUrl(publicUrl: string | undefined): string | null {
@@ -91,8 +95,12 @@ function readInput(argv: string[]): CheckInput | 'help' {
   const body = readBody(values.body);
   const publicUrl = checkPublicUrl(values['public-url']);
   const canonical = canonicalFromUrl(method, url, publicUrl);
-  if (!canonical.ok) throw new CliError(`the gateway would refuse this request (400): ${canonical.message}`);
-  return { ruleSet: parsed.ruleSet, facts: requestFacts(canonical.request, dryRunBody(body)) };
+  if (!canonical.ok) throw new RequestRefused(`the gateway would refuse this request (400): ${canonical.message}`);
+  // numbers are matched on their source text, as the gateway does
+  return {
+    ruleSet: parsed.ruleSet,
+    facts: requestFacts(canonical.request, dryRunBody(body?.value, body?.numberText ?? null)),
+  };
 }
 
 /** The verdict as lines for a terminal: the decision, then each rule's reason when denied. */
@@ -112,7 +120,7 @@ function verdictLines(verdict: Verdict, ruleSet: RuleSet): string {
  * and its path canonicalised exactly as the gateway does (a request the gateway would refuse
  * with 400 is reported as such). `out` and `err` receive complete lines ending with `\n`.
  *
- * @returns 0 allowed, 1 denied, 2 invalid rules or bad usage (message on `err`)
+ * @returns 0 allowed, 1 denied or refused with 400 by the gateway (reason on `err`), 2 invalid rules or bad usage (message on `err`)
  * @example
  * runCheckCommand(['--limit-to', '[GET].*\/rest/api/space.*', 'get', '/rest/api/space/EXT'], out, err)
  * // out: 'allowed by line 1: [GET].*\/rest/api/space.*\n' → 0
@@ -128,7 +136,7 @@ export function runCheckCommand(
   } catch (error) {
     const { line } = describeCliError(error);
     err(line);
-    return 2;
+    return error instanceof RequestRefused ? 1 : 2;
   }
   if (input === 'help') {
     out(CHECK_USAGE);

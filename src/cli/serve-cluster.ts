@@ -80,6 +80,10 @@ export function runServeCluster(options: ServeClusterOptions): Promise<number> {
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // every worker reloads its TLS certificate
+    process.on('SIGHUP', () => {
+      for (const worker of live) worker.process.kill('SIGHUP');
+    });
     for (let i = 0; i < options.workers; i++) fork();
   });
 }

@@ -7,6 +7,7 @@ import { bootstrapDemo } from '../demo/demo-bootstrap.js';
 import { startDemoUpstream } from '../demo/demo-upstream.js';
 import { COMMON_HELP, expectPositionals, parseCommandLine } from './cli-common.js';
 import { type CliIo, processIo } from './cli-io.js';
+import { commandName } from './command-name.js';
 import { leaveCluster, reportListening, runServeCluster } from './serve-cluster.js';
 
 const HELP_COMMAND = 'tokengate serve --help';
@@ -89,7 +90,7 @@ export async function runServeCommand(argv: string[], io: CliIo = processIo()): 
 
   const gateway = await startGateway(config);
   if (demo) {
-    const welcome = await bootstrapDemo(gateway.services, config.publicUrl ?? gateway.url);
+    const welcome = await bootstrapDemo(gateway.services, config.publicUrl ?? gateway.url, commandName());
     process.stdout.write(`${welcome.lines.join('\n')}\n`);
   }
   if (gateway.decisionUrl !== null && !cluster.isWorker) process.stdout.write(`decisions on ${gateway.decisionUrl}\n`);
@@ -113,5 +114,13 @@ export async function runServeCommand(argv: string[], io: CliIo = processIo()): 
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    // SIGHUP: new TLS handshakes use the certificate and key files as they are now
+    process.on('SIGHUP', () => {
+      gateway.reloadTls().catch((err: unknown) => {
+        process.stderr.write(
+          `${JSON.stringify({ time: new Date().toISOString(), level: 'error', message: `SIGHUP: the TLS certificate was not reloaded: ${err instanceof Error ? err.message : String(err)}` })}\n`,
+        );
+      });
+    });
   });
 }

@@ -18,7 +18,8 @@ export const TOKEN_USAGE = `Usage: tokengate token <action> [options]
       --token      use this secret instead of a generated one (--token-stdin reads it from stdin)
       --author     name recorded as its author (default: cli)
       --json       print one JSON object: id, label, user, token, limitTo, dateCreated, validUntil…
-  token list [--user U] [--json]   every token (never the secrets)
+  token list [--user U] [--search TEXT] [--start N] [--max N] [--json]
+                                   tokens, newest first, 1000 at most by default (never the secrets)
   token delete ID                  revoke a token at once, on every node
   token reveal ID                  print a token's secret again (standard mode only)
 
@@ -103,20 +104,46 @@ function summary(view: PublicTokenView): string[] {
   ];
 }
 
+/** Tokens listed at most by `token list` unless `--max` says otherwise. */
+const LIST_MAX = 1000;
+
+function wholeOption(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d{1,9}$/.test(text)) throw new UsageError(`${name} must be a whole number`, HELP_COMMAND);
+  return Number(text);
+}
+
 async function list(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandLine(
     argv,
-    { json: { type: 'boolean' }, user: { type: 'string' } },
+    {
+      json: { type: 'boolean' },
+      user: { type: 'string' },
+      search: { type: 'string' },
+      start: { type: 'string' },
+      max: { type: 'string' },
+    },
     HELP_COMMAND,
   );
   expectPositionals(positionals, [], HELP_COMMAND);
-  const views = await withServices(values, io, async (services) => {
-    const records = await services.tokens.list(cliActor());
-    const user = values.user?.toLowerCase();
-    return records
-      .filter((r) => user === undefined || r.user?.toLowerCase() === user)
-      .map((r) => services.tokens.toPublicView(r, { includeSecret: false }));
+  const startAt = wholeOption(values.start, '--start', 0);
+  const maxResults = wholeOption(values.max, '--max', LIST_MAX);
+  const { views, total } = await withServices(values, io, async (services) => {
+    // filtered and paged by the database (never every token at once)
+    const page = await services.store.pageTokens({
+      ...(values.user !== undefined && { user: values.user }),
+      search: values.search ?? '',
+      startAt,
+      maxResults,
+    });
+    return {
+      total: page.total,
+      views: page.tokens.map((r) => services.tokens.toPublicView(r, { includeSecret: false })),
+    };
   });
+  if (values.json !== true && total > startAt + views.length) {
+    io.stderr(`showing ${views.length} of ${total} tokens from ${startAt}; see --start and --max\n`);
+  }
   if (values.json === true) {
     io.stdout(`${JSON.stringify(views, null, 2)}\n`);
     return 0;

@@ -15,6 +15,11 @@ export const USER_USAGE = `Usage: tokengate user <action> [options]
   user disable USERNAME   the user's tokens stop working at once, on every node
   user enable USERNAME
   user passwd USERNAME    set the web-page password, read from stdin
+  user upstream-credential USERNAME --type bearer|basic
+                          set the user's own upstream credential, read from stdin (a personal
+                          access token, or name:password); their token calls then use it
+  user upstream-credential USERNAME --clear
+                          remove it (their calls use upstream.credentials again, if any)
 
 ${COMMON_HELP}`;
 
@@ -118,6 +123,30 @@ async function passwd(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+async function upstreamCredential(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { type: { type: 'string' }, clear: { type: 'boolean' } },
+    HELP_COMMAND,
+  );
+  const [username] = expectPositionals(positionals, ['USERNAME'], HELP_COMMAND) as [string];
+  if (values.clear === true) {
+    if (values.type !== undefined) throw new UsageError('give --type or --clear, not both', HELP_COMMAND);
+    const removed = await withServices(values, io, (services) => services.upstreamCredentials.clear(username));
+    io.stdout(removed ? `upstream credential of ${username} removed\n` : `${username} had no upstream credential\n`);
+    return 0;
+  }
+  if (values.type === undefined) throw new UsageError('missing --type bearer|basic (or --clear)', HELP_COMMAND);
+  const type = values.type.toLowerCase();
+  if (type !== 'bearer' && type !== 'basic') throw new UsageError('--type must be bearer or basic', HELP_COMMAND);
+  const value = await readSecretFromStdin(io, type === 'bearer' ? 'access token' : 'name:password');
+  if (value === '') throw new CliError('no upstream credential on standard input');
+  await withServices(values, io, (services) => services.upstreamCredentials.set(username, type, value));
+  // never echoed: only what was stored, not the value
+  io.stdout(`upstream credential (${type}) of ${username} set\n`);
+  return 0;
+}
+
 /**
  * `tokengate user …`: add, list, disable, enable, passwd — a thin shell over `UserService`.
  * Returns the exit code; throws `UsageError` / `CliError` / `HttpError` for the caller to print.
@@ -129,7 +158,10 @@ export async function runUserCommand(argv: string[], io: CliIo): Promise<number>
     return 0;
   }
   if (action === undefined || action.startsWith('-')) {
-    throw new UsageError('missing action: add, list, disable, enable or passwd (options come after it)', HELP_COMMAND);
+    throw new UsageError(
+      'missing action: add, list, disable, enable, passwd or upstream-credential (options come after it)',
+      HELP_COMMAND,
+    );
   }
   switch (action) {
     case 'add':
@@ -142,6 +174,8 @@ export async function runUserCommand(argv: string[], io: CliIo): Promise<number>
       return setActive(rest, io, true);
     case 'passwd':
       return passwd(rest, io);
+    case 'upstream-credential':
+      return upstreamCredential(rest, io);
     default:
       throw new UsageError(`unknown action "user ${action}"`, HELP_COMMAND);
   }

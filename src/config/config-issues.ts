@@ -8,6 +8,7 @@ const KNOWN_KEYS = CONFIG_OPTIONS.map((o) => o.key).concat([
   'database',
   'auth',
   'audit',
+  'tls',
 ]);
 
 function formatPath(path: readonly (string | number)[]): string {

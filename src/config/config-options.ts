@@ -49,7 +49,31 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
     default: null,
     kind: 'nullableString',
     description:
-      'Origin of the protected REST API (`scheme://host[:port]`); required by `serve` unless `--demo`. In the file, `upstream: URL` is short for `upstream: {url: URL}`.',
+      'URL of the protected REST API (`scheme://host[:port][/context]`); required by `serve` unless `--demo`. Paths are forwarded unchanged: a context path here must be the public URL\u2019s too. In the file, `upstream: URL` is short for `upstream: {url: URL}`.',
+  },
+  {
+    key: 'protect',
+    env: 'TOKENGATE_PROTECT',
+    default: ['/rest/'],
+    kind: 'list',
+    description:
+      'Path prefixes whose calls need a token, under the context path (environment: comma-separated). The admin API and the OpenAPI document are always tokengate\u2019s.',
+  },
+  {
+    key: 'passthrough',
+    env: 'TOKENGATE_PASSTHROUGH',
+    default: false,
+    kind: 'bool',
+    description:
+      'Requests without a tokengate token go to the upstream unchanged (its UI, sessions and own passwords keep working); a revoked or unknown `tgp_` secret still gets `401`.',
+  },
+  {
+    key: 'encodedSlash',
+    env: 'TOKENGATE_ENCODED_SLASH',
+    default: 'refuse',
+    kind: 'enum',
+    description:
+      '`refuse` an encoded slash `%2F` in a path (`400`; right for Tomcat upstreams such as Confluence) or `keep` it encoded: rules see `%2F`, the path is forwarded as it came.',
   },
   {
     key: 'upstream.timeoutMs',
@@ -74,6 +98,14 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
       'Header that carries the caller\u2019s username upstream (removed from incoming requests); empty = none.',
   },
   {
+    key: 'upstream.responseCsp',
+    env: 'TOKENGATE_UPSTREAM_RESPONSE_CSP',
+    default: "sandbox; default-src 'none'; frame-ancestors 'none'",
+    kind: 'nullableString',
+    description:
+      'Content-Security-Policy added to every proxied response (with `X-Content-Type-Options: nosniff`), so an upstream answer can never run script on tokengate\u2019s origin, which is also the page\u2019s; empty = none (only for an upstream that must serve active pages, and then serve the page on its own origin).',
+  },
+  {
     key: 'upstream.credentials.username',
     env: 'TOKENGATE_UPSTREAM_USERNAME',
     default: null,
@@ -93,6 +125,29 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
     default: null,
     kind: 'string',
     description: 'Fixed Bearer token sent upstream (instead of username/password).',
+  },
+  {
+    key: 'upstream.perUserCredentials',
+    env: 'TOKENGATE_UPSTREAM_PER_USER',
+    default: 'optional',
+    kind: 'enum',
+    description:
+      'Per-user upstream credentials (`tokengate user upstream-credential`): `optional` (users without one use `upstream.credentials`, if any) or `required` (their token calls get `403`).',
+  },
+  {
+    key: 'tls.certFile',
+    env: 'TOKENGATE_TLS_CERT',
+    default: null,
+    kind: 'nullableString',
+    description:
+      'PEM certificate (chain) file: with `tls.keyFile`, tokengate listens with HTTPS (TLS 1.2 or later). `SIGHUP` reloads both files.',
+  },
+  {
+    key: 'tls.keyFile',
+    env: 'TOKENGATE_TLS_KEY',
+    default: null,
+    kind: 'nullableString',
+    description: 'PEM private key file of `tls.certFile`.',
   },
   {
     key: 'dataDir',
@@ -221,6 +276,14 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
       'Extra query parameter names whose values are redacted in the audit log (environment: comma-separated).',
   },
   {
+    key: 'audit.passthrough',
+    env: 'TOKENGATE_AUDIT_PASSTHROUGH',
+    default: false,
+    kind: 'bool',
+    description:
+      'Record pass-through requests (no token) in the audit log too (decision `passthrough`); off: only token calls are recorded.',
+  },
+  {
     key: 'workers',
     env: 'TOKENGATE_WORKERS',
     default: 1,
@@ -270,6 +333,6 @@ export const ENVIRONMENT_ONLY_OPTIONS: readonly { readonly env: string; readonly
     {
       env: 'TOKENGATE_ENCRYPTION_KEY',
       description:
-        'Key that encrypts kept secrets in standard mode (32 bytes, base64 or 64 hex digits). Default: generated into `<dataDir>/encryption.key` (mode 0600). Use the same key on every node.',
+        'Key that encrypts kept token secrets (standard mode) and users\u2019 upstream credentials (both modes) (32 bytes, base64 or 64 hex digits). Default: generated into `<dataDir>/encryption.key` (mode 0600). Use the same key on every node.',
     },
   ]);

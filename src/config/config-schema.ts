@@ -76,6 +76,22 @@ const identityHeader = text('a header name, or empty for none')
     return name;
   });
 
+/** The sandboxing policy of proxied responses: no script, no plugin, no same-origin access, no framing. */
+export const DEFAULT_RESPONSE_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'";
+
+/** A Content-Security-Policy value, or empty for none (one header line: no CR/LF). */
+const responseCsp = text('a Content-Security-Policy value, or empty for none')
+  .nullable()
+  .transform((value, ctx) => {
+    const policy = value?.trim() ?? '';
+    if (policy === '') return null;
+    if (/[\r\n\0]/.test(policy)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be one line' });
+      return z.NEVER;
+    }
+    return policy;
+  });
+
 const credentials = z
   .object(
     {
@@ -113,6 +129,12 @@ const credentials = z
     return { type: 'basic', username, password };
   });
 
+/** A protected path prefix: starts with "/", no query, fragment, whitespace or escapes. */
+const protectedPrefix = text('a path prefix such as /rest/').refine(
+  (value) => /^\/[!$&'()*+,\-./0-9:=@A-Z_a-z~]*$/.test(value),
+  'must be a path prefix such as /rest/ (starting with "/", no query, spaces or percent-escapes)',
+);
+
 const bodyLimit = z.preprocess(
   (value) => (typeof value === 'string' ? (parseSize(value) ?? value) : value),
   z
@@ -135,18 +157,44 @@ export function configSchema(defaultNodeId: string) {
       upstream: z
         .object(
           {
-            url: httpUrl('https://confluence.example.com', true).nullable().default(null),
+            url: httpUrl('https://confluence.example.com', false).nullable().default(null),
             timeoutMs: int(1, 3_600_000).default(30_000),
             connectTimeoutMs: int(1, 600_000).default(5_000),
             identityHeader: identityHeader.default('X-Forwarded-User'),
+            responseCsp: responseCsp.default(DEFAULT_RESPONSE_CSP),
             credentials: credentials.default(null),
+            perUserCredentials: z
+              .enum(['optional', 'required'], { message: 'must be "optional" or "required"' })
+              .default('optional'),
           },
           {
             invalid_type_error:
-              'must be a URL, or an object with url, timeoutMs, connectTimeoutMs, identityHeader, credentials',
+              'must be a URL, or an object with url, timeoutMs, connectTimeoutMs, identityHeader, responseCsp, credentials',
           },
         )
         .strict()
+        .default({}),
+      protect: z
+        .array(protectedPrefix, { invalid_type_error: 'must be a list of path prefixes such as /rest/' })
+        .min(1, 'must list at least one path prefix (such as /rest/)')
+        .default(['/rest/']),
+      passthrough: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),
+      encodedSlash: z.enum(['refuse', 'keep'], { message: 'must be "refuse" or "keep"' }).default('refuse'),
+      tls: z
+        .object({
+          certFile: text('a file name').min(1, 'must not be empty').nullable().default(null),
+          keyFile: text('a file name').min(1, 'must not be empty').nullable().default(null),
+        })
+        .strict()
+        .superRefine((tls, ctx) => {
+          if ((tls.certFile === null) !== (tls.keyFile === null)) {
+            ctx.addIssue({
+              code: z.ZodIssueCode.custom,
+              path: [tls.certFile === null ? 'certFile' : 'keyFile'],
+              message: 'tls.certFile and tls.keyFile must be given together',
+            });
+          }
+        })
         .default({}),
       dataDir: text().min(1, 'must not be empty').default('./data'),
       database: z
@@ -196,6 +244,7 @@ export function configSchema(defaultNodeId: string) {
           redactParams: z
             .array(text().min(1, 'must not be empty'), { invalid_type_error: 'must be a list of parameter names' })
             .default([]),
+          passthrough: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),
         })
         .strict()
         .default({}),
@@ -216,5 +265,18 @@ export function configSchema(defaultNodeId: string) {
         .strict()
         .default({}),
     })
-    .strict() satisfies z.ZodType<Config, z.ZodTypeDef, unknown>;
+    .strict()
+    .superRefine((config, ctx) => {
+      // (a URL that was refused above is no string here)
+      const pathOf = (url: unknown) => (typeof url === 'string' ? new URL(url).pathname.replace(/\/+$/, '') : '');
+      const publicPath = pathOf(config.publicUrl);
+      const upstreamPath = pathOf(config.upstream.url);
+      if (publicPath !== '' && upstreamPath !== '' && publicPath !== upstreamPath) {
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['upstream', 'url'],
+          message: `has the context path ${upstreamPath} but publicUrl has ${publicPath}: tokengate forwards paths unchanged, so both must be the same (or give it on one only)`,
+        });
+      }
+    }) satisfies z.ZodType<Config, z.ZodTypeDef, unknown>;
 }

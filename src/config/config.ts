@@ -12,7 +12,10 @@ export interface Config {
   /** Public base URL clients use (e.g. https://wiki.example.com), no trailing slash; null = derived from the listen address. */
   readonly publicUrl: string | null;
   readonly upstream: {
-    /** Base URL of the protected REST API; null only with --demo or for CLI commands. */
+    /**
+     * URL of the protected REST API, no trailing slash; may carry a context path (which must then
+     * be the public URL's as well: paths are forwarded unchanged). Null only with --demo or for CLI commands.
+     */
     readonly url: string | null;
     /** Whole-response timeout (headers) in ms. Default 30000. */
     readonly timeoutMs: number;
@@ -20,8 +23,26 @@ export interface Config {
     readonly connectTimeoutMs: number;
     /** Header that carries the caller's username upstream; null = none. Default X-Forwarded-User. */
     readonly identityHeader: string | null;
-    /** Fixed credentials added to every forwarded request; null = none. */
+    /**
+     * Content-Security-Policy added to proxied responses (with nosniff); null = none.
+     * Default `sandbox; default-src 'none'; frame-ancestors 'none'`.
+     */
+    readonly responseCsp: string | null;
+    /** Fixed credentials added to forwarded token calls of users without their own; null = none. */
     readonly credentials: UpstreamCredentials | null;
+    /** `required`: a token call of a user without an upstream credential of their own gets 403. Default optional. */
+    readonly perUserCredentials: 'optional' | 'required';
+  };
+  /** Path prefixes (under the context path) whose calls need a token. Default ['/rest/']. */
+  readonly protect: readonly string[];
+  /** Requests carrying no tokengate token go to the upstream unchanged. Default false. */
+  readonly passthrough: boolean;
+  /** `refuse` (default) a `%2F` in a path, or `keep` it encoded (rules see `%2F`, forwarded as is). */
+  readonly encodedSlash: 'refuse' | 'keep';
+  readonly tls: {
+    /** PEM certificate file; with keyFile, the listener speaks HTTPS. Null = plain HTTP. */
+    readonly certFile: string | null;
+    readonly keyFile: string | null;
   };
   /** Data directory (SQLite file, keys). Default ./data. */
   readonly dataDir: string;
@@ -67,6 +88,8 @@ export interface Config {
     readonly onFull: 'reject' | 'drop';
     /** Extra query parameter names (case-insensitive) whose values are redacted. */
     readonly redactParams: readonly string[];
+    /** Record pass-through requests (no token) too. Default false. */
+    readonly passthrough: boolean;
   };
   /**
    * Processes serving on the same port (node:cluster), sharing nothing but the database. Each is
@@ -82,4 +105,13 @@ export interface Config {
    * the endpoint is served on the main listener only. Default none, host 127.0.0.1.
    */
   readonly decision: { readonly port: number | null; readonly host: string };
+}
+
+/**
+ * The context path tokengate and the upstream live under (`/confluence`), '' for none: the path
+ * of the public URL, else of the upstream URL (the configuration refuses two different ones).
+ */
+export function contextPathOf(config: Pick<Config, 'publicUrl' | 'upstream'>): string {
+  const pathOf = (url: string | null) => (url === null ? '' : new URL(url).pathname.replace(/\/+$/, ''));
+  return pathOf(config.publicUrl) || pathOf(config.upstream.url);
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { Config } from './config.js';
+import { contextPathOf } from './config.js';
 import { CONFIG_OPTIONS, loadConfig } from './load-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tokengate-config-'));
@@ -44,8 +45,14 @@ test('defaults are exactly the documented ones', () => {
         timeoutMs: 30000,
         connectTimeoutMs: 5000,
         identityHeader: 'X-Forwarded-User',
+        responseCsp: "sandbox; default-src 'none'; frame-ancestors 'none'",
         credentials: null,
+        perUserCredentials: 'optional',
       },
+      protect: ['/rest/'],
+      passthrough: false,
+      encodedSlash: 'refuse',
+      tls: { certFile: null, keyFile: null },
       dataDir: './data',
       database: { url: null, outageGraceMs: 60_000 },
       metrics: { enabled: true },
@@ -61,6 +68,7 @@ test('defaults are exactly the documented ones', () => {
         batchMs: 100,
         onFull: 'reject',
         redactParams: [],
+        passthrough: false,
       },
       workers: 1,
       nodeId: 'n',
@@ -179,6 +187,13 @@ test('environment: every variable of the table is read', () => {
         TOKENGATE_IDENTITY_HEADER: '',
         TOKENGATE_UPSTREAM_USERNAME: 'svc',
         TOKENGATE_UPSTREAM_PASSWORD: 's3cret',
+        TOKENGATE_UPSTREAM_PER_USER: 'Required',
+        TOKENGATE_PROTECT: '/rest/,/api/',
+        TOKENGATE_PASSTHROUGH: '1',
+        TOKENGATE_ENCODED_SLASH: 'keep',
+        TOKENGATE_TLS_CERT: '/etc/tg/cert.pem',
+        TOKENGATE_TLS_KEY: '/etc/tg/key.pem',
+        TOKENGATE_AUDIT_PASSTHROUGH: 'yes',
         TOKENGATE_DATA_DIR: '/var/lib/tokengate',
         TOKENGATE_DATABASE_URL: 'postgres://u@db/tokengate',
         TOKENGATE_DATABASE_OUTAGE_GRACE_MS: '5000',
@@ -211,8 +226,14 @@ test('environment: every variable of the table is read', () => {
       timeoutMs: 30000,
       connectTimeoutMs: 100,
       identityHeader: null,
+      responseCsp: "sandbox; default-src 'none'; frame-ancestors 'none'",
       credentials: { type: 'basic', username: 'svc', password: 's3cret' },
+      perUserCredentials: 'required',
     },
+    protect: ['/rest/', '/api/'],
+    passthrough: true,
+    encodedSlash: 'keep',
+    tls: { certFile: '/etc/tg/cert.pem', keyFile: '/etc/tg/key.pem' },
     dataDir: '/var/lib/tokengate',
     database: { url: 'postgres://u@db/tokengate', outageGraceMs: 5000 },
     metrics: { enabled: false },
@@ -228,6 +249,7 @@ test('environment: every variable of the table is read', () => {
       batchMs: 5,
       onFull: 'drop',
       redactParams: ['apikey', 'sig'],
+      passthrough: true,
     },
     workers: 2,
     nodeId: 'node-1',
@@ -282,21 +304,83 @@ test('EVERY error is reported at once, each naming its source', () => {
   assert.equal(list.length, expectations.length, list.join('\n'));
 });
 
-test('URLs: upstream is an origin only; no credentials in URLs; database must be PostgreSQL', () => {
+test('URLs: no credentials in URLs; database must be PostgreSQL', () => {
   const list = errors(
     loadConfig({
       env: {
-        TOKENGATE_UPSTREAM: 'https://wiki.example.com/confluence',
+        TOKENGATE_UPSTREAM: 'https://wiki.example.com/confluence?x=1',
         TOKENGATE_PUBLIC_URL: 'https://user:pw@gate.example.com',
         TOKENGATE_DATABASE_URL: 'mysql://db/x',
       },
     }),
   );
   assert.equal(list.length, 3, list.join('\n'));
-  assert.match(list.join('\n'), /upstream\.url: must be an origin only.*path \/confluence \(from TOKENGATE_UPSTREAM\)/);
+  assert.match(list.join('\n'), /upstream\.url: must not have a query or fragment \(from TOKENGATE_UPSTREAM\)/);
   assert.match(list.join('\n'), /publicUrl: must not contain credentials/);
   assert.match(list.join('\n'), /database\.url: must be a postgres:\/\/… URL/);
   assert.ok(!list.join('\n').includes(':pw@'), 'the password of a URL is not repeated');
+});
+
+test("context path: the upstream URL may carry one; it must be the public URL's when both have one", () => {
+  const one = loadConfig({ env: { TOKENGATE_UPSTREAM: 'https://wiki.example.com/confluence/' } });
+  assert.ok(one.ok);
+  assert.equal(one.config.upstream.url, 'https://wiki.example.com/confluence');
+  assert.equal(contextPathOf(one.config), '/confluence');
+  const same = loadConfig({
+    env: {
+      TOKENGATE_UPSTREAM: 'http://confluence:8090/confluence',
+      TOKENGATE_PUBLIC_URL: 'https://x.example.com/confluence',
+    },
+  });
+  assert.ok(same.ok);
+  assert.equal(contextPathOf(same.config), '/confluence');
+  const differ = errors(
+    loadConfig({
+      env: {
+        TOKENGATE_UPSTREAM: 'http://confluence:8090/confluence',
+        TOKENGATE_PUBLIC_URL: 'https://x.example.com/wiki',
+      },
+    }),
+  );
+  assert.equal(differ.length, 1, differ.join('\n'));
+  assert.match(differ[0] ?? '', /upstream\.url: has the context path \/confluence but publicUrl has \/wiki/);
+});
+
+test('routes, pass-through, encoded slashes, per-user credentials and TLS options', () => {
+  const result = loadConfig({
+    env: {
+      TOKENGATE_PROTECT: '/rest/, /api/v1/,/v2/',
+      TOKENGATE_PASSTHROUGH: 'on',
+      TOKENGATE_ENCODED_SLASH: 'KEEP',
+      TOKENGATE_UPSTREAM_PER_USER: 'required',
+      TOKENGATE_TLS_CERT: '/etc/tokengate/cert.pem',
+      TOKENGATE_TLS_KEY: '/etc/tokengate/key.pem',
+      TOKENGATE_AUDIT_PASSTHROUGH: 'true',
+    },
+  });
+  assert.ok(result.ok, result.ok ? '' : result.errors.join('\n'));
+  assert.deepEqual(result.config.protect, ['/rest/', '/api/v1/', '/v2/']);
+  assert.equal(result.config.passthrough, true);
+  assert.equal(result.config.encodedSlash, 'keep');
+  assert.equal(result.config.upstream.perUserCredentials, 'required');
+  assert.deepEqual(result.config.tls, { certFile: '/etc/tokengate/cert.pem', keyFile: '/etc/tokengate/key.pem' });
+  assert.equal(result.config.audit.passthrough, true);
+  const bad = errors(
+    loadConfig({
+      env: {
+        TOKENGATE_PROTECT: 'rest/,/a b/',
+        TOKENGATE_ENCODED_SLASH: 'decode',
+        TOKENGATE_UPSTREAM_PER_USER: 'always',
+        TOKENGATE_TLS_CERT: '/etc/cert.pem',
+      },
+    }),
+  );
+  const text = bad.join('\n');
+  assert.match(text, /protect\[0\]: must be a path prefix/);
+  assert.match(text, /protect\[1\]: must be a path prefix/);
+  assert.match(text, /encodedSlash: must be "refuse" or "keep"/);
+  assert.match(text, /upstream\.perUserCredentials: must be "optional" or "required"/);
+  assert.match(text, /tls\.keyFile: tls\.certFile and tls\.keyFile must be given together/);
 });
 
 test('credentials: either username+password or token', () => {

@@ -8,10 +8,10 @@ export interface DemoWelcome {
 const DEMO_ADMIN = 'admin';
 
 /**
- * First start of the demo: creates the `admin` user and a first admin token, and returns what
+ * First start of the demo (`command`: how the person runs the CLI, see cli/command-name.ts): creates the `admin` user and a first admin token, and returns what
  * to print (the secret is shown this once). Later starts only print how to continue.
  */
-export async function bootstrapDemo(services: Services, publicUrl: string): Promise<DemoWelcome> {
+export async function bootstrapDemo(services: Services, publicUrl: string, command: string): Promise<DemoWelcome> {
   const existing = await services.store.findUser(DEMO_ADMIN);
   const banner = [
     '',
@@ -24,7 +24,7 @@ export async function bootstrapDemo(services: Services, publicUrl: string): Prom
       lines: [
         ...banner,
         `  The demo admin user exists already; create another token with:`,
-        `    node dist/cli/main.js token create --label "my script" --user admin --data-dir ${services.config.dataDir}`,
+        `    ${command} token create --label "my script" --user admin --data-dir ${services.config.dataDir}`,
         '',
       ],
     };
@@ -47,7 +47,7 @@ export async function bootstrapDemo(services: Services, publicUrl: string): Prom
       `    curl -s -u ${admin.username}:${secret} ${publicUrl}/rest/extender/1.0/tokenTools/get`,
       '',
       `  Web page: ${publicUrl}/tokengate/ — give admin a password first:`,
-      `    node dist/cli/main.js user passwd admin --data-dir ${services.config.dataDir}`,
+      `    ${command} user passwd admin --data-dir ${services.config.dataDir}`,
       '',
     ],
   };

@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { Upstream, UpstreamError } from './forward.js';
+import { Upstream, UpstreamBrokeOff, UpstreamError } from './forward.js';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -50,7 +50,7 @@ describe('Upstream.forward', () => {
   let proxy: { server: Server; url: string };
   let forwarder: Upstream;
   /** What each proxied call ended with: a status or an UpstreamError. */
-  const outcomes: (number | UpstreamError)[] = [];
+  const outcomes: (number | UpstreamError | UpstreamBrokeOff)[] = [];
 
   before(async () => {
     upstream = await listen((req, res) => upstreamHandler(req, res));
@@ -66,8 +66,9 @@ describe('Upstream.forward', () => {
       if (hasBody) headers['content-length'] = req.headers['content-length'] as string;
       forwarder.forward(res, req.method ?? 'GET', req.url ?? '/', headers, hasBody ? req : null).then(
         (status) => outcomes.push(status),
-        (err: UpstreamError) => {
+        (err: UpstreamError | UpstreamBrokeOff) => {
           outcomes.push(err);
+          if (res.headersSent) return; // broke off mid-body: the response is already destroyed
           res.writeHead(err.status, { 'content-type': 'text/plain' });
           res.end(err.message);
         },
@@ -141,14 +142,17 @@ describe('Upstream.forward', () => {
     assert.ok(last instanceof UpstreamError && last.status === 504);
   });
 
-  test('an upstream that fails mid-body → the client response is cut, the call resolves with the status', async () => {
+  test('an upstream that fails mid-body → the client response is cut, the call rejects (an error, with the status)', async () => {
     upstreamHandler = (_req, res) => {
       res.writeHead(200, { 'content-length': '1000' });
       res.write('partial');
       setTimeout(() => res.destroy(), 20);
     };
     await assert.rejects(send(proxy.url, '/rest/cut'));
-    await waitFor(() => outcomes.at(-1) === 200);
+    await waitFor(() => {
+      const last = outcomes.at(-1);
+      return last instanceof UpstreamBrokeOff && last.status === 200;
+    });
   });
 
   test('a client that goes away mid-body aborts the upstream request', async () => {

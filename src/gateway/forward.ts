@@ -11,6 +11,11 @@ export interface UpstreamOptions {
   readonly connectTimeoutMs: number;
   /** Public origin that replaces the upstream origin in `Location` headers. */
   readonly publicOrigin: string;
+  /**
+   * Content-Security-Policy added to every response (`upstream.responseCsp`), null = none; an
+   * upstream's own policy is kept beside it (browsers enforce both).
+   */
+  readonly responseCsp?: string | null;
 }
 
 /** Why forwarding failed before the response started: 502 (unreachable) or 504 (timeout). */
@@ -21,6 +26,17 @@ export class UpstreamError extends Error {
     super(fixedMessage(code));
     this.status = errorStatus(code);
     this.name = 'UpstreamError';
+  }
+}
+
+/**
+ * The upstream's answer broke off after it had started (a reset or timeout mid-body): the client
+ * response was destroyed; the call is an error with the status the upstream had sent.
+ */
+export class UpstreamBrokeOff extends Error {
+  constructor(readonly status: number) {
+    super(`the upstream REST API broke off its answer (status ${status}) before the end`);
+    this.name = 'UpstreamBrokeOff';
   }
 }
 
@@ -39,8 +55,10 @@ export class Upstream {
   readonly #origin: string;
   readonly #publicOrigin: string;
   readonly #timeoutMs: number;
+  readonly #responseCsp: string | null;
 
   constructor(options: UpstreamOptions) {
+    this.#responseCsp = options.responseCsp ?? null;
     this.#origin = new URL(options.url).origin;
     this.#publicOrigin = options.publicOrigin;
     this.#timeoutMs = options.timeoutMs;
@@ -55,7 +73,8 @@ export class Upstream {
   /**
    * Sends the request upstream and streams the answer into `res`. Resolves with the upstream
    * status once the response is complete. Rejects with `UpstreamError` when no response came
-   * (nothing was written to `res` then); a failure mid-body destroys `res`.
+   * (nothing was written to `res` then); a failure mid-body destroys `res` and rejects with
+   * `UpstreamBrokeOff`.
    */
   forward(
     res: ServerResponse,
@@ -74,7 +93,7 @@ export class Upstream {
           headersTimeout: this.#timeoutMs,
           bodyTimeout: this.#timeoutMs,
         },
-        new ForwardHandler(res, body, this.#origin, this.#publicOrigin, resolve, reject),
+        new ForwardHandler(res, body, this.#origin, this.#publicOrigin, this.#responseCsp, resolve, reject),
       );
     });
   }
@@ -94,27 +113,32 @@ export class Upstream {
 class ForwardHandler implements Dispatcher.DispatchHandler {
   #status = 0;
   #finished = false;
+  /** The client went away first (its own choice, not an upstream failure). */
+  #clientGone = false;
   #abort: ((err?: Error) => void) | null = null;
   #resume: (() => void) | null = null;
   readonly #res: ServerResponse;
   readonly #body: Readable | Buffer | null;
   readonly #upstreamOrigin: string;
   readonly #publicOrigin: string;
+  readonly #responseCsp: string | null;
   readonly #resolve: (status: number) => void;
-  readonly #reject: (err: UpstreamError) => void;
+  readonly #reject: (err: UpstreamError | UpstreamBrokeOff) => void;
 
   constructor(
     res: ServerResponse,
     body: Readable | Buffer | null,
     upstreamOrigin: string,
     publicOrigin: string,
+    responseCsp: string | null,
     resolve: (status: number) => void,
-    reject: (err: UpstreamError) => void,
+    reject: (err: UpstreamError | UpstreamBrokeOff) => void,
   ) {
     this.#res = res;
     this.#body = body;
     this.#upstreamOrigin = upstreamOrigin;
     this.#publicOrigin = publicOrigin;
+    this.#responseCsp = responseCsp;
     this.#resolve = resolve;
     this.#reject = reject;
   }
@@ -128,14 +152,20 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const res = this.#res;
     this.#status = statusCode;
     this.#resume = resume;
-    res.writeHead(statusCode, buildClientHeaders(rawHeaders, this.#upstreamOrigin, this.#publicOrigin));
+    res.writeHead(
+      statusCode,
+      buildClientHeaders(rawHeaders, this.#upstreamOrigin, this.#publicOrigin, this.#responseCsp),
+    );
     // `close` comes once (after the response, or when the client went away): `on`, not the costlier `once`
     res.on('close', () => this.#clientClosed());
-    return !res.writableNeedDrain;
+    return res.destroyed || !res.writableNeedDrain;
   }
 
   onData(chunk: Buffer): boolean {
     const res = this.#res;
+    // A destroyed response never drains: never pause on it (undici asserts when a paused
+    // connection ends, which would end the process); the request is being aborted anyway.
+    if (res.destroyed) return true;
     if (res.write(chunk)) return true;
     res.once('drain', () => this.#resume?.());
     return false;
@@ -152,7 +182,8 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const res = this.#res;
     if (this.#status !== 0 || res.headersSent) {
       res.destroy();
-      this.#resolve(this.#status);
+      if (this.#clientGone) this.#resolve(this.#status);
+      else this.#reject(new UpstreamBrokeOff(this.#status));
     } else {
       this.#reject(toUpstreamError(err));
     }
@@ -163,7 +194,9 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
 
   /** The client response closed: before the upstream's body was all written, that aborts the upstream request. */
   #clientClosed(): void {
-    if (!this.#finished) this.#abort?.(new Error('the client closed the connection'));
+    if (this.#finished) return;
+    this.#clientGone = true;
+    this.#abort?.(new Error('the client closed the connection'));
   }
 }
 

@@ -7,6 +7,7 @@ import type { AuthCache } from '../auth/auth-cache.js';
 import { type AuthenticateDeps, type AuthResult, authenticate } from '../auth/authenticate.js';
 import { CredentialMemo, readCredentials } from '../auth/credentials.js';
 import type { Attempt, FailureLimiter } from '../auth/failure-limiter.js';
+import { carriesToken, presentedSecret, type TokenPresenceDeps } from '../auth/token-presence.js';
 import type { Config } from '../config/config.js';
 import { sendDecisionAllowed, sendDecisionRefusal } from '../decision/decision-answer.js';
 import { type DecisionFlavour, hasFormBody, originalRequest, urlOverrideHeader } from '../decision/original-request.js';
@@ -14,18 +15,24 @@ import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-re
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
 import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
+import { type FormBody, type FormKind, formKindOf, mergedParams, readFormBody } from '../http/form-body.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
-import { DECISION_PATH, EXTENDER_BASE } from '../http/paths.js';
+import { DECISION_PATH, OPENAPI_PATH } from '../http/paths.js';
+import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendError } from '../http/send.js';
+import type { JsonNumberText } from '../http/strict-json.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
-import type { Verdict } from '../restrictions/types.js';
+import type { RequestFacts, Verdict } from '../restrictions/types.js';
 import type { DatabaseHealth } from '../store/database-health.js';
 import type { AuditDecision, RuntimeSettings } from '../store/models.js';
 import type { SettingsHolder } from '../store/settings-holder.js';
 import { isDatabaseUnavailable } from '../store/unavailable.js';
-import { type Upstream, UpstreamError } from './forward.js';
+import { formBodyRefusal } from './form-body-refusal.js';
+import { type Upstream, UpstreamBrokeOff, UpstreamError } from './forward.js';
+import type { Route, RouteTable } from './route-table.js';
+import type { UpstreamAuthorizations } from './upstream-authorizations.js';
 import { buildUpstreamHeaders } from './upstream-headers.js';
 import { upstreamQuery } from './upstream-query.js';
 
@@ -35,11 +42,6 @@ export interface GatewayDeps {
   readonly cache: AuthCache;
   readonly digest: (secret: string) => string;
   readonly limiter: FailureLimiter;
-  /**
-   * Paths under this prefix are token calls (checked, audited, forwarded); everything else is
-   * `localRoutes` or 404. A value, not a constant read here, so that it can be configured.
-   */
-  readonly protectedPrefix: string;
   /** Whether the database answers; past the outage grace period token calls get 503. */
   readonly databaseHealth: DatabaseHealth;
   readonly settingsHolder: SettingsHolder;
@@ -47,8 +49,15 @@ export interface GatewayDeps {
   readonly callLog: CallLog;
   readonly admin: AdminRouter;
   readonly upstream: Upstream | null;
+  /** Users' own upstream credentials (instead of the fixed `upstream.credentials`). */
+  readonly upstreamAuthorizations: UpstreamAuthorizations;
   readonly now: () => number;
-  /** Routes outside the protected prefix served by tokengate itself (`/healthz`, `/metrics`, the page). */
+  /** Which paths are tokengate's own, which are protected. */
+  readonly routes: RouteTable;
+  /**
+   * Routes served by tokengate itself outside the protected prefixes (`/healthz`, `/metrics`,
+   * the page, and the OpenAPI document, which is passed as `OPENAPI_PATH`).
+   */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
@@ -65,7 +74,11 @@ interface CallState {
   /** Null for a call through the gateway; for a proxy's decision request, which proxy asks. */
   readonly flavour: DecisionFlavour | null;
   canonical: CanonicalRequest | null;
+  /** What the path is to tokengate; null until canonicalised. */
+  route: Route | null;
   auth: AuthResult | null;
+  /** For a request refused before it had a canonical form: its target, escaped and truncated. */
+  refusedTarget: { readonly path: string; readonly query: string } | null;
 }
 
 /**
@@ -76,25 +89,38 @@ interface CallState {
 export class Gateway {
   readonly #deps: GatewayDeps;
   readonly #identityHeader: string | null;
+  /** X-Forwarded-Proto and X-Forwarded-Host, from the public URL (never from the client). */
+  readonly #publicProto: string;
+  readonly #publicHost: string;
   readonly #upstreamAuthorization: string | null;
+  readonly #requireOwnCredential: boolean;
+  /** The 404 message, naming the protected prefixes. */
+  readonly #notFound: string;
   readonly #challenges: Record<string, string[]>;
   readonly #canonicalizeOptions: CanonicalizeOptions;
   readonly #authDeps: AuthenticateDeps;
   /** Query parameters whose values are never quoted in a reason (`audit.redactParams` and the built-in ones). */
   readonly #redactedNames: ReadonlySet<string>;
+  readonly #presenceDeps: TokenPresenceDeps;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
-    this.#canonicalizeOptions = { publicUrl: deps.publicUrl };
+    this.#canonicalizeOptions = { publicUrl: deps.publicUrl, encodedSlash: deps.config.encodedSlash };
     this.#redactedNames = redactedParamNames(deps.config.audit.redactParams);
+    const base = publicBase(deps.publicUrl);
+    this.#publicProto = base.protocol.slice(0, -1);
+    this.#publicHost = base.host;
     this.#authDeps = {
       cache: deps.cache,
       digest: deps.digest,
       now: deps.now,
       memo: new CredentialMemo(CREDENTIAL_MEMO_SIZE),
     };
+    this.#presenceDeps = { cache: deps.cache, digest: deps.digest };
     const upstream = deps.config.upstream;
     this.#identityHeader = upstream.identityHeader === null ? null : upstream.identityHeader.toLowerCase();
+    this.#requireOwnCredential = upstream.perUserCredentials === 'required';
+    this.#notFound = `not found: tokengate serves only ${deps.routes.protectedPrefixes.map((p) => `${p}*`).join(', ')} (and its own pages)`;
     const credentials = upstream.credentials;
     this.#upstreamAuthorization =
       credentials === null
@@ -118,7 +144,9 @@ export class Gateway {
       req,
       flavour: null,
       canonical: null,
+      route: null,
       auth: null,
+      refusedTarget: null,
     };
     try {
       if (isDecisionTarget(req.url)) {
@@ -127,7 +155,9 @@ export class Gateway {
       }
       const canonical = this.#route(state, res);
       if (canonical === null) return;
-      const pending = this.#tokenCall(state, canonical, res);
+      const pending = deps.config.passthrough
+        ? this.#sortOut(state, canonical, res)
+        : this.#tokenCall(state, canonical, res);
       if (pending !== undefined) pending.catch((err: unknown) => this.#failClosed(state, res, err));
     } catch (err) {
       this.#failClosed(state, res, err);
@@ -164,7 +194,9 @@ export class Gateway {
       req,
       flavour: question.flavour,
       canonical: null,
+      route: null,
       auth: null,
+      refusedTarget: null,
     };
     try {
       if ('refused' in question) {
@@ -178,9 +210,11 @@ export class Gateway {
       }
       const canonical = result.request;
       state.canonical = canonical;
-      if (!canonical.path.startsWith(deps.protectedPrefix)) {
+      const route = deps.routes.classify(canonical.path);
+      state.route = route;
+      if (route.kind !== 'protected' && route.kind !== 'admin') {
         // the proxy asks only about protected paths; anything else is not tokengate's to allow
-        this.#answerError(state, res, 'not_found', fixedMessage('not_found'));
+        this.#answerError(state, res, 'not_found', this.#notFound);
         return;
       }
       const pending = this.#tokenCall(state, canonical, res);
@@ -206,16 +240,129 @@ export class Gateway {
     );
     if (!result.ok) {
       sendError(res, 'malformed_request', result.message);
+      // With credentials this is an attempt an operator wants to see (`..;/`, `%2e%2e`, `//`…): recorded.
+      if (req.headers.authorization !== undefined) this.#recordRefusedTarget(state, result.message);
       return null;
     }
     const canonical = result.request;
     state.canonical = canonical;
-    const path = canonical.path;
-    if (!path.startsWith(this.#deps.protectedPrefix)) {
-      if (!this.#deps.localRoutes(req, res, path)) sendError(res, 'not_found', fixedMessage('not_found'));
-      return null;
+    const route = this.#deps.routes.classify(canonical.path);
+    state.route = route;
+    switch (route.kind) {
+      case 'openapi':
+        continueIfExpected(state.req, res);
+        if (!this.#deps.localRoutes(state.req, res, OPENAPI_PATH)) {
+          sendError(res, 'method_not_allowed', `method ${canonical.method} is not allowed here; use GET`, {
+            allow: 'GET',
+          });
+        }
+        return null;
+      case 'admin':
+      case 'protected':
+        return canonical;
+      default:
+        // no token is judged here: a local route, a pass-through (the upstream judges), or a 404
+        continueIfExpected(state.req, res);
+        if (this.#deps.localRoutes(state.req, res, canonical.path)) return null;
+        if (this.#deps.config.passthrough) return canonical;
+        sendError(res, 'not_found', this.#notFound);
+        return null;
     }
-    return canonical;
+  }
+
+  /**
+   * With pass-through on: a request that carries a tokengate token is a token call (under a
+   * protected prefix; elsewhere it is refused, so the secret never reaches the upstream); one that
+   * carries none goes to the upstream unchanged. tokenTools paths always need a token.
+   */
+  #sortOut(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    if (state.route?.kind === 'admin') return this.#tokenCall(state, canonical, res);
+    const carries = carriesToken(state.req.headers.authorization, this.#presenceDeps);
+    if (carries === true) return this.#withToken(state, canonical, res);
+    if (carries === false) return this.#passThrough(state, canonical, res);
+    return carries.then((token) =>
+      token ? this.#withToken(state, canonical, res) : this.#passThrough(state, canonical, res),
+    );
+  }
+
+  #withToken(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    if (state.route?.kind === 'protected') return this.#tokenCall(state, canonical, res);
+    this.#refuse(
+      state,
+      res,
+      'token_outside_protected',
+      `tokens are accepted only under ${this.#deps.routes.protectedPrefixes.join(', ')}; this path is passed through only without one`,
+    );
+    return undefined;
+  }
+
+  /**
+   * A request without a token, sent as it came: its own `Authorization` and cookies, its query,
+   * its body; no identity header (in any spelling), no configured upstream credentials. Not a
+   * failed authentication; recorded only when `audit.passthrough` is on.
+   */
+  #passThrough(state: CallState, canonical: CanonicalRequest, res: ServerResponse): Promise<void> | undefined {
+    const deps = this.#deps;
+    const upstream = deps.upstream;
+    if (upstream === null) {
+      sendError(res, 'no_upstream', fixedMessage('no_upstream'));
+      return undefined;
+    }
+    const req = state.req;
+    const headers = buildUpstreamHeaders(canonical.headers, {
+      clientAddress: state.ip,
+      publicProto: this.#publicProto,
+      publicHost: this.#publicHost,
+      identityHeader: this.#identityHeader,
+      username: '',
+      upstreamAuthorization: null,
+      passThrough: true,
+    });
+    const target = canonical.rawQuery === '' ? canonical.path : `${canonical.path}?${canonical.rawQuery}`;
+    return upstream.forward(res, canonical.method, target, headers, hasBody(req) ? req : null).then(
+      (status) => this.#recordPassThrough(state, 'passthrough', 'passed through without a token', status),
+      (err: unknown) => {
+        if (!(err instanceof UpstreamError)) throw err;
+        this.#recordPassThrough(state, 'error', err.message, err.status);
+        sendError(res, err.code, err.message);
+      },
+    );
+  }
+
+  #recordPassThrough(state: CallState, decision: AuditDecision, reason: string, status: number | null): void {
+    if (!this.#deps.config.audit.passthrough) return;
+    const canonical = state.canonical;
+    const end = this.#deps.now();
+    this.#deps.callLog.record({
+      time: state.start,
+      tokenId: null,
+      tokenLabel: null,
+      user: null,
+      authMethod: null,
+      method: canonical?.method ?? state.req.method ?? '',
+      path: canonical?.path ?? '',
+      rawQuery: canonical?.rawQuery ?? '',
+      decision,
+      reason,
+      upstreamStatus: status,
+      clientIp: state.ip,
+      userAgent: state.req.headers['user-agent'] ?? '',
+      durationMs: end - state.start,
+      // the upstream's own password or token: scrubbed wherever it might appear
+      secret: presentedSecret(state.req.headers.authorization),
+    });
+  }
+
+  /** Records a request refused at the canonical-request step, with whoever its credentials name. */
+  #recordRefusedTarget(state: CallState, message: string): void {
+    state.refusedTarget = escapedTarget(state.req.url ?? '');
+    const settings = this.#deps.settingsHolder.current;
+    authenticate(state.req.headers.authorization, settings.authType, this.#authDeps)
+      .then((auth) => {
+        state.auth = auth;
+        this.#record(state, auth.ok ? 'refused' : 'unauthenticated', message, null);
+      })
+      .catch((err: unknown) => this.#deps.callLog.logError(err));
   }
 
   /** A token call; returns what is still under way (undefined when it was answered at once). Throws like it rejects. */
@@ -256,11 +403,25 @@ export class Gateway {
   ): Promise<void> | undefined {
     state.auth = auth;
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
+    // (a proxy's decision request never carries the body: its form bodies are refused in #check)
+    const form = state.flavour === null && hasBody(state.req) ? formKindOf(canonical.headers['content-type']) : null;
+    // A form body carries parameters: it is read (after the checks that need no body) and judged with the query.
+    if (form !== null) {
+      return this.#refusedBeforeRules(state, canonical, res, settings)
+        ? undefined
+        : this.#withForm(state, canonical, res, auth, form);
+    }
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
-    if (verdict.allowed) return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
+    if (verdict.allowed) {
+      if (state.flavour === null) continueIfExpected(state.req, res);
+      return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
+    }
     if (verdict.needsBody) {
-      if (state.flavour === null) return this.#withBody(state, canonical, res, auth);
+      if (state.flavour === null) {
+        continueIfExpected(state.req, res);
+        return this.#withBody(state, canonical, res, auth);
+      }
       // a proxy sends no body: a rule that reads it cannot be judged, so the call is refused
       this.#refuse(
         state,
@@ -337,25 +498,78 @@ export class Gateway {
     auth: AuthResult & { ok: true },
     settings: RuntimeSettings,
   ): Verdict | null {
+    if (this.#refusedBeforeRules(state, canonical, res, settings)) return null;
+    // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
+    return evaluate(auth.ruleSet, requestFacts(canonical));
+  }
+
+  /** The checks after authentication that need neither rules nor body; true when the call was refused (answered, recorded). */
+  #refusedBeforeRules(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    settings: RuntimeSettings,
+  ): boolean {
     // Past the outage grace period a cached token may have been deleted meanwhile: fail closed.
     const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
       this.#answerError(state, res, 'database_outage', outage, { 'retry-after': '5' });
-      return null;
+      return true;
     }
-    if (settings.extenderEndpointsOnly && !canonical.path.startsWith(EXTENDER_BASE)) {
+    if (
+      settings.extenderEndpointsOnly &&
+      state.route?.kind !== 'admin' &&
+      !canonical.path.startsWith(this.#deps.routes.extenderBase)
+    ) {
       this.#refuse(state, res, 'extender_endpoints_only', fixedMessage('extender_endpoints_only'));
-      return null;
+      return true;
     }
     const override = findMethodOverride(canonical.headers, canonical.query);
     if (override !== null) {
       this.#refuse(state, res, 'method_override_refused', override);
-      return null;
+      return true;
     }
-    if (state.flavour !== null && this.#undecidable(state, canonical, res)) return null;
-    // The body is not read yet: a JsonData rule that could allow the call answers needsBody.
-    return evaluate(auth.ruleSet, requestFacts(canonical));
+    if (state.flavour !== null && this.#undecidable(state, canonical, res)) return true;
+    return false;
+  }
+  /**
+   * A call with a form body: the body is read (bounded) and its parameters judged with the
+   * query's — every value of a parameter a QueryParam part names, from both; override and
+   * credential parameters refused. The bytes judged are the bytes forwarded.
+   */
+  async #withForm(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    kind: FormKind,
+  ): Promise<void> {
+    continueIfExpected(state.req, res);
+    let form: FormBody;
+    try {
+      form = await readFormBody(state.req, canonical.headers, kind, this.#deps.config.bodyLimitBytes);
+    } catch (err) {
+      if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
+      throw err;
+    }
+    const refusal = formBodyRefusal(form.names);
+    if (refusal !== null) return this.#refuse(state, res, refusal.code, refusal.message);
+    if (this.#deps.admin.match(canonical.method, canonical.path) !== null) {
+      return this.#refuse(state, res, 'unsupported_media_type', "tokengate's admin API takes JSON bodies, not forms");
+    }
+    // the one facts builder, with the body's parameters beside the query's
+    const facts: RequestFacts = {
+      ...requestFacts(canonical, { kind: 'none' }),
+      query: mergedParams(canonical.query, form.params),
+    };
+    // The rules must hold whether the upstream reads the body's parameters (POST in a servlet
+    // container, PUT/PATCH in other frameworks) or not (GET, another letter case of the type…).
+    const withBody = evaluate(auth.ruleSet, facts);
+    if (!withBody.allowed) return this.#deny(state, res, auth, withBody);
+    const queryOnly = evaluate(auth.ruleSet, { ...facts, query: canonical.query });
+    if (!queryOnly.allowed) return this.#deny(state, res, auth, queryOnly);
+    return this.#serveAllowed(state, canonical, res, auth, withBody.line, { bytes: form.bytes, value: undefined });
   }
 
   /** A JsonData rule may allow the call: reads the body strictly and decides again. */
@@ -365,14 +579,17 @@ export class Gateway {
     res: ServerResponse,
     auth: AuthResult & { ok: true },
   ): Promise<void> {
-    let body: { bytes: Buffer; value: unknown };
+    let body: { bytes: Buffer; value: unknown; numberText: JsonNumberText | null };
     try {
       body = await readJsonBody(state.req, canonical.headers, this.#deps.config.bodyLimitBytes);
     } catch (err) {
       if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
-    const verdict = evaluate(auth.ruleSet, requestFacts(canonical, { kind: 'json', value: body.value }));
+    const verdict = evaluate(
+      auth.ruleSet,
+      requestFacts(canonical, { kind: 'json', value: body.value, numberText: body.numberText }),
+    );
     if (!verdict.allowed) return this.#deny(state, res, auth, verdict);
     return this.#serveAllowed(state, canonical, res, auth, verdict.line, body);
   }
@@ -401,15 +618,24 @@ export class Gateway {
     body: { bytes: Buffer; value: unknown } | null,
   ): Promise<void> | undefined {
     const deps = this.#deps;
-    const admin = deps.admin.match(canonical.method, canonical.path);
+    const route = state.route;
     if (state.flavour !== null) {
-      if (admin !== null) this.#refuse(state, res, 'decision_not_for_admin', fixedMessage('decision_not_for_admin'));
-      else this.#answerAllowed(state, res, auth, line);
-      return;
+      // tokengate's own paths are served by tokengate, never judged for a proxy
+      if (route?.kind === 'admin') {
+        this.#refuse(state, res, 'decision_not_for_admin', fixedMessage('decision_not_for_admin'));
+        return;
+      }
+      return this.#decisionAllowed(state, res, auth, line);
     }
-    if (admin !== null) {
+    if (route?.kind === 'admin') {
+      // tokengate's own path in any letter case: served here or 404, never forwarded
+      const admin = deps.admin.match(canonical.method, route.adminPath);
+      if (admin === null) {
+        this.#refuse(state, res, 'unknown_admin_endpoint', fixedMessage('unknown_admin_endpoint'));
+        return;
+      }
       // the privilege rule of the admin API, in one place for every endpoint (see admin-access.ts)
-      const refusal = adminAccessRefusal(canonical.method, canonical.path, {
+      const refusal = adminAccessRefusal(canonical.method, admin.path, {
         token: auth.token,
         ruleSet: auth.ruleSet,
         line,
@@ -421,19 +647,46 @@ export class Gateway {
       return this.#admin(state, canonical, res, auth, admin, body);
     }
 
-    const upstream = deps.upstream;
-    if (upstream === null) {
+    if (deps.upstream === null) {
       this.#refuse(state, res, 'no_upstream', fixedMessage('no_upstream'));
       return;
+    }
+    // the user's own upstream credential, else the fixed one (if any)
+    const own = deps.upstreamAuthorizations.of(auth.user.username);
+    if (typeof own === 'string' || own === null) return this.#send(state, canonical, res, auth, line, body, own);
+    return own.then((header) => this.#send(state, canonical, res, auth, line, body, header));
+  }
+
+  /** Forwards an allowed token call with `own`, the user's own upstream `Authorization` (or null). */
+  #send(
+    state: CallState,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    body: { bytes: Buffer; value: unknown } | null,
+    own: string | null,
+  ): Promise<void> | undefined {
+    const upstream = this.#deps.upstream as Upstream;
+    if (own === null && this.#requireOwnCredential) {
+      this.#refuse(
+        state,
+        res,
+        'upstream_credential_required',
+        `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
+          '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
+      );
+      return undefined;
     }
     const req = state.req;
     const query = upstreamQuery(canonical.rawQuery, canonical.query);
     const headers = buildUpstreamHeaders(canonical.headers, {
-      peerAddress: req.socket.remoteAddress ?? state.ip,
-      proto: 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http',
+      clientAddress: state.ip,
+      publicProto: this.#publicProto,
+      publicHost: this.#publicHost,
       identityHeader: this.#identityHeader,
       username: auth.user.username,
-      upstreamAuthorization: this.#upstreamAuthorization,
+      upstreamAuthorization: own ?? this.#upstreamAuthorization,
     });
     if (body !== null) headers['content-length'] = String(body.bytes.length);
     return this.#forward(
@@ -478,12 +731,43 @@ export class Gateway {
     return false;
   }
 
-  /** An allowed decision: 200 with what the proxy sets upstream; recorded and counted like a forwarded call. */
-  #answerAllowed(state: CallState, res: ServerResponse, auth: AuthResult & { ok: true }, line: number): void {
+  /** An allowed decision: the user's own upstream credential (else the fixed one) found, as for forwarding. */
+  #decisionAllowed(
+    state: CallState,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+  ): Promise<void> | undefined {
+    const own = this.#deps.upstreamAuthorizations.of(auth.user.username);
+    if (typeof own === 'string' || own === null) {
+      this.#answerAllowed(state, res, auth, line, own);
+      return undefined;
+    }
+    return own.then((header) => this.#answerAllowed(state, res, auth, line, header));
+  }
+
+  /** 200 with what the proxy sets upstream; recorded and counted like a forwarded call. */
+  #answerAllowed(
+    state: CallState,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    own: string | null,
+  ): void {
+    if (own === null && this.#requireOwnCredential) {
+      this.#refuse(
+        state,
+        res,
+        'upstream_credential_required',
+        `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
+          '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
+      );
+      return;
+    }
     sendDecisionAllowed(res, state.flavour ?? 'envoy', {
       identityHeader: this.#identityHeader,
       username: auth.user.username,
-      upstreamAuthorization: this.#upstreamAuthorization,
+      upstreamAuthorization: own ?? this.#upstreamAuthorization,
     });
     const end = this.#deps.now();
     this.#record(state, 'allowed', allowedReason(line), null, end);
@@ -508,6 +792,11 @@ export class Gateway {
         this.#deps.callLog.countUsage(tokenId, state.ip, end);
       },
       (err: unknown) => {
+        if (err instanceof UpstreamBrokeOff) {
+          // the client response is already destroyed: nothing more to send
+          this.#record(state, 'error', err.message, err.status);
+          return;
+        }
         if (!(err instanceof UpstreamError)) throw err;
         this.#record(state, 'error', err.message, err.status);
         sendError(res, err.code, err.message);
@@ -524,7 +813,11 @@ export class Gateway {
     body: { bytes: Buffer; value: unknown } | null,
   ): Promise<void> {
     const deps = this.#deps;
+    let refusal = 'admin API refused the call';
     const status = await deps.admin.handle(admin, {
+      onRefused: (reason) => {
+        refusal = `admin API refused the call: ${reason}`;
+      },
       canonical,
       req: state.req,
       res,
@@ -546,12 +839,7 @@ export class Gateway {
           extraSecrets: action.extraSecrets ?? [],
         }),
     });
-    this.#record(
-      state,
-      status < 400 ? 'allowed' : 'error',
-      status < 400 ? 'admin API' : 'admin API refused the call',
-      status,
-    );
+    this.#record(state, status < 400 ? 'allowed' : 'error', status < 400 ? 'admin API' : refusal, status);
     if (status < 400) deps.callLog.countUsage(auth.token.id, state.ip, deps.now());
   }
 
@@ -577,8 +865,8 @@ export class Gateway {
       user: auth?.ok ? auth.user.username : (auth?.userName ?? null),
       authMethod: auth?.method ?? null,
       method: canonical?.method ?? state.req.method ?? '',
-      path: canonical?.path ?? '',
-      rawQuery: canonical?.rawQuery ?? '',
+      path: canonical?.path ?? state.refusedTarget?.path ?? '',
+      rawQuery: canonical?.rawQuery ?? state.refusedTarget?.query ?? '',
       decision,
       reason,
       upstreamStatus,
@@ -601,7 +889,8 @@ export class Gateway {
     const code: ErrorCode =
       err instanceof HttpError ? err.code : unavailable ? 'database_unavailable' : 'internal_error';
     if (!(err instanceof HttpError)) this.#deps.callLog.logError(err);
-    if (state.canonical?.path.startsWith(this.#deps.protectedPrefix)) {
+    const kind = state.route?.kind;
+    if (kind === 'admin' || kind === 'protected') {
       try {
         this.#record(state, 'error', message, null);
       } catch {
@@ -624,6 +913,30 @@ export class Gateway {
   }
 }
 
+/** Longest raw target part kept in an audit record. */
+const REFUSED_TARGET_MAX = 512;
+
+/**
+ * A raw request target as it may be stored and shown: split at the first `?`, every byte outside
+ * printable ASCII (and `%` itself is kept) written as `%XX`, each part cut at REFUSED_TARGET_MAX
+ * characters with `…`. The query still goes through the audit record's redaction.
+ */
+export function escapedTarget(target: string): { path: string; query: string } {
+  const escapeBytes = (text: string): string => {
+    let out = '';
+    for (const byte of Buffer.from(text, 'latin1')) {
+      out +=
+        byte > 0x20 && byte < 0x7f ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+      if (out.length > REFUSED_TARGET_MAX) return `${out.slice(0, REFUSED_TARGET_MAX)}…`;
+    }
+    return out;
+  };
+  const mark = target.indexOf('?');
+  return mark < 0
+    ? { path: escapeBytes(target), query: '' }
+    : { path: escapeBytes(target.slice(0, mark)), query: escapeBytes(target.slice(mark + 1)) };
+}
+
 /** `allowed by line N` for the first lines, made once. */
 const ALLOWED_REASONS: string[] = [];
 
@@ -644,6 +957,15 @@ function isDecisionTarget(target: string | undefined): boolean {
   if (target === undefined || !target.startsWith(DECISION_PATH)) return false;
   const next = target.charCodeAt(DECISION_PATH.length);
   return Number.isNaN(next) || next === 0x2f || next === 0x3f; // end, '/', '?'
+}
+
+/**
+ * Answers `Expect: 100-continue` (the server no longer does it on its own, see start-gateway):
+ * only once the call passed authentication and the checks that can be made before its body.
+ */
+function continueIfExpected(req: IncomingMessage, res: ServerResponse): void {
+  const expect = req.headers.expect;
+  if (expect !== undefined && expect.toLowerCase() === '100-continue' && !res.headersSent) res.writeContinue();
 }
 
 /** True when the request has a body to stream (Content-Length > 0 or chunked). */

@@ -3,6 +3,11 @@ const CREDENTIAL_PARAMS = new Set(['os_username', 'os_password', 'os_authtype'])
 /** Their lengths: a name of another length needs no lower-casing to know it is none of them. */
 const CREDENTIAL_PARAM_LENGTHS = new Set([...CREDENTIAL_PARAMS].map((name) => name.length));
 
+/** True for `os_username`, `os_password`, `os_authType` in any letter case. */
+export function isCredentialParam(name: string): boolean {
+  return CREDENTIAL_PARAM_LENGTHS.has(name.length) && CREDENTIAL_PARAMS.has(name.toLowerCase());
+}
+
 function decodedName(pair: string): string {
   const eq = pair.indexOf('=');
   const raw = (eq < 0 ? pair : pair.slice(0, eq)).replace(/\+/g, ' ');
@@ -24,7 +29,7 @@ export function upstreamQuery(rawQuery: string, query: ReadonlyMap<string, reado
   if (rawQuery === '') return '';
   let hasCredential = false;
   for (const name of query.keys()) {
-    if (CREDENTIAL_PARAM_LENGTHS.has(name.length) && CREDENTIAL_PARAMS.has(name.toLowerCase())) {
+    if (isCredentialParam(name)) {
       hasCredential = true;
       break;
     }

@@ -1,3 +1,4 @@
+import type { EncodedSlashPolicy } from './canonical-path.js';
 import type { CanonicalRequest } from './canonical-request.js';
 import { canonicalize } from './canonicalize.js';
 
@@ -15,6 +16,7 @@ export function canonicalFromUrl(
   method: string,
   url: string,
   publicUrl: string | null,
+  encodedSlash: EncodedSlashPolicy = 'refuse',
 ): { ok: true; request: CanonicalRequest } | { ok: false; message: string } {
   let target = url;
   let base = publicUrl;
@@ -32,7 +34,7 @@ export function canonicalFromUrl(
     target = rest.startsWith('/') ? rest : `/${rest}`;
     base ??= parsed.origin;
   }
-  const result = canonicalize({ method, target, headers: {} }, { publicUrl: base });
+  const result = canonicalize({ method, target, headers: {} }, { publicUrl: base, encodedSlash });
   if (!result.ok) return { ok: false, message: result.message };
   return { ok: true, request: result.request };
 }

@@ -97,21 +97,39 @@ function refuseUtf8(escaped: string): PathRefusal {
   return refuse(`${shown(escaped)} is not valid UTF-8 (overlong, surrogate or truncated sequences are refused)`);
 }
 
+/** What to do with an encoded slash `%2F`: refuse the path (default), or keep it encoded as data. */
+export type EncodedSlashPolicy = 'refuse' | 'keep';
+
+const DOT_SEGMENT_REFUSAL = refuse('dot segments ("." or "..", also encoded as %2E) are not allowed');
+const ENCODED_DOT_SEGMENT_REFUSAL = refuse(
+  'dot segments ("." or "..") next to an encoded "/" (%2F) are not allowed (the upstream may decode it and go up a level)',
+);
+
 /**
  * Canonicalises a request path (without its query). Returns the canonical path, or a
  * `PathRefusal` with a message for a `400`.
  *
+ * With `encodedSlash: 'keep'` an escaped `/` stays in the path as `%2F` (upper-case hex), so
+ * rules see the three characters and the upstream receives them; because an upstream may still
+ * decode it to `/`, a `.` or `..` between encoded or raw slashes (`a%2F..%2Fb`) is refused like
+ * any dot segment. Every other refusal stays.
+ *
  * @example
  * canonicalPath('/rest/api/%7Euser/caf%c3%a9') // '/rest/api/~user/caf%C3%A9'
  * canonicalPath('/rest/api/..;/admin')         // { refused: 'the request path is refused: ";" is not allowed …' }
+ * canonicalPath('/api/queues/%2f/orders', 'keep') // '/api/queues/%2F/orders'
  */
-export function canonicalPath(path: string): string | PathRefusal {
+export function canonicalPath(path: string, encodedSlash: EncodedSlashPolicy = 'refuse'): string | PathRefusal {
+  const keepSlash = encodedSlash === 'keep';
   const n = path.length;
   if (n === 0 || path.charCodeAt(0) !== SLASH) return refuse('it must start with "/"');
   let out = '';
   let copyFrom = 0; // 0 while the output equals the input (index 0 is always a kept "/")
   let segLen = 0;
   let segDots = 0;
+  // Characters since the last raw or (kept) encoded slash, and how many were dots.
+  let subLen = 0;
+  let subDots = 0;
   // UTF-8 validation of escaped bytes: continuation bytes still needed and the allowed range of the next one.
   let utf8Need = 0;
   let utf8Lo = 0x80;
@@ -153,9 +171,17 @@ export function canonicalPath(path: string): string | PathRefusal {
         out += path.slice(copyFrom, i) + String.fromCharCode(byte);
         copyFrom = i + 3;
         segLen++;
-        if (byte === DOT) segDots++;
+        subLen++;
+        if (byte === DOT) {
+          segDots++;
+          subDots++;
+        }
         i += 2;
         continue;
+      } else if (byte === SLASH && keepSlash) {
+        if (subLen > 0 && subDots === subLen && subLen <= 2) return ENCODED_DOT_SEGMENT_REFUSAL;
+        subLen = -1; // the kept escape below counts one; an empty part between slashes is data (a vhost "/")
+        subDots = 0;
       } else {
         const refusal = refuseEscape(byte, path.slice(i, i + 3));
         if (refusal !== null) return refusal;
@@ -168,29 +194,34 @@ export function canonicalPath(path: string): string | PathRefusal {
         copyFrom = i + 3;
       }
       segLen++;
+      subLen++;
       i += 2;
       continue;
     }
     if (utf8Need > 0) return refuseUtf8(path.slice(utf8Start, i));
     if (c === SLASH) {
       if (segLen === 0) return refuse('empty segments ("//") are not allowed');
-      if (segDots === segLen && segLen <= 2)
-        return refuse('dot segments ("." or "..", also encoded as %2E) are not allowed');
+      if (segDots === segLen && segLen <= 2) return DOT_SEGMENT_REFUSAL;
+      if (subLen > 0 && subDots === subLen && subLen <= 2) return ENCODED_DOT_SEGMENT_REFUSAL;
       segLen = 0;
       segDots = 0;
+      subLen = 0;
+      subDots = 0;
       continue;
     }
     if (c === DOT) {
       segLen++;
       segDots++;
+      subLen++;
+      subDots++;
       continue;
     }
     if (c <= 0x20 || c >= 0x7f || RAW_REFUSED[c] === 1) return refuseRaw(c);
     segLen++;
+    subLen++;
   }
   if (utf8Need > 0) return refuseUtf8(path.slice(utf8Start));
-  if (segLen > 0 && segDots === segLen && segLen <= 2) {
-    return refuse('dot segments ("." or "..", also encoded as %2E) are not allowed');
-  }
+  if (segLen > 0 && segDots === segLen && segLen <= 2) return DOT_SEGMENT_REFUSAL;
+  if (subLen > 0 && subDots === subLen && subLen <= 2) return ENCODED_DOT_SEGMENT_REFUSAL;
   return copyFrom === 0 ? path : out + path.slice(copyFrom);
 }

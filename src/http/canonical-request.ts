@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { EncodedSlashPolicy } from './canonical-path.js';
 
 /**
  * The one view of a request that every step after the HTTP layer sees.
@@ -29,6 +30,8 @@ export interface CanonicalizeOptions {
    * such as `https://example.com/confluence`). Absolute-form request targets must match it.
    */
   readonly publicUrl: string | null;
+  /** `refuse` (default) a path with `%2F`, or `keep` it encoded (see `canonicalPath`). */
+  readonly encodedSlash?: EncodedSlashPolicy;
 }
 
 /** A raw request as received: method and request-target exactly as on the wire. */

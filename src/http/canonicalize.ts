@@ -37,7 +37,8 @@ function bad(message: string): CanonicalizeResult {
  *   are refused.
  * - Path: see `canonicalPath` (unreserved escapes decoded once, other escapes kept with
  *   upper-case hex; dot segments, `//`, `\`, `;`, `#`, encoded `/ \ ; % # ?`, control
- *   characters, invalid percent-encoding or UTF-8 and raw non-ASCII are refused).
+ *   characters, invalid percent-encoding or UTF-8 and raw non-ASCII are refused; with
+ *   `encodedSlash: 'keep'` a `%2F` stays encoded instead).
  * - Query: kept raw for forwarding, and decoded (names and values) into `query`.
  * - The request is frozen (its query arrays are `readonly` by type only: freezing them costs more
  *   than the rest of the call).
@@ -64,7 +65,7 @@ export function canonicalize(raw: RawRequestLine, options: CanonicalizeOptions):
   }
 
   const q = target.indexOf('?');
-  const path = canonicalPath(q < 0 ? target : target.slice(0, q));
+  const path = canonicalPath(q < 0 ? target : target.slice(0, q), options.encodedSlash);
   if (typeof path !== 'string') return bad(path.refused);
   if (absoluteForm && base !== null && base.prefix !== '') {
     const p = base.prefix;

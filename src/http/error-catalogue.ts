@@ -29,6 +29,15 @@ export const ERROR_CATALOGUE = {
     status: 400,
     meaning: 'the body is not one strict JSON value (not UTF-8, duplicate keys, empty, not an object…)',
   },
+  invalid_form: {
+    status: 400,
+    meaning:
+      'a form or multipart body on a token call cannot be read one way only (bad escapes, non-ASCII without charset, a transfer-encoded part, too many parameters)',
+  },
+  credential_parameter_refused: {
+    status: 400,
+    meaning: 'a form body carries os_username, os_password or os_authType (upstream credentials from a client)',
+  },
   invalid_input: {
     status: 400,
     meaning: 'a field or query parameter of an admin or page call is missing or not valid; the message names it',
@@ -74,6 +83,14 @@ export const ERROR_CATALOGUE = {
     meaning:
       'proxy decision: the request carries a header that may make the upstream read another URL than the one judged (X-Original-URL, X-Rewrite-URL…)',
   },
+  token_outside_protected: {
+    status: 403,
+    meaning: 'pass-through: a token was sent to a path outside the protected prefixes (it is never forwarded)',
+  },
+  upstream_credential_required: {
+    status: 403,
+    meaning: 'upstream.perUserCredentials is required and the caller has no upstream credential of their own',
+  },
   forbidden: {
     status: 403,
     meaning: 'the caller may not do this (not an administrator, not the token’s owner, account disabled)',
@@ -91,8 +108,14 @@ export const ERROR_CATALOGUE = {
   },
   not_found: {
     status: 404,
-    meaning: `tokengate does not serve this path (only ${DEFAULT_PROTECTED_PREFIX}* and its own pages)`,
+    meaning: 'tokengate does not serve this path: not under a protected prefix, not its own, and pass-through is off',
+    // with the default protect; the gateway names the configured prefixes
     message: `not found: tokengate serves only ${DEFAULT_PROTECTED_PREFIX}* (and its own pages)`,
+  },
+  unknown_admin_endpoint: {
+    status: 404,
+    meaning: 'no tokenTools endpoint has this path (tokenTools paths are never forwarded)',
+    message: 'no such tokenTools endpoint (see the OpenAPI document)',
   },
   no_upstream: {
     status: 404,

@@ -32,6 +32,18 @@ describe('findMethodOverride', () => {
     }
   });
 
+  test('refuses an override header spelt with underscores (CGI/WSGI read it as the same)', () => {
+    for (const header of ['x_http_method_override', 'x-http_method', 'x_method_override']) {
+      assert.notEqual(findMethodOverride({ [header]: 'DELETE' }, NO_QUERY), null, header);
+    }
+  });
+
+  test('refuses override parameters named like the headers, any case', () => {
+    for (const name of ['X-HTTP-Method-Override', '_METHOD', 'x_http_method']) {
+      assert.notEqual(findMethodOverride({}, new Map([[name, ['DELETE']]])), null, name);
+    }
+  });
+
   test('allows a request without an override', () => {
     assert.equal(
       findMethodOverride(

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpError } from './http-error.js';
-import { parseStrictJson } from './strict-json.js';
+import { type JsonNumberText, parseStrictJson } from './strict-json.js';
 
 /** `ignoreBOM: true` keeps a BOM in the text so the strict parser refuses it by name. */
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -67,7 +67,8 @@ function tooLarge(limitBytes: number): HttpError {
  *   it should close the connection with that answer);
  * - empty, not UTF-8, BOM, invalid JSON or a duplicate key anywhere → 400.
  *
- * Returns the exact bytes read (forward these, they are what was checked) and the parsed value.
+ * Returns the exact bytes read (forward these, they are what was checked), the parsed value and
+ * the source text of its numbers where JavaScript would write them otherwise.
  *
  * @example
  * const { bytes, value } = await readJsonBody(req, req.headers, 1_048_576);
@@ -77,7 +78,7 @@ export async function readJsonBody(
   stream: AsyncIterable<Buffer> | NodeJS.ReadableStream,
   headers: IncomingHttpHeaders,
   limitBytes: number,
-): Promise<{ bytes: Buffer; value: unknown }> {
+): Promise<{ bytes: Buffer; value: unknown; numberText: JsonNumberText | null }> {
   checkContentEncoding(headerText(headers['content-encoding']));
   checkContentType(headerText(headers['content-type']));
   const declared = headers['content-length'];
@@ -111,5 +112,5 @@ export async function readJsonBody(
   }
   const parsed = parseStrictJson(text);
   if (!parsed.ok) throw new HttpError('invalid_json', `the request body is not accepted: ${parsed.message}`);
-  return { bytes, value: parsed.value };
+  return { bytes, value: parsed.value, numberText: parsed.numberText };
 }

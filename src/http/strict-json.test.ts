@@ -148,10 +148,20 @@ describe('parseStrictJson and __proto__', () => {
   });
 });
 
+/** True when some object in `v` has two keys a case-insensitive reader sees as one (refused since issue 14). */
+function hasCaseTwinKeys(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(hasCaseTwinKeys);
+  if (typeof v !== 'object' || v === null) return false;
+  const keys = Object.keys(v);
+  const folded = new Set(keys.map((key) => key.toUpperCase().toLowerCase()));
+  return folded.size !== keys.length || Object.values(v).some(hasCaseTwinKeys);
+}
+
 describe('parseStrictJson agrees with JSON.parse', () => {
   test('on serialised random values (compact and indented)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom(undefined, 2, '\t'), (v, indent) => {
+        fc.pre(!hasCaseTwinKeys(v));
         const text = JSON.stringify(v, null, indent);
         const result = parseStrictJson(text);
         assert.ok(result.ok, text);
@@ -182,7 +192,7 @@ describe('parseStrictJson agrees with JSON.parse', () => {
         } else if (result.ok) {
           assert.deepEqual(result.value, JSON.parse(t));
         } else {
-          assert.match(result.message, /duplicate key|byte-order mark/, JSON.stringify(t));
+          assert.match(result.message, /duplicate key|byte-order mark|only in letter case/, JSON.stringify(t));
         }
       }),
       { numRuns: 20_000 },
@@ -237,6 +247,7 @@ describe('parseStrictJson on long strings (the fast path)', () => {
     })).value;
     fc.assert(
       fc.property(doc, fc.constantFrom(undefined, 2), (v, indent) => {
+        fc.pre(!hasCaseTwinKeys(v));
         const text = JSON.stringify(v, null, indent);
         const result = parseStrictJson(text);
         assert.ok(result.ok, text);

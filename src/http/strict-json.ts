@@ -1,16 +1,41 @@
 /**
- * Strict RFC 8259 JSON: what `JSON.parse` accepts, minus duplicate object keys (at any depth),
- * a leading byte-order mark and nesting deeper than `MAX_JSON_DEPTH`. Values are built like
- * `JSON.parse` builds them (plain objects and arrays), except that a `"__proto__"` key becomes an
- * ordinary own property and never touches a prototype.
+ * Strict RFC 8259 JSON: what `JSON.parse` accepts, minus duplicate object keys (at any depth, also
+ * keys that differ only in letter case), a leading byte-order mark, nesting deeper than
+ * `MAX_JSON_DEPTH` and documents of more than `MAX_JSON_NODES` values or `MAX_JSON_CONTAINERS`
+ * arrays and objects. Values are built like `JSON.parse` builds them (plain objects and arrays),
+ * except that a `"__proto__"` key becomes an ordinary own property and never touches a prototype.
+ * Numbers whose source text is not JavaScript's text of the number (`1e2`, `1.0`,
+ * `9007199254740993`) keep their source text in `numberText`, so that rules match what an
+ * upstream reads, not a rounded double.
  */
 
+/**
+ * The source text of the numbers whose text JavaScript would write differently: container →
+ * key (object) or index (array) → the number as written. Numbers not in it are written as `String(value)`.
+ */
+export type JsonNumberText = WeakMap<object, Map<string | number, string>>;
+
 export type StrictJsonResult =
-  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: true; readonly value: unknown; readonly numberText: JsonNumberText | null }
   | { readonly ok: false; readonly message: string };
 
 /** Deepest nesting of arrays and objects accepted; deeper input is refused, never a stack overflow. */
 export const MAX_JSON_DEPTH = 512;
+/**
+ * Most values (scalars, arrays, objects) in one document, and most arrays and objects: bound the
+ * work one body costs on the event loop (a 1 MiB body of nested arrays took 242 ms before).
+ */
+export const MAX_JSON_NODES = 100_000;
+export const MAX_JSON_CONTAINERS = 20_000;
+
+/**
+ * A key as case-insensitive mappers may read it: upper- then lower-cased, so that `type`,
+ * `TYPE`, and spellings such as `ſ`/`s` or `K` (Kelvin)/`k` that Java's equalsIgnoreCase
+ * equates, fold to one key.
+ */
+function foldedKey(key: string): string {
+  return key.toUpperCase().toLowerCase();
+}
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -72,6 +97,11 @@ function describePath(path: readonly (string | number)[]): string {
 
 class Parser {
   private pos = 0;
+  private nodes = 0;
+  private containers = 0;
+  /** The source text of the number parsed last. */
+  private numberSource = '';
+  numberText: JsonNumberText | null = null;
   /** Keys and indexes from the root to the value being parsed; read only to name a duplicate's place. */
   private readonly path: (string | number)[] = [];
 
@@ -107,6 +137,7 @@ class Parser {
   }
 
   private parseValue(depth: number): unknown {
+    if (++this.nodes > MAX_JSON_NODES) this.fail(`JSON with more than ${MAX_JSON_NODES} values is not accepted`);
     const c = this.text.charCodeAt(this.pos);
     switch (c) {
       case OPEN_BRACE:
@@ -135,6 +166,22 @@ class Parser {
 
   private checkDepth(depth: number): void {
     if (depth > MAX_JSON_DEPTH) this.fail(`JSON nested deeper than ${MAX_JSON_DEPTH} levels is not accepted`);
+    if (++this.containers > MAX_JSON_CONTAINERS) {
+      this.fail(`JSON with more than ${MAX_JSON_CONTAINERS} arrays and objects is not accepted`);
+    }
+  }
+
+  /** Keeps the source text of the number just parsed when JavaScript would write it otherwise. */
+  private noteNumber(container: object, key: string | number, value: number): void {
+    const source = this.numberSource;
+    if (String(value) === source) return;
+    this.numberText ??= new WeakMap();
+    let texts = this.numberText.get(container);
+    if (texts === undefined) {
+      texts = new Map();
+      this.numberText.set(container, texts);
+    }
+    texts.set(key, source);
   }
 
   private parseObject(depth: number): Record<string, unknown> {
@@ -146,6 +193,9 @@ class Parser {
       this.pos++;
       return object;
     }
+    /** Folded keys seen so far (from the second key on). */
+    let folded: Set<string> | null = null;
+    let firstKey: string | null = null;
     for (;;) {
       if (this.text.charCodeAt(this.pos) !== QUOTE) this.unexpected();
       const key = this.parseString();
@@ -157,9 +207,23 @@ class Parser {
         const shownKey = JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
         this.fail(`duplicate key ${shownKey} in the object at ${describePath(this.path)}`);
       }
+      if (firstKey === null) {
+        firstKey = key;
+      } else {
+        if (folded === null) folded = new Set([foldedKey(firstKey)]);
+        const fold = foldedKey(key);
+        if (folded.has(fold)) {
+          const shownKey = JSON.stringify(key.length > 64 ? `${key.slice(0, 64)}…` : key);
+          this.fail(
+            `key ${shownKey} differs from another key of the object at ${describePath(this.path)} only in letter case (case-insensitive readers see one key twice)`,
+          );
+        }
+        folded.add(fold);
+      }
       this.path.push(key);
       const value = this.parseValue(depth);
       this.path.pop();
+      if (typeof value === 'number') this.noteNumber(object, key, value);
       if (key === '__proto__') {
         Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
       } else {
@@ -189,9 +253,12 @@ class Parser {
       return array;
     }
     for (;;) {
-      this.path.push(array.length);
-      array.push(this.parseValue(depth));
+      const index = array.length;
+      this.path.push(index);
+      const value = this.parseValue(depth);
+      array.push(value);
       this.path.pop();
+      if (typeof value === 'number') this.noteNumber(array, index, value);
       this.skipWhitespace();
       const c = this.text.charCodeAt(this.pos);
       if (c === COMMA) {
@@ -313,7 +380,9 @@ class Parser {
       while (isDigit(text.charCodeAt(i))) i++;
     }
     this.pos = i;
-    return Number(text.slice(start, i));
+    const source = text.slice(start, i);
+    this.numberSource = source;
+    return Number(source);
   }
 }
 
@@ -332,7 +401,9 @@ export function parseStrictJson(text: string): StrictJsonResult {
   }
   if (text.length === 0) return { ok: false, message: 'empty JSON text' };
   try {
-    return { ok: true, value: new Parser(text).parseDocument() };
+    const parser = new Parser(text);
+    const value = parser.parseDocument();
+    return { ok: true, value, numberText: parser.numberText };
   } catch (err) {
     if (err instanceof JsonRefusal) return { ok: false, message: err.message };
     throw err;

@@ -1,4 +1,3 @@
-import type { AdminEndpoint } from '../admin/admin-endpoint.js';
 import { AdminRouter } from '../admin/admin-router.js';
 import type { FailureLimiter } from '../auth/failure-limiter.js';
 import { HttpError } from '../http/http-error.js';
@@ -20,7 +19,7 @@ import { listUsers } from './users-list.js';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /** tokenTools endpoints the page calls as they are (`/tokengate/api/tokenTools/<name>`). */
-const PASS_THROUGH = ['set', 'delete', 'settings', 'check', 'snippet', 'audit'] as const;
+const PASS_THROUGH = ['set', 'delete', 'settings', 'check', 'snippet', 'audit', 'upstreamCredential'] as const;
 
 type Handler = (call: SignedInRequest) => Promise<void>;
 
@@ -55,6 +54,7 @@ export class PageApi {
       settingsHolder: deps.settingsHolder,
       tokens: deps.tokens,
       users: deps.users,
+      upstreamCredentials: deps.upstreamCredentials,
       publicUrl: deps.publicUrl,
     };
     const passPaths = new Set(PASS_THROUGH.map((name) => `${ADMIN_BASE}/${name}`));
@@ -62,14 +62,20 @@ export class PageApi {
       deps.adminEndpoints.filter((e) => passPaths.has(e.path)),
       this.#adminDeps,
     );
-    const getEndpoint = this.#endpoint('GET', `${ADMIN_BASE}/get`);
     this.#routes.set('GET me', async (call) => {
       sendJson(call.res, 200, meResponse(deps, call.user, call.session, sessions.times));
     });
     this.#routes.set('DELETE session', (call) => signOut(call, deps, sessions));
-    this.#routes.set('GET tokens', (call) => listTokens(call, deps, this.#adminDeps, getEndpoint));
+    this.#routes.set('GET tokens', (call) => listTokens(call, deps));
     this.#routes.set('POST tokens/reveal', (call) => revealSecret(call, deps));
     this.#routes.set('GET users', (call) => listUsers(call, deps));
+    // whether the signed-in user holds an upstream credential (its kind and date, never the value)
+    this.#routes.set('GET upstream-credential', async (call) => {
+      sendJson(call.res, 200, {
+        status: 'ok',
+        credential: await deps.upstreamCredentials.describe(call.user.username),
+      });
+    });
   }
 
   /** Answers `sub` (the path after `/tokengate/api/`). Errors are thrown as HttpError. */
@@ -122,12 +128,6 @@ export class PageApi {
       });
     }
     throw new HttpError('unknown_api_path', `no page API at ${PAGE_API_BASE}${sub.slice(0, 100)}`);
-  }
-
-  #endpoint(method: string, path: string): AdminEndpoint<PageAdminDeps> {
-    const endpoint = this.#deps.adminEndpoints.find((e) => e.method === method && e.path === path);
-    if (endpoint === undefined) throw new Error(`the page needs the admin endpoint ${method} ${path}`);
-    return endpoint;
   }
 }
 

@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import type { SettingsHolder } from '../store/settings-holder.js';
 import type { Store } from '../store/store.js';
 import type { TokenService } from '../tokens/token-service.js';
+import type { UpstreamCredentialService } from '../users/upstream-credential-service.js';
 import type { UserService } from '../users/user-service.js';
 import type { SessionTimes } from './page-sessions.js';
 
@@ -23,6 +24,7 @@ export interface PageDeps {
   readonly store: Store;
   readonly tokens: TokenService;
   readonly users: UserService;
+  readonly upstreamCredentials: UpstreamCredentialService;
   readonly settingsHolder: SettingsHolder;
   /** Public base URL of tokengate (no trailing slash). */
   readonly publicUrl: string;

@@ -261,6 +261,31 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     await shot(page, '07-audit');
   });
 
+  test('audit filters live in the address: reload and back keep them; the path filter', async () => {
+    const audit = page.locator('.audit-table tbody');
+    assert.equal(new URL(page.url()).searchParams.get('decision'), 'denied');
+    await page.reload();
+    await page.getByText('1–1 of 1 record').waitFor();
+    assert.equal(await page.getByLabel('Decision').inputValue(), 'denied');
+    assert.equal(await page.getByLabel('Token ID').inputValue(), tokenId);
+
+    await page.getByLabel('Decision').selectOption('');
+    await page.getByLabel('Path starts with').fill('/rest/api/space');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    await page.getByText('1–1 of 1 record').waitFor();
+    await audit.getByText('GET /rest/api/space/DEMO').waitFor();
+    assert.deepEqual(await audit.locator('.badge').allInnerTexts(), ['allowed']);
+    const address = new URL(page.url()).searchParams;
+    assert.equal(address.get('path'), '/rest/api/space');
+    assert.equal(address.get('decision'), null);
+
+    await page.goBack();
+    await audit.getByText('POST /rest/api/content').waitFor();
+    assert.equal(await page.getByLabel('Decision').inputValue(), 'denied');
+    assert.equal(await page.getByLabel('Path starts with').inputValue(), '');
+    assert.deepEqual(await audit.locator('.badge').allInnerTexts(), ['denied']);
+  });
+
   test('the snippet dialog: curl runs for real against the server', async () => {
     await page.getByRole('link', { name: 'Tokens' }).click();
     const row = page.getByRole('row').filter({ hasText: label });
@@ -286,9 +311,17 @@ describe('REST API Tokens page in Chromium', { skip, timeout: 240_000 }, () => {
     await code.getByText(/await fetch\(/).waitFor();
     await dialog.getByRole('tab', { name: 'JavaScript' }).press('ArrowRight');
     assert.equal(await dialog.getByRole('tab', { name: 'Python' }).getAttribute('aria-selected'), 'true');
-    await code.getByText(/requests\.get\(/).waitFor();
+    await code.getByText(/urllib\.request\.Request\(/).waitFor();
     await dialog.getByRole('tab', { name: 'Postman' }).click();
     await dialog.getByText('Basic Auth', { exact: true }).waitFor();
+    const [collection] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Download collection' }).click(),
+    ]);
+    assert.match(collection.suggestedFilename(), /\.postman_collection\.json$/);
+    const postman = JSON.parse(readFileSync((await collection.path()) ?? '', 'utf8'));
+    assert.match(postman.info.schema, /v2\.1\.0/);
+    assert.equal(postman.auth.type, 'basic', 'the collection authenticates as the text above it says');
     await shot(page, '09-snippet-postman', false);
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });

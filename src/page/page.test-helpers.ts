@@ -62,6 +62,7 @@ export async function startPage(
     store: services.store,
     tokens: services.tokens,
     users: services.users,
+    upstreamCredentials: services.upstreamCredentials,
     settingsHolder,
     publicUrl: options.publicUrl ?? url,
     now: () => now,

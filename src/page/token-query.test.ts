@@ -8,6 +8,8 @@ function token(id: string, fields: Partial<ListedToken> = {}): ListedToken {
     label: id,
     user: null,
     author: 'admin',
+    userKey: null,
+    authorKey: 'admin',
     limitTo: '',
     dateCreated: 0,
     validUntil: 0,

@@ -37,6 +37,45 @@ export const STANDARD_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Every method in the IANA HTTP Method Registry (RFC 9110, WebDAV, CalDAV, PATCH, QUERY…): a
+ * method list naming anything else (`[FOO]`, `[GTE]`) is a mistake, never a rule that matches
+ * nothing.
+ */
+export const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  ...STANDARD_METHODS,
+  'ACL',
+  'BASELINE-CONTROL',
+  'BIND',
+  'CHECKIN',
+  'CHECKOUT',
+  'COPY',
+  'LABEL',
+  'LINK',
+  'LOCK',
+  'MERGE',
+  'MKACTIVITY',
+  'MKCALENDAR',
+  'MKCOL',
+  'MKREDIRECTREF',
+  'MKWORKSPACE',
+  'MOVE',
+  'ORDERPATCH',
+  'PROPFIND',
+  'PROPPATCH',
+  'QUERY',
+  'REBIND',
+  'REPORT',
+  'SEARCH',
+  'UNBIND',
+  'UNCHECKOUT',
+  'UNLINK',
+  'UNLOCK',
+  'UPDATE',
+  'UPDATEREDIRECTREF',
+  'VERSION-CONTROL',
+]);
+
+/**
  * Reads the method list at the start of `text`. A leading `[…]` is a method list only when its
  * content is one: tokens separated by `|` or `,`, with at least one letter, and not followed by
  * a quantifier — otherwise it is a character class that starts the URL regex (`[a-z]+…`) and
@@ -70,6 +109,13 @@ export function readMethodList(text: string): MethodListResult {
       };
     }
     const upper = name.toUpperCase();
+    if (!KNOWN_METHODS.has(upper)) {
+      return {
+        kind: 'error',
+        offset: at,
+        reason: `"${name}" is not an HTTP method; use GET, POST, PUT, DELETE, PATCH, HEAD, OPTIONS (or another registered method), separated by | or ,`,
+      };
+    }
     if (!methods.includes(upper)) methods.push(upper);
     offset += raw.length + 1;
   }

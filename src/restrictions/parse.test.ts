@@ -10,10 +10,25 @@ const one = (text: string) => {
 };
 
 describe('parseLimitTo: text and lines', () => {
-  test('empty or blank text is unrestricted', () => {
-    for (const text of ['', '   ', '\n\n', '<br>\\n']) {
-      assert.deepEqual(mustParse(text), { rules: [], needsBody: false });
+  test('empty text is unrestricted', () => {
+    assert.deepEqual(mustParse(''), { rules: [], needsBody: false });
+  });
+
+  test('a text of only separators or blanks is refused, not read as unrestricted (issue 14)', () => {
+    for (const text of ['   ', '\n\n', '<br>\\n', '<br>', '\\n', ' <br/> \n ']) {
+      const result = parseLimitTo(text);
+      assert.equal(result.ok, false, JSON.stringify(text));
+      if (!result.ok) assert.match(result.error.message, /no rule, only line separators/);
     }
+  });
+
+  test('a method list with a word that is no HTTP method is refused (issue 14)', () => {
+    for (const text of ['[FOO].*', '[GTE].*/rest/.*', '[GET|FOO].*', '[abc].*']) {
+      const result = parseLimitTo(text);
+      assert.equal(result.ok, false, text);
+      if (!result.ok) assert.match(result.error.message, /is not an HTTP method/);
+    }
+    assert.ok(parseLimitTo('[QUERY|REPORT].*').ok);
   });
 
   test('every separator splits rules, line numbers count blank lines', () => {

@@ -13,7 +13,8 @@ function parseError(line: number, column: number, reason: string): ParseResult {
 /**
  * Parses a limitTo text into a rule set, or the first error with its line and column (1-based).
  * Lines are separated by LF, CRLF, `\n`, `\\n` or `<br>` (see `splitLines`); blank lines are
- * ignored but counted. Empty text means unrestricted (`rules: []`). At most 1,000 rules; each
+ * ignored but counted. Empty text means unrestricted (`rules: []`); a text of only separators and
+ * blanks is refused (it would otherwise be read as unrestricted). At most 1,000 rules; each
  * regex at most 4,096 characters and compiled with RE2 as a full match; regexes that would take
  * too long to compile (alone or together) are refused before RE2 sees them.
  *
@@ -37,6 +38,13 @@ export function parseLimitTo(text: string): ParseResult {
     const parsed = parseRuleLine(line.text, budget);
     if ('reason' in parsed) return parseError(line.number, line.column + parsed.offset, parsed.reason);
     rules.push(parsedRule({ line: line.number, parts: Object.freeze(parsed.parts) }));
+  }
+  if (rules.length === 0 && text !== '') {
+    return parseError(
+      1,
+      1,
+      'limitTo has no rule, only line separators or blanks; leave it empty for an unrestricted token',
+    );
   }
   return { ok: true, ruleSet: parsedRuleSet(rules) };
 }

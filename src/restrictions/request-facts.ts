@@ -10,7 +10,23 @@
  * - `{ kind: 'json', value }`: strictly parsed JSON (any JSON value; only objects can match).
  * - `{ kind: 'none' }`: read, and there was no body.
  */
-export type EvaluatedBody = { readonly kind: 'json'; readonly value: unknown } | { readonly kind: 'none' };
+export type EvaluatedBody =
+  | {
+      readonly kind: 'json';
+      readonly value: unknown;
+      /**
+       * The source text of numbers JavaScript would write otherwise (`1e2`, `9007199254740993`):
+       * container → key or index → text, as the strict parser reports it. Without it a number
+       * is matched as `String(value)`.
+       */
+      readonly numberText?: JsonNumberSources | null;
+    }
+  | { readonly kind: 'none' };
+
+/** Where the source text of a JSON number is (a `WeakMap` from the strict parser fits). */
+export interface JsonNumberSources {
+  get(container: object): ReadonlyMap<string | number, string> | undefined;
+}
 
 /** What the evaluator looks at: a view of the canonical request. */
 export interface RequestFacts {
@@ -62,6 +78,7 @@ export function requestFacts(request: CanonicalRequestView, body?: EvaluatedBody
  * The body of a dry run (`tokenTools/check`, `tokengate check`): a JSON value given by a person,
  * or none when they gave no body — never "not read", since there is nothing more to read.
  */
-export function dryRunBody(value: unknown): EvaluatedBody {
-  return value === undefined ? NO_BODY : { kind: 'json', value };
+export function dryRunBody(value: unknown, numberText: JsonNumberSources | null = null): EvaluatedBody {
+  if (value === undefined) return NO_BODY;
+  return numberText === null ? { kind: 'json', value } : { kind: 'json', value, numberText };
 }

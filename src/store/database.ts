@@ -93,8 +93,20 @@ export interface AuthFailuresTable {
 }
 
 /** Every table, as Kysely's database type. */
+/** `upstream_credentials`: a user's own credential for the upstream, sealed; at most one per user. */
+export interface UpstreamCredentialsTable {
+  /** lower-case username, primary key */
+  username_key: string;
+  /** `basic` or `bearer` */
+  type: string;
+  /** sealed with the encryption key (`v1.…`), the username key as associated data */
+  sealed: string;
+  date_set: number;
+}
+
 export interface Database {
   users: UsersTable;
+  upstream_credentials: UpstreamCredentialsTable;
   tokens: TokensTable;
   settings: KeyValueTable;
   meta: KeyValueTable;

@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { auditPage } from './audit-page.js';
 import { auditWhere } from './audit-where.js';
 import { ChangeFeed } from './change-feed.js';
@@ -6,15 +6,20 @@ import type { Database } from './database.js';
 import type { DialectHooks } from './dialect-hooks.js';
 import type {
   AuditFilter,
+  AuditPage,
   AuditRecord,
   Change,
   ChangeKind,
   NewUser,
   RuntimeSettings,
   StoredAuditRecord,
+  StoredUpstreamCredential,
+  TokenPage,
+  TokenPageQuery,
   TokenRecord,
   UsageDelta,
   User,
+  UserPageQuery,
 } from './models.js';
 import {
   AUDIT_COLUMNS,
@@ -35,10 +40,14 @@ import {
   type ChangeFeedStatus,
   DuplicateTokenError,
   DuplicateUserError,
+  type MetaCondition,
+  MetaMismatchError,
   type Store,
   type Unsubscribe,
 } from './store.js';
+import { pageTokens } from './token-page.js';
 import { mergeUsage } from './usage.js';
+import { pageUsers } from './user-page.js';
 
 /** One row for the change feed, written in the same transaction as the change it announces. */
 interface ChangeItem {
@@ -88,6 +97,8 @@ async function overflowDelete(db: Kysely<Database>, maxRows: number, limit: numb
 /** Audit rows deleted per statement (and transaction) by `pruneAudit`. */
 const PRUNE_BATCH = 1000;
 const DEFAULT_PAGE = 500;
+/** The audit query counts matching records up to this many beyond the page's end (then "at least"). */
+export const AUDIT_COUNT_BEYOND_PAGE = 10_000;
 /** Audit rows per INSERT statement (fewer than the parameter limits allow: faster to prepare). */
 const AUDIT_ROWS_PER_STATEMENT = 200;
 
@@ -105,6 +116,8 @@ export class KyselyStore implements Store {
   #largestFailureWindow = 0;
   #maintenanceRuns = 0;
   #closing: Promise<void> | undefined;
+  /** Write transactions begun and not yet finished: `close` waits for them (nothing is lost). */
+  readonly #writes = new Set<Promise<unknown>>();
 
   private constructor(db: Kysely<Database>, hooks: DialectHooks, startSeq: number) {
     this.dialect = hooks.dialect;
@@ -186,12 +199,57 @@ export class KyselyStore implements Store {
     return rows.map(toUser);
   }
 
+  async pageUsers(query: UserPageQuery): Promise<User[]> {
+    return pageUsers(this.#db, query, this.#hooks.bool(true));
+  }
+
   async setUserActive(username: string, active: boolean): Promise<boolean> {
     return this.#updateUser(username, { active: this.#hooks.bool(active) });
   }
 
   async setUserPassword(username: string, passwordHash: string | null): Promise<boolean> {
     return this.#updateUser(username, { password_hash: passwordHash });
+  }
+
+  async setUpstreamCredential(username: string, credential: StoredUpstreamCredential | null): Promise<boolean> {
+    const key = keyOf(username);
+    return this.#mutate(async (trx) => {
+      if (credential === null) {
+        const result = await trx.deleteFrom('upstream_credentials').where('username_key', '=', key).executeTakeFirst();
+        const found = Number(result.numDeletedRows) > 0;
+        return { value: found, changes: found ? [{ kind: 'user', key }] : [] };
+      }
+      const user = await trx
+        .selectFrom('users')
+        .select('username_key')
+        .where('username_key', '=', key)
+        .executeTakeFirst();
+      if (user === undefined) return { value: false, changes: [] };
+      const row = { username_key: key, type: credential.type, sealed: credential.sealed, date_set: credential.dateSet };
+      await trx
+        .insertInto('upstream_credentials')
+        .values(row)
+        .onConflict((oc) =>
+          oc.column('username_key').doUpdateSet({ type: row.type, sealed: row.sealed, date_set: row.date_set }),
+        )
+        .execute();
+      return { value: true, changes: [{ kind: 'user', key }] };
+    });
+  }
+
+  async findUpstreamCredential(username: string): Promise<StoredUpstreamCredential | undefined> {
+    const row = await this.#db
+      .selectFrom('upstream_credentials')
+      .selectAll()
+      .where('username_key', '=', keyOf(username))
+      .executeTakeFirst();
+    if (row === undefined || (row.type !== 'basic' && row.type !== 'bearer')) return undefined;
+    return { type: row.type, sealed: row.sealed, dateSet: num(row.date_set) };
+  }
+
+  async hasUpstreamCredentials(): Promise<boolean> {
+    const row = await this.#db.selectFrom('upstream_credentials').select('username_key').limit(1).executeTakeFirst();
+    return row !== undefined;
   }
 
   async #updateUser(
@@ -208,9 +266,17 @@ export class KyselyStore implements Store {
 
   // ---- tokens ------------------------------------------------------------------------------
 
-  async insertToken(token: TokenRecord): Promise<void> {
+  async insertToken(token: TokenRecord, requireMeta?: MetaCondition): Promise<void> {
     try {
       await this.#mutate(async (trx) => {
+        if (requireMeta !== undefined) {
+          const row = await trx
+            .selectFrom('meta')
+            .select('value')
+            .where('key', '=', requireMeta.key)
+            .executeTakeFirst();
+          if (row?.value !== requireMeta.value) throw new MetaMismatchError(requireMeta.key);
+        }
         await trx.insertInto('tokens').values(tokenRow(token)).execute();
         return { value: undefined, changes: [{ kind: 'token', key: token.digest }] };
       });
@@ -237,6 +303,20 @@ export class KyselyStore implements Store {
     return rows.map(toToken);
   }
 
+  async pageTokens(query: TokenPageQuery): Promise<TokenPage> {
+    return pageTokens(this.#db, query);
+  }
+
+  async anyToken(withSecret = false): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('tokens')
+      .select('id')
+      .$if(withSecret, (q) => q.where('secret_ciphertext', 'is not', null))
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async deleteToken(id: string): Promise<TokenRecord | undefined> {
     return this.#mutate(async (trx) => {
       const row = await trx.deleteFrom('tokens').where('id', '=', id).returningAll().executeTakeFirst();
@@ -260,7 +340,7 @@ export class KyselyStore implements Store {
   async addUsage(deltas: readonly UsageDelta[]): Promise<void> {
     const merged = mergeUsage(deltas);
     if (merged.length === 0) return;
-    await this.#hooks.write(this.#db, async (trx) => {
+    await this.#write(async (trx) => {
       for (const d of merged) {
         await trx
           .updateTable('tokens')
@@ -302,7 +382,7 @@ export class KyselyStore implements Store {
   }
 
   async setMeta(key: string, value: string): Promise<void> {
-    await this.#hooks.write(this.#db, (trx) =>
+    await this.#write((trx) =>
       trx
         .insertInto('meta')
         .values({ key, value })
@@ -311,13 +391,25 @@ export class KyselyStore implements Store {
     );
   }
 
+  async claimMeta(key: string, value: string): Promise<string> {
+    return this.#write(async (trx) => {
+      await trx
+        .insertInto('meta')
+        .values({ key, value })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .execute();
+      const row = await trx.selectFrom('meta').select('value').where('key', '=', key).executeTakeFirstOrThrow();
+      return row.value;
+    });
+  }
+
   // ---- audit -------------------------------------------------------------------------------
 
   async insertAudit(records: readonly AuditRecord[], options: AuditInsertOptions = {}): Promise<AuditInsertResult> {
     if (records.length === 0) return { pruned: 0 };
     const perStatement = Math.min(AUDIT_ROWS_PER_STATEMENT, Math.floor(this.#hooks.maxParams / AUDIT_COLUMNS));
     const maxRows = options.maxRows ?? 0;
-    return this.#hooks.write(this.#db, async (trx) => {
+    return this.#write(async (trx) => {
       for (let i = 0; i < records.length; i += perStatement) {
         const chunk = records.slice(i, i + perStatement);
         await trx.executeQuery(CompiledQuery.raw(this.#auditInsertSql(chunk.length), auditParameters(chunk)));
@@ -331,7 +423,7 @@ export class KyselyStore implements Store {
 
   async pruneAuditOverflow(maxRows: number, limit: number): Promise<number> {
     if (maxRows <= 0) return 0;
-    return this.#hooks.write(this.#db, (trx) => overflowDelete(trx, maxRows, limit));
+    return this.#write((trx) => overflowDelete(trx, maxRows, limit));
   }
 
   /** Kysely's SQL for inserting `rows` audit rows, compiled once per row count (the hot path). */
@@ -347,18 +439,25 @@ export class KyselyStore implements Store {
     return text;
   }
 
-  async queryAudit(
-    filter: AuditFilter,
-    startAt: number,
-    maxResults: number,
-  ): Promise<{ total: number; entries: StoredAuditRecord[] }> {
+  async queryAudit(filter: AuditFilter, startAt: number, maxResults: number): Promise<AuditPage> {
+    // counting stops after the cap: a large log is never counted in full for one page
+    const cap = startAt + maxResults + AUDIT_COUNT_BEYOND_PAGE;
     const counted = await this.#db
-      .selectFrom('audit')
+      .selectFrom((eb) =>
+        eb
+          .selectFrom('audit')
+          .select(sql.lit(1).as('one'))
+          .where((w) => auditWhere(w, filter))
+          .limit(cap + 1)
+          .as('matching'),
+      )
       .select((eb) => eb.fn.countAll().as('total'))
-      .where((eb) => auditWhere(eb, filter))
       .executeTakeFirst();
     const rows = await auditPage(this.#db, filter, { limit: maxResults, offset: startAt });
-    return { total: num(counted?.total), entries: rows.map(toAudit) };
+    const total = num(counted?.total);
+    return total > cap
+      ? { total: cap, totalIsLowerBound: true, entries: rows.map(toAudit) }
+      : { total, totalIsLowerBound: false, entries: rows.map(toAudit) };
   }
 
   /** Newest first, by (time, id) descending; pages are read with a keyset, never OFFSET. */
@@ -393,7 +492,7 @@ export class KyselyStore implements Store {
     let deleted = 0;
     while (deleted < limit) {
       const batch = Math.min(PRUNE_BATCH, limit - deleted);
-      const result = await this.#hooks.write(this.#db, (trx) =>
+      const result = await this.#write((trx) =>
         trx
           .deleteFrom('audit')
           .where('id', 'in', (eb) =>
@@ -445,7 +544,7 @@ export class KyselyStore implements Store {
 
   async heartbeat(nodeId: string, secureMode: boolean, now: number): Promise<void> {
     const secure = this.#hooks.bool(secureMode);
-    await this.#hooks.write(this.#db, (trx) =>
+    await this.#write((trx) =>
       trx
         .insertInto('nodes')
         .values({ node_id: nodeId, secure_mode: secure, last_seen: now })
@@ -465,14 +564,14 @@ export class KyselyStore implements Store {
   }
 
   async removeNode(nodeId: string): Promise<void> {
-    await this.#hooks.write(this.#db, (trx) => trx.deleteFrom('nodes').where('node_id', '=', nodeId).execute());
+    await this.#write((trx) => trx.deleteFrom('nodes').where('node_id', '=', nodeId).execute());
   }
 
   // ---- failed-authentication limiter -------------------------------------------------------
 
   async recordAuthFailure(key: string, windowMs: number, now: number): Promise<number> {
     if (windowMs > this.#largestFailureWindow) this.#largestFailureWindow = windowMs;
-    const row = await this.#hooks.write(this.#db, (trx) =>
+    const row = await this.#write((trx) =>
       trx
         .insertInto('auth_failures')
         .values({ key, window_start: windowStart(windowMs, now), count: 1 })
@@ -488,7 +587,7 @@ export class KyselyStore implements Store {
   }
 
   async releaseAuthFailure(key: string, windowMs: number, now: number): Promise<void> {
-    await this.#hooks.write(this.#db, (trx) =>
+    await this.#write((trx) =>
       trx
         .updateTable('auth_failures')
         .set((eb) => ({ count: eb(eb.ref('count'), '-', 1) }))
@@ -519,7 +618,7 @@ export class KyselyStore implements Store {
   async maintain(now: number, keep: { changesMs?: number; changesRows?: number } = {}): Promise<void> {
     const maxSeq = await this.currentChangeSeq();
     const keepFailures = this.#largestFailureWindow > 0 ? 2 * this.#largestFailureWindow : DEFAULT_FAILURE_RETENTION_MS;
-    await this.#hooks.write(this.#db, async (trx) => {
+    await this.#write(async (trx) => {
       await trx
         .deleteFrom('changes')
         .where('seq', '<=', maxSeq - (keep.changesRows ?? KEEP_CHANGES_ROWS))
@@ -539,14 +638,27 @@ export class KyselyStore implements Store {
     this.#closing ??= (async () => {
       clearInterval(this.#maintenance);
       await this.#feed.close();
+      // writes asked for before close still commit (they may be queued behind one another)
+      while (this.#writes.size > 0) await Promise.allSettled([...this.#writes]);
       await this.#db.destroy();
     })();
     return this.#closing;
   }
 
+  /** Runs `fn` in a write transaction, tracked so that `close` waits for it. */
+  #write<T>(fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const running = this.#hooks.write(this.#db, fn);
+    this.#writes.add(running);
+    const forget = (): void => {
+      this.#writes.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
   /** Runs a write transaction that records its changes in `changes`, then wakes the local feed. */
   async #mutate<T>(fn: (trx: Kysely<Database>) => Promise<Mutation<T>>): Promise<T> {
-    const value = await this.#hooks.write(this.#db, async (trx) => {
+    const value = await this.#write(async (trx) => {
       const result = await fn(trx);
       if (result.changes.length > 0) await this.#recordChanges(trx, result.changes);
       return { value: result.value, changed: result.changes.length > 0 };

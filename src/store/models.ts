@@ -21,6 +21,14 @@ export interface NewUser {
   readonly passwordHash?: string | null;
 }
 
+/** A user's own upstream credential as kept: its kind and the sealed value (never the plain one). */
+export interface StoredUpstreamCredential {
+  readonly type: 'basic' | 'bearer';
+  /** Sealed with the encryption key (SecretBox), bound to the lower-case username. */
+  readonly sealed: string;
+  readonly dateSet: number;
+}
+
 export interface TokenRecord {
   /** Opaque, URL-safe, not derived from the secret. */
   readonly id: string;
@@ -61,7 +69,8 @@ export const DEFAULT_SETTINGS: RuntimeSettings = Object.freeze({
   auditLog: true,
 });
 
-export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin';
+/** `passthrough`: a request without a token sent to the upstream unchanged (recorded only when `audit.passthrough` is on). */
+export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'unauthenticated' | 'error' | 'admin' | 'passthrough';
 
 /** One audit record. Strings are already redacted and control characters escaped. */
 export interface AuditRecord {
@@ -117,4 +126,52 @@ export interface Change {
   readonly kind: ChangeKind;
   /** token: digest; user: lower-case username; settings: ''. */
   readonly key: string;
+}
+
+/** Orders of a token page (the page's sort keys). */
+export type TokenSort = 'label' | 'user' | 'created' | 'expiry' | 'lastUsed' | 'calls';
+
+/** One page of tokens, read with SQL (`Store.pageTokens`). */
+export interface TokenPageQuery {
+  /** Only tokens bound to this user (case-insensitive); undefined: every token. */
+  readonly user?: string;
+  /** Case-insensitive text in the label, the bound user or the user's display name ('' = all). */
+  readonly search?: string;
+  /** Default `created`. Ties: newest first, then by id. */
+  readonly sort?: TokenSort;
+  /** Default: true for `created`, false otherwise. */
+  readonly descending?: boolean;
+  readonly startAt: number;
+  readonly maxResults: number;
+}
+
+/** A listed token and the display name of its user (null when none or unknown). */
+export interface ListedTokenRecord extends TokenRecord {
+  readonly userDisplayName: string | null;
+}
+
+/** A page of tokens and how many match in all. */
+export interface TokenPage {
+  /** Matching tokens: exact, or a lower bound when `totalIsLowerBound` (a search stops counting early). */
+  readonly total: number;
+  readonly totalIsLowerBound: boolean;
+  readonly tokens: ListedTokenRecord[];
+}
+
+/** One page of users, read with SQL (`Store.pageUsers`), by username. */
+export interface UserPageQuery {
+  /** Case-insensitive text in the username, email or display name ('' = all). */
+  readonly search?: string;
+  readonly activeOnly?: boolean;
+  readonly startAt: number;
+  readonly maxResults: number;
+}
+
+/** A page of the audit log (`Store.queryAudit`). */
+export interface AuditPage {
+  /** Matching records: exact, or a lower bound when `totalIsLowerBound`. */
+  readonly total: number;
+  /** True when more records match than were counted (the count stops early on a large log). */
+  readonly totalIsLowerBound: boolean;
+  readonly entries: StoredAuditRecord[];
 }

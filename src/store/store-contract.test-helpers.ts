@@ -1,7 +1,9 @@
 import { after, before, describe } from 'node:test';
 import { auditContract } from './contract/audit.contract.js';
+import { auditCountContract } from './contract/audit-count.contract.js';
 import { changesContract } from './contract/changes.contract.js';
 import type { ContractContext, ContractTarget, OpenContractTarget } from './contract/contract-context.js';
+import { metaClaimContract } from './contract/meta-claim.contract.js';
 import { nodesContract } from './contract/nodes.contract.js';
 import { settingsContract } from './contract/settings.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
@@ -53,5 +55,7 @@ export function runStoreContract(
     auditContract(ctx);
     changesContract(ctx);
     nodesContract(ctx);
+    metaClaimContract(ctx);
+    auditCountContract(ctx);
   });
 }

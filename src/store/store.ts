@@ -1,13 +1,18 @@
 import type {
   AuditFilter,
+  AuditPage,
   AuditRecord,
   Change,
   NewUser,
   RuntimeSettings,
   StoredAuditRecord,
+  StoredUpstreamCredential,
+  TokenPage,
+  TokenPageQuery,
   TokenRecord,
   UsageDelta,
   User,
+  UserPageQuery,
 } from './models.js';
 
 export interface AuditInsertOptions {
@@ -36,6 +41,20 @@ export class DuplicateUserError extends Error {
   }
 }
 
+/** Thrown by `insertToken` when its `requireMeta` condition does not hold (nothing was written). */
+export class MetaMismatchError extends Error {
+  constructor(key: string) {
+    super(`the database's "${key}" is not the one this process expects; nothing was written`);
+    this.name = 'MetaMismatchError';
+  }
+}
+
+/** A condition checked inside the write transaction: meta `key` must hold `value`. */
+export interface MetaCondition {
+  readonly key: string;
+  readonly value: string;
+}
+
 /** Stop function returned by `subscribe`. */
 export type Unsubscribe = () => void;
 
@@ -59,16 +78,35 @@ export interface Store {
   /** Case-insensitive lookup by username, or by email when `byEmailToo` is true. */
   findUser(nameOrEmail: string, byEmailToo?: boolean): Promise<User | undefined>;
   listUsers(): Promise<User[]>;
+  /** A page of users by username, filtered in SQL (never every row). */
+  pageUsers(query: UserPageQuery): Promise<User[]>;
   setUserActive(username: string, active: boolean): Promise<boolean>;
   setUserPassword(username: string, passwordHash: string | null): Promise<boolean>;
+  /**
+   * Sets (or, with null, removes) the user's own upstream credential; announced as a change of
+   * the user. Returns false when there is no such user (set) or nothing to remove (clear).
+   */
+  setUpstreamCredential(username: string, credential: StoredUpstreamCredential | null): Promise<boolean>;
+  /** The user's sealed upstream credential (case-insensitive), or undefined. */
+  findUpstreamCredential(username: string): Promise<StoredUpstreamCredential | undefined>;
+  /** True when any user has an upstream credential (the encryption key is then in use). */
+  hasUpstreamCredentials(): Promise<boolean>;
 
   // tokens
-  /** @throws DuplicateTokenError when the digest exists. */
-  insertToken(token: TokenRecord): Promise<void>;
+  /**
+   * @param requireMeta checked in the same transaction (e.g. the encryption key's check value, so
+   *   no secret is ever sealed with a key the database does not record).
+   * @throws DuplicateTokenError when the digest exists; MetaMismatchError when `requireMeta` fails.
+   */
+  insertToken(token: TokenRecord, requireMeta?: MetaCondition): Promise<void>;
   findTokenByDigest(digest: string): Promise<TokenRecord | undefined>;
   findTokenById(id: string): Promise<TokenRecord | undefined>;
   /** All tokens, or those bound to `user` (case-insensitive), newest first. */
   listTokens(user?: string): Promise<TokenRecord[]>;
+  /** A page of tokens, searched, sorted and paged in SQL with indexes, and the matching count. */
+  pageTokens(query: TokenPageQuery): Promise<TokenPage>;
+  /** Whether any token exists (with `withSecret`: any whose secret is kept), without reading them all. */
+  anyToken(withSecret?: boolean): Promise<boolean>;
   deleteToken(id: string): Promise<TokenRecord | undefined>;
   /** Forget every kept secret (secure mode). Returns how many were wiped. */
   wipeSecrets(): Promise<number>;
@@ -80,6 +118,11 @@ export interface Store {
   updateSettings(patch: Partial<RuntimeSettings>): Promise<RuntimeSettings>;
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+  /**
+   * Sets meta `key` to `value` unless it already has a value, atomically (first writer wins), and
+   * returns the value the database now holds.
+   */
+  claimMeta(key: string, value: string): Promise<string>;
 
   // audit
   /**
@@ -87,11 +130,11 @@ export interface Store {
    * oldest records beyond the newest `maxRows` (a bounded number per call) and says how many.
    */
   insertAudit(records: readonly AuditRecord[], options?: AuditInsertOptions): Promise<AuditInsertResult>;
-  queryAudit(
-    filter: AuditFilter,
-    startAt: number,
-    maxResults: number,
-  ): Promise<{ total: number; entries: StoredAuditRecord[] }>;
+  /**
+   * One page of matching records, newest first. `total` is exact up to 10,000 records beyond
+   * the page's end; past that it is that bound and `totalIsLowerBound` is true ("at least").
+   */
+  queryAudit(filter: AuditFilter, startAt: number, maxResults: number): Promise<AuditPage>;
   /** Every matching record, newest first, read in pages (for exports). */
   iterateAudit(filter: AuditFilter, pageSize?: number): AsyncIterable<StoredAuditRecord>;
   /** Records with id greater than `afterId`, oldest first (for `audit --follow`). */

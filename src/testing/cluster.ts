@@ -22,10 +22,20 @@ export interface ClusterNode {
 }
 
 /** Starts `tokengate serve` as node `nodeId`, with its own temporary data directory and `env`. */
-export async function startNode(nodeId: string, upstream: string, env: NodeJS.ProcessEnv): Promise<ClusterNode> {
+export async function startNode(
+  nodeId: string,
+  upstream: string,
+  env: NodeJS.ProcessEnv,
+  startTimeoutMs?: number,
+): Promise<ClusterNode> {
   const dir = tempDir(`tokengate-${nodeId}-`);
   try {
-    const gate = await startTokengate({ dataDir: dir.path, upstream, env: { ...env, TOKENGATE_NODE_ID: nodeId } });
+    const gate = await startTokengate({
+      dataDir: dir.path,
+      upstream,
+      env: { ...env, TOKENGATE_NODE_ID: nodeId },
+      ...(startTimeoutMs !== undefined && { startTimeoutMs }),
+    });
     return {
       nodeId,
       url: gate.url,

@@ -123,15 +123,22 @@ export interface ServeOptions {
   /** More `serve` arguments (`--workers 2`, …). */
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
+  /** How long it may take to print that it listens (default 20 s). */
+  readonly startTimeoutMs?: number;
 }
 
 /** Starts `tokengate serve` on a free port. */
 export async function startTokengate(options: ServeOptions): Promise<RunningTokengate> {
   const args = cliNodeArgs(serveArgs(options.dataDir, options.upstream, options.args));
-  const started = await startProcess(args, /listening on http:\/\/127\.0\.0\.1:(\d+)/, options.env ?? {});
-  const port = Number(started.match[1]);
+  const started = await startProcess(
+    args,
+    /listening on (https?):\/\/127\.0\.0\.1:(\d+)/,
+    options.env ?? {},
+    options.startTimeoutMs,
+  );
+  const port = Number(started.match[2]);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${started.match[1]}://127.0.0.1:${port}`,
     port,
     child: started.child,
     output: started.output,

@@ -4,7 +4,10 @@
  * cleared with `DELETE /__records`. Special paths:
  * - `/rest/test/slow?ms=N` waits N ms before answering (timeouts),
  * - `/rest/test/redirect` answers 302 with a Location pointing at this upstream,
- * - `/rest/test/status/NNN` answers with status NNN.
+ * - `/rest/test/status/NNN` answers with status NNN,
+ * - `/rest/test/html` answers an HTML page whose script tries to mint an admin token through the
+ *   page API with the visitor's session (the response attack; its title tells how far it got),
+ * - `/rest/test/reset` sends a 200 head and part of the body, then resets the connection.
  * Run: `node --import tsx src/testing/recording-upstream.ts` — prints `upstream listening on PORT`.
  */
 import { createServer } from 'node:http';
@@ -18,6 +21,20 @@ interface Received {
 }
 
 const records: Received[] = [];
+
+/** What an upstream page served on tokengate's origin would try: mint an admin token with the visitor's session. */
+const ATTACK_PAGE = `<!doctype html><html><head><title>attack not run</title></head><body><p>upstream page</p><script>
+document.title = 'attack started';
+(async () => {
+  const me = await (await fetch('/tokengate/api/me')).json();
+  const created = await fetch('/tokengate/api/tokenTools/set', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf-token': me.csrfToken },
+    body: JSON.stringify({ label: 'minted by an upstream page', userName: 'admin', daysUntilExpiry: 0, limitTo: '' }),
+  });
+  document.title = 'attack answered ' + created.status;
+})().catch((err) => { document.title = 'attack failed: ' + err; });
+</script></body></html>`;
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -47,6 +64,17 @@ const server = createServer((req, res) => {
     if (path === '/rest/test/redirect') {
       const address = server.address() as AddressInfo;
       reply(302, { location: `http://127.0.0.1:${address.port}/rest/api/space/NEW` });
+      return;
+    }
+    if (path === '/rest/test/html') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(ATTACK_PAGE);
+      return;
+    }
+    if (path === '/rest/test/reset') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"partial":');
+      setTimeout(() => res.socket?.resetAndDestroy(), 20);
       return;
     }
     const status = /^\/rest\/test\/status\/(\d{3})$/.exec(path);

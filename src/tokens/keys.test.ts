@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
 import { StartupError } from '../config/startup-error.js';
 import { parseKey } from './key-encoding.js';
-import { loadKeys } from './keys.js';
+import { loadKeys, sealCondition } from './keys.js';
 import { MemoryStore, tokenRecord } from './memory-store.test-helpers.js';
 
 const dirs: string[] = [];
@@ -117,4 +117,58 @@ test('another digest key than the one that made existing tokens is refused', asy
     loadKeys({ dataDir, store, env: { TOKENGATE_DIGEST_KEY: randomBytes(32).toString('base64') }, secureMode: false }),
     /made with another digest key: start every node with the same TOKENGATE_DIGEST_KEY/,
   );
+});
+
+test('upstream credentials are sealed in both modes: another encryption key is refused in secure mode too', async () => {
+  const store = new MemoryStore();
+  await store.createUser({ username: 'alice' });
+  await loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: true });
+  await store.setUpstreamCredential('alice', { type: 'bearer', sealed: 'v1.sealed', dateSet: 1 });
+  await assert.rejects(loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: true }), (err: unknown) => {
+    return (
+      err instanceof StartupError && /upstream credentials.*use the same TOKENGATE_ENCRYPTION_KEY/.test(err.message)
+    );
+  });
+  await assert.rejects(loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false }), StartupError);
+});
+
+test('a tool (CLI) without the key of a database that records one refuses before writing anything', async () => {
+  const store = new MemoryStore();
+  await loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false });
+  const before = new Map(store.meta);
+  const cliDir = tempDir();
+  await assert.rejects(
+    loadKeys({ dataDir: cliDir, store, env: {}, secureMode: false, role: 'tool' }),
+    (err: unknown) =>
+      err instanceof StartupError &&
+      /already records an encryption key.*TOKENGATE_ENCRYPTION_KEY.*nothing was written/.test(err.message),
+  );
+  assert.throws(() => statSync(join(cliDir, 'encryption.key')), /ENOENT/);
+  assert.deepEqual(store.meta, before);
+  // with another key given explicitly, the tool refuses too (it never replaces the recorded key)
+  await assert.rejects(
+    loadKeys({
+      dataDir: cliDir,
+      store,
+      env: { TOKENGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
+      secureMode: false,
+      role: 'tool',
+    }),
+    /encrypted with another key/,
+  );
+  assert.deepEqual(store.meta, before);
+});
+
+test('a sealed secret is written only while the database records this key', async () => {
+  const store = new MemoryStore();
+  const first = await loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false });
+  await store.insertToken(tokenRecord('t1', 'sealed'), sealCondition(first.encryptionKey));
+  // another node (no secret kept by it yet… but there is one now) cannot replace the key
+  await assert.rejects(
+    loadKeys({ dataDir: tempDir(), store, env: {}, secureMode: false }),
+    /encrypted with another key/,
+  );
+  const other = randomBytes(32);
+  await assert.rejects(store.insertToken(tokenRecord('t2', 'sealed'), sealCondition(other)), /nothing was written/);
+  assert.equal(store.tokens.has('t2'), false);
 });

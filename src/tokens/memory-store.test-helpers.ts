@@ -1,6 +1,12 @@
 /** An in-memory stand-in for the parts of `Store` the token and user services use (unit tests only). */
-import type { NewUser, TokenRecord, User } from '../store/models.js';
-import { DuplicateTokenError, DuplicateUserError, type Store } from '../store/store.js';
+import type { NewUser, StoredUpstreamCredential, TokenRecord, User } from '../store/models.js';
+import {
+  DuplicateTokenError,
+  DuplicateUserError,
+  type MetaCondition,
+  MetaMismatchError,
+  type Store,
+} from '../store/store.js';
 
 type Node = { nodeId: string; secureMode: boolean; lastSeen: number };
 
@@ -10,7 +16,24 @@ export class MemoryStore {
   readonly tokens = new Map<string, TokenRecord>();
   readonly meta = new Map<string, string>();
   readonly nodes = new Map<string, Node>();
+  readonly upstreamCredentials = new Map<string, StoredUpstreamCredential>();
   closed = false;
+
+  async setUpstreamCredential(username: string, credential: StoredUpstreamCredential | null): Promise<boolean> {
+    const key = username.toLowerCase();
+    if (credential === null) return this.upstreamCredentials.delete(key);
+    if (!this.users.has(key)) return false;
+    this.upstreamCredentials.set(key, credential);
+    return true;
+  }
+
+  async findUpstreamCredential(username: string): Promise<StoredUpstreamCredential | undefined> {
+    return this.upstreamCredentials.get(username.toLowerCase());
+  }
+
+  async hasUpstreamCredentials(): Promise<boolean> {
+    return this.upstreamCredentials.size > 0;
+  }
 
   async createUser(user: NewUser): Promise<User> {
     const key = user.username.toLowerCase();
@@ -57,7 +80,10 @@ export class MemoryStore {
     return true;
   }
 
-  async insertToken(token: TokenRecord): Promise<void> {
+  async insertToken(token: TokenRecord, requireMeta?: MetaCondition): Promise<void> {
+    if (requireMeta !== undefined && this.meta.get(requireMeta.key) !== requireMeta.value) {
+      throw new MetaMismatchError(requireMeta.key);
+    }
     if ([...this.tokens.values()].some((t) => t.digest === token.digest)) throw new DuplicateTokenError();
     this.tokens.set(token.id, token);
   }
@@ -74,6 +100,10 @@ export class MemoryStore {
     return [...this.tokens.values()]
       .filter((t) => user === undefined || t.user?.toLowerCase() === user.toLowerCase())
       .sort((a, b) => b.dateCreated - a.dateCreated);
+  }
+
+  async anyToken(withSecret = false): Promise<boolean> {
+    return [...this.tokens.values()].some((t) => !withSecret || t.secretCiphertext !== null);
   }
 
   async deleteToken(id: string): Promise<TokenRecord | undefined> {
@@ -98,6 +128,13 @@ export class MemoryStore {
 
   async setMeta(key: string, value: string): Promise<void> {
     this.meta.set(key, value);
+  }
+
+  async claimMeta(key: string, value: string): Promise<string> {
+    const held = this.meta.get(key);
+    if (held !== undefined) return held;
+    this.meta.set(key, value);
+    return value;
   }
 
   async heartbeat(nodeId: string, secureMode: boolean, now: number): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../http/http-error.js';
-import type { TokenRecord, User } from '../store/models.js';
-import { DuplicateTokenError, type Store } from '../store/store.js';
+import type { TokenPage, TokenPageQuery, TokenRecord, User } from '../store/models.js';
+import { DuplicateTokenError, type MetaCondition, MetaMismatchError, type Store } from '../store/store.js';
 import type { Digester } from './digest.js';
 import { validUntilFor } from './expiry.js';
 import { generateSecret } from './secret.js';
@@ -22,6 +22,11 @@ export interface TokenServiceDeps {
   readonly digest: Digester;
   readonly secretBox: SecretBox;
   readonly now: () => number;
+  /**
+   * Condition a sealed secret is written under (the database records this process's encryption
+   * key, see `sealCondition` in keys.ts); without it secrets are written unconditionally.
+   */
+  readonly sealCondition?: MetaCondition;
 }
 
 /**
@@ -111,9 +116,16 @@ export class TokenService {
         lastUsed: 0,
       };
       try {
-        await store.insertToken(record);
+        const sealed = record.secretCiphertext !== null ? this.#deps.sealCondition : undefined;
+        await (sealed === undefined ? store.insertToken(record) : store.insertToken(record, sealed));
         return { record, secret };
       } catch (err) {
+        if (err instanceof MetaMismatchError) {
+          throw new HttpError(
+            'internal_error',
+            'the database records another encryption key than this node has (another node replaced it): start every node with the same TOKENGATE_ENCRYPTION_KEY; no token was created',
+          );
+        }
         if (!(err instanceof DuplicateTokenError)) throw err;
         if (custom !== null || attempt >= GENERATE_ATTEMPTS)
           throw new HttpError('conflict', 'this token value is already in use');
@@ -124,6 +136,14 @@ export class TokenService {
   /** Tokens `actor` may see, newest first: administrators all, others those bound to them. */
   async list(actor: User): Promise<TokenRecord[]> {
     return actor.admin ? this.#deps.store.listTokens() : this.#deps.store.listTokens(actor.username);
+  }
+
+  /**
+   * A page of the tokens `actor` may see (administrators all, others those bound to them),
+   * searched, sorted and paged by the database.
+   */
+  async page(actor: User, query: Omit<TokenPageQuery, 'user'>): Promise<TokenPage> {
+    return this.#deps.store.pageTokens(actor.admin ? query : { ...query, user: actor.username });
   }
 
   /** One token `actor` may see. @throws HttpError 400 (no id), 404 (unknown, or — for non-admins — another user's) */

@@ -11,6 +11,12 @@ export interface PublicTokenView {
   /** Bound username, or null: any user (Basic auth only). */
   readonly user: string | null;
   readonly author: string | null;
+  /**
+   * Extender's user keys (Confluence's stable user id): in tokengate a user's key is the
+   * lower-case username, which never changes. Null where `user` / `author` is null.
+   */
+  readonly userKey: string | null;
+  readonly authorKey: string | null;
   /** Rules, one per line, lines joined with `<br>` ('' = unrestricted). */
   readonly limitTo: string;
   readonly dateCreated: number;
@@ -32,6 +38,8 @@ export function publicView(record: TokenRecord, now: number, secret?: string): P
     label: record.label,
     user: record.user,
     author: record.author,
+    userKey: record.user === null ? null : record.user.toLowerCase(),
+    authorKey: record.author === null ? null : record.author.toLowerCase(),
     limitTo: record.limitTo === '' ? '' : record.limitTo.split('\n').join('<br>'),
     dateCreated: record.dateCreated,
     validUntil: record.validUntil,

@@ -7,6 +7,7 @@ import { SettingsView } from './settings-view.js';
 import { SignInView } from './sign-in-view.js';
 import { TokensView } from './tokens-view.js';
 import type { Me } from './types.js';
+import { UpstreamCredentialPanel } from './upstream-credential-panel.js';
 
 /** The page root (`…/tokengate/`), whatever view the page was opened on. */
 const ROOT = new URL('./', document.baseURI).href;
@@ -154,6 +155,7 @@ export function App() {
             showCalls={(tokenId, label) => navigate('audit', { tokenId, tokenLabel: label })}
           />
         )}
+        {shown === 'tokens' && <UpstreamCredentialPanel key={`u${visit}`} api={api} notify={setNotice} />}
         {shown === 'audit' && <AuditView key={visit} api={api} me={me} search={search} />}
         {shown === 'settings' && <SettingsView key={visit} api={api} me={me} notify={setNotice} />}
       </main>

@@ -1,6 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { type Api, ApiError, type QueryValue } from './api.js';
-import { formatDateTime, fromLocalInput, sentence } from './format.js';
+import { formatDateTime, fromLocalInput, sentence, toLocalInput } from './format.js';
 import { Pager } from './pager.js';
 import type { AuditEntry, AuditPage, Decision, Me } from './types.js';
 
@@ -15,13 +15,23 @@ interface Filters {
   readonly tokenId: string;
   readonly user: string;
   readonly decision: '' | Decision;
-  /** `datetime-local` values. */
+  /** Path prefix (the API's `path`). */
+  readonly path: string;
+  /** `datetime-local` values (a date alone is accepted from the address: a whole day). */
   readonly from: string;
   readonly to: string;
 }
 
-const DECISIONS: readonly Decision[] = ['allowed', 'denied', 'refused', 'unauthenticated', 'error', 'admin'];
-const EMPTY: Filters = { tokenId: '', user: '', decision: '', from: '', to: '' };
+const DECISIONS: readonly Decision[] = [
+  'allowed',
+  'denied',
+  'refused',
+  'unauthenticated',
+  'error',
+  'admin',
+  'passthrough',
+];
+const EMPTY: Filters = { tokenId: '', user: '', decision: '', path: '', from: '', to: '' };
 
 function filtersOf(search: string): Filters {
   const params = new URLSearchParams(search);
@@ -30,6 +40,7 @@ function filtersOf(search: string): Filters {
     tokenId: params.get('tokenId') ?? '',
     user: params.get('user') ?? '',
     decision: (DECISIONS as readonly string[]).includes(decision) ? (decision as Decision) : '',
+    path: params.get('path') ?? '',
     from: params.get('from') ?? '',
     to: params.get('to') ?? '',
   };
@@ -40,9 +51,19 @@ function queryOf(filters: Filters): Record<string, QueryValue> {
     tokenId: filters.tokenId.trim(),
     user: filters.user.trim(),
     decision: filters.decision,
+    path: filters.path.trim(),
     from: fromLocalInput(filters.from),
-    to: fromLocalInput(filters.to),
+    to: toLocalInput(filters.to),
   };
+}
+
+/** The filters as the page's address keeps them (so reload, back and a shared link show the same records). */
+function searchOf(filters: Filters, tokenLabel: string | null): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(filters)) if (value.trim() !== '') params.set(name, value.trim());
+  if (tokenLabel !== null && filters.tokenId !== '') params.set('tokenLabel', tokenLabel);
+  const text = params.toString();
+  return text === '' ? location.pathname : `?${text}`;
 }
 
 /** The audit log: filters (token, user, decision, time range), paging, CSV and NDJSON export. */
@@ -63,6 +84,7 @@ export function AuditView(props: AuditViewProps) {
     token: useId(),
     user: useId(),
     decision: useId(),
+    path: useId(),
     from: useId(),
     to: useId(),
     rangeError: useId(),
@@ -73,6 +95,18 @@ export function AuditView(props: AuditViewProps) {
     setApplied(initial);
     setStartAt(0);
   }, [initial]);
+
+  // Back and forward between applied filters (this view pushes them; the app may not re-render).
+  useEffect(() => {
+    const onPop = () => {
+      const filters = filtersOf(location.search);
+      setDraft(filters);
+      setApplied(filters);
+      setStartAt(0);
+    };
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, []);
 
   useEffect(() => {
     let current = true;
@@ -100,12 +134,14 @@ export function AuditView(props: AuditViewProps) {
   const apply = (event: Event) => {
     event.preventDefault();
     const from = fromLocalInput(draft.from);
-    const to = fromLocalInput(draft.to);
+    const to = toLocalInput(draft.to);
     if (from !== undefined && to !== undefined && from > to) {
       setError({ field: 'from', text: 'The start of the time range must be before its end.' });
       return;
     }
     setError(null);
+    const search = searchOf(draft, draft.tokenId === initial.tokenId ? tokenLabel : null);
+    if (search !== location.search) history.pushState(null, '', search);
     setApplied(draft);
     setStartAt(0);
     setVersion(version + 1);
@@ -173,6 +209,17 @@ export function AuditView(props: AuditViewProps) {
           </select>
         </div>
         <div class="field">
+          <label for={ids.path}>Path starts with</label>
+          <input
+            id={ids.path}
+            value={draft.path}
+            spellcheck={false}
+            autoComplete="off"
+            placeholder="/rest/api/"
+            onInput={(e) => set({ path: e.currentTarget.value })}
+          />
+        </div>
+        <div class="field">
           <label for={ids.from}>From</label>
           <input
             id={ids.from}
@@ -204,6 +251,7 @@ export function AuditView(props: AuditViewProps) {
               setApplied(EMPTY);
               setStartAt(0);
               setError(null);
+              if (location.search !== '') history.pushState(null, '', location.pathname);
             }}
           >
             Clear
@@ -229,6 +277,7 @@ export function AuditView(props: AuditViewProps) {
           <AuditTable entries={page.entries} busy={loading} />
           <Pager
             total={page.total}
+            atLeast={page.totalIsLowerBound === true}
             startAt={startAt}
             pageSize={pageSize}
             sizes={[25, 50, 100]}

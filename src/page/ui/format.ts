@@ -86,6 +86,18 @@ export function callCount(count: number): string {
 }
 
 /** Epoch ms of an `<input type="datetime-local">` value (local time), or undefined when empty or invalid. */
+/**
+ * The end of a range typed in local time: a date alone (`2024-05-01`, from a link or the address
+ * bar) includes that whole day; a date and time is exact.
+ */
+export function toLocalInput(value: string): number | undefined {
+  const start = fromLocalInput(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00` : value);
+  if (start === undefined || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return start;
+  const next = new Date(start);
+  next.setDate(next.getDate() + 1);
+  return next.getTime() - 1;
+}
+
 export function fromLocalInput(value: string): number | undefined {
   if (value === '') return undefined;
   const ms = new Date(value).getTime();

@@ -9,6 +9,8 @@ export interface PagerProps {
   readonly onSize: (size: number) => void;
   /** What is being paged, plural: `tokens`, `records`. */
   readonly noun: string;
+  /** `total` is a lower bound: shown as "at least". */
+  readonly atLeast?: boolean;
 }
 
 /** "1–25 of 1,234 tokens", previous/next, page size. */
@@ -21,10 +23,12 @@ export function Pager(props: PagerProps) {
   return (
     <nav class="pager" aria-label={`Pages of ${props.noun}`}>
       <p class="pager-status" aria-live="polite">
-        {first.toLocaleString()}–{last.toLocaleString()} of {props.total.toLocaleString()} {props.noun}
+        {first.toLocaleString()}–{last.toLocaleString()} of {props.atLeast === true ? 'at least ' : ''}
+        {props.total.toLocaleString()} {props.noun}
         <span class="muted">
           {' '}
-          · page {page} of {pages}
+          · page {page} of {props.atLeast === true ? 'at least ' : ''}
+          {pages}
         </span>
       </p>
       <div class="pager-controls">

@@ -16,8 +16,7 @@ export interface SnippetDialogProps {
   readonly onClose: () => void;
 }
 
-type Tab = SnippetLanguage | 'postman';
-const TABS: readonly { readonly key: Tab; readonly text: string }[] = [
+const TABS: readonly { readonly key: SnippetLanguage; readonly text: string }[] = [
   { key: 'curl', text: 'curl' },
   { key: 'javascript', text: 'JavaScript' },
   { key: 'python', text: 'Python' },
@@ -25,20 +24,42 @@ const TABS: readonly { readonly key: Tab; readonly text: string }[] = [
 ];
 const PLACEHOLDER = '<YOUR_TOKEN>';
 
-/** Ready-to-paste code for a token (curl, `fetch`, `requests`) for the current auth setting, and Postman steps. */
+/** `METHOD /path?query`, as the code sends it. */
+function callText(request: Snippet['request']): string {
+  const query = request.query.map(([n, v]) => `${encodeURIComponent(n)}=${encodeURIComponent(v)}`).join('&');
+  return `${request.method} ${request.path}${query === '' ? '' : `?${query}`}`;
+}
+
+/** Saves `text` as a file (the collection is made on the server; this only saves it). */
+function download(text: string, filename: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * Ready-to-run code for a token: curl, `fetch`, Python's `urllib` and a Postman collection, for a
+ * call the token's rules allow (the server builds it and checks it with the gateway's engine).
+ * What the text says about authentication comes from the same answer as the code.
+ */
 export function SnippetDialog(props: SnippetDialogProps) {
-  const [tab, setTab] = useState<Tab>('curl');
-  const [path, setPath] = useState('/rest/api/space');
+  const [tab, setTab] = useState<SnippetLanguage>('curl');
+  const [path, setPath] = useState('');
   const settledPath = useDebounced(path.trim(), 300);
   const [snippet, setSnippet] = useState<Snippet | null>(null);
   const [error, setError] = useState<string | null>(null);
   const tabRefs = useRef<(HTMLButtonElement | null)[]>([]);
-  const ids = { path: useId(), pathError: useId(), tabs: useId(), panel: useId() };
+  const ids = { path: useId(), pathError: useId(), pathHint: useId(), tabs: useId(), panel: useId() };
 
   useEffect(() => {
-    if (tab === 'postman') return;
     let current = true;
-    props.api.get<Snippet>('tokenTools/snippet', { id: props.token.id, lang: tab, path: settledPath }).then(
+    const query = { id: props.token.id, lang: tab, ...(settledPath === '' ? {} : { path: settledPath }) };
+    props.api.get<Snippet>('tokenTools/snippet', query).then(
       (result) => {
         if (!current) return;
         setSnippet(result);
@@ -60,7 +81,7 @@ export function SnippetDialog(props: SnippetDialogProps) {
         : snippet.code;
   const hasSecret = snippet !== null && (snippet.secretIncluded || props.secret !== null);
   const basicOnly = props.token.user === null;
-  const usesBasic = basicOnly || props.authType !== 'bearer';
+  const filename = `tokengate-${props.token.label.replace(/[^A-Za-z0-9_-]+/g, '-')}.postman_collection.json`;
 
   const onTabKey = (event: KeyboardEvent, index: number) => {
     const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
@@ -76,10 +97,12 @@ export function SnippetDialog(props: SnippetDialogProps) {
 
   return (
     <Modal title={`Code snippet · ${props.token.label}`} wide onClose={props.onClose}>
-      <p class="lead small">
-        {usesBasic
-          ? `Basic auth: the ${basicOnly ? 'username (any user may use this token)' : 'token’s user'} with the token as the password.`
-          : 'Bearer token: the token in the Authorization header.'}{' '}
+      <p class="lead small" data-testid="snippet-auth">
+        {snippet === null
+          ? 'Making the code…'
+          : snippet.auth === 'basic'
+            ? `Basic auth: the ${basicOnly ? 'username (any user may use this token)' : 'token’s user'} with the token as the password.`
+            : 'Bearer token: the token in the Authorization header.'}{' '}
         The server accepts{' '}
         {props.authType === 'both' ? 'Basic and Bearer' : props.authType === 'basic' ? 'Basic auth' : 'Bearer tokens'}{' '}
         (Settings).
@@ -90,14 +113,29 @@ export function SnippetDialog(props: SnippetDialogProps) {
           id={ids.path}
           value={path}
           spellcheck={false}
+          placeholder="a path the token allows"
           onInput={(e) => setPath(e.currentTarget.value)}
           aria-invalid={error !== null}
-          aria-describedby={error !== null ? ids.pathError : undefined}
+          aria-describedby={error !== null ? ids.pathError : ids.pathHint}
         />
-        {error !== null && (
+        {error !== null ? (
           <p class="field-error" id={ids.pathError}>
             {error}
           </p>
+        ) : (
+          snippet !== null && (
+            <p class="hint" id={ids.pathHint} data-testid="snippet-call">
+              {snippet.request.problem === null ? (
+                <>
+                  Calls <code>{callText(snippet.request)}</code>
+                  {snippet.request.body !== null ? ' with a JSON body' : ''}
+                  {snippet.request.line > 0 ? `, allowed by rule line ${snippet.request.line}.` : '.'}
+                </>
+              ) : (
+                <span class="warning-text">{sentence(snippet.request.problem)}</span>
+              )}
+            </p>
+          )
         )}
       </div>
       <div class="tabs" role="tablist" aria-label="Language" id={ids.tabs}>
@@ -122,83 +160,74 @@ export function SnippetDialog(props: SnippetDialogProps) {
         ))}
       </div>
       <div class="tab-panel" role="tabpanel" id={ids.panel} aria-labelledby={`${ids.tabs}-${tab}`}>
-        {tab === 'postman' ? (
+        {tab === 'postman' && (
           <PostmanSteps
-            me={props.me}
             user={props.token.user}
-            usesBasic={usesBasic}
-            bearerToo={!basicOnly && props.authType === 'both'}
-            path={path}
+            usesBasic={snippet?.auth === 'basic'}
+            code={snippet?.lang === 'postman' ? code : ''}
+            filename={filename}
           />
-        ) : (
-          <>
-            <pre class="code">
-              <code data-testid="snippet-code">{code}</code>
-            </pre>
-            <div class="snippet-foot">
-              <p class="hint">
-                {hasSecret ? (
-                  'The token is filled in: keep this code as safe as a password.'
-                ) : (
-                  <>
-                    Replace <code>{PLACEHOLDER}</code> with the token
-                    {props.me.secureMode ? ' (secure mode: it was shown only once, when it was created)' : ''}.
-                  </>
-                )}
-              </p>
-              <CopyButton text={code} label="Copy code" />
-            </div>
-          </>
         )}
+        <pre class={tab === 'postman' ? 'code code-short' : 'code'}>
+          <code data-testid="snippet-code">{snippet?.lang === tab ? code : ''}</code>
+        </pre>
+        <div class="snippet-foot">
+          <p class="hint">
+            {hasSecret ? (
+              'The token is filled in: keep this code as safe as a password.'
+            ) : (
+              <>
+                Replace <code>{PLACEHOLDER}</code> with the token
+                {props.me.secureMode ? ' (secure mode: it was shown only once, when it was created)' : ''}.
+              </>
+            )}
+          </p>
+          <CopyButton text={code} label="Copy code" />
+        </div>
       </div>
     </Modal>
   );
 }
 
 function PostmanSteps(props: {
-  readonly me: Me;
   readonly user: string | null;
   readonly usesBasic: boolean;
-  readonly bearerToo: boolean;
-  readonly path: string;
+  readonly code: string;
+  readonly filename: string;
 }) {
-  const url = `${props.me.publicUrl}${props.path}`;
   return (
     <div class="postman">
       <ol>
         <li>
-          Create a request to <code>{url}</code>.
+          <button
+            type="button"
+            class="button"
+            disabled={props.code === ''}
+            onClick={() => download(props.code, props.filename)}
+          >
+            Download collection
+          </button>{' '}
+          (a Postman collection, format v2.1, shown below).
         </li>
-        {props.usesBasic && (
-          <li>
-            On the <strong>Authorization</strong> tab choose the type <strong>Basic Auth</strong>.
-            <ul>
-              <li>
-                <strong>Username</strong>:{' '}
-                {props.user === null ? (
-                  'the username or email address of the user to call as'
-                ) : (
-                  <code>{props.user}</code>
-                )}{' '}
-                (a username or an email address).
-              </li>
-              <li>
-                <strong>Password</strong>: the token generated on this page.
-              </li>
-            </ul>
-          </li>
-        )}
-        {(!props.usesBasic || props.bearerToo) && (
-          <li>
-            {props.bearerToo ? 'Or choose' : 'On the Authorization tab choose'} the type <strong>Bearer Token</strong>.
-            <ul>
-              <li>
-                <strong>Token</strong>: the token generated on this page (the unique token).
-              </li>
-            </ul>
-          </li>
-        )}
-        <li>Send the request. Every call is checked against the token’s restrictions and added to the audit log.</li>
+        <li>
+          In Postman, <strong>Import</strong> the file. The request authenticates with{' '}
+          {props.usesBasic ? (
+            <>
+              <strong>Basic Auth</strong>: username{' '}
+              {props.user === null ? 'of the user to call as (replace <USERNAME>)' : <code>{props.user}</code>},
+              password <code>{'{{token}}'}</code>
+            </>
+          ) : (
+            <>
+              <strong>Bearer Token</strong> <code>{'{{token}}'}</code>
+            </>
+          )}{' '}
+          (the collection variable <code>token</code>).
+        </li>
+        <li>
+          Or from a shell: <code>newman run {props.filename}</code>. Every call is checked against the token’s
+          restrictions and added to the audit log.
+        </li>
       </ol>
     </div>
   );

@@ -38,7 +38,11 @@ class JsonDataKind implements BracketPartKind<JsonDataPart, 'json'> {
 
   match(part: JsonDataPart, context: MatchContext): boolean {
     const body = context.facts.body;
-    return body?.kind === 'json' && isJsonObject(body.value) && jsonNodeMatches(body.value, part.path, part.pattern);
+    return (
+      body?.kind === 'json' &&
+      isJsonObject(body.value) &&
+      jsonNodeMatches(body.value, part.path, part.pattern, body.numberText ?? null)
+    );
   }
 
   explain(part: JsonDataPart, facts: RequestFacts): string {
@@ -46,7 +50,9 @@ class JsonDataKind implements BracketPartKind<JsonDataPart, 'json'> {
     if (body === undefined) return 'the body has not been read yet (JsonData parts need it)';
     if (body.kind === 'none') return 'the request has no body; JsonData parts need a JSON object';
     if (!isJsonObject(body.value)) return 'body is not a JSON object';
-    return explainJsonNode(body.value, part.path, part.pattern) ?? 'a JSON node does not match';
+    return (
+      explainJsonNode(body.value, part.path, part.pattern, body.numberText ?? null) ?? 'a JSON node does not match'
+    );
   }
 
   print(part: JsonDataPart): string {

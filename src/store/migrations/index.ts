@@ -1,11 +1,17 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { migration0001 } from './0001-initial.js';
+import { migration0002 } from './0002-digest-key.js';
+import { migration0003 } from './0003-list-indexes.js';
+import { migration0004 } from './0004-upstream-credentials.js';
 import { dialectTypes, type SqlDialectName, type VersionedMigration } from './migration-context.js';
 import type { MigrationOutcome } from './migration-outcome.js';
 
 /** Every migration, in order. Names sort alphabetically in the order they must run. */
 const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = Object.freeze({
   '0001-initial': migration0001,
+  '0002-digest-key': migration0002,
+  '0003-list-indexes': migration0003,
+  '0004-upstream-credentials': migration0004,
 });
 
 /**

@@ -60,7 +60,7 @@ describe('PostgreSQL store specifics', { skip }, () => {
         const r = await c.query<{ name: string }>(`select name from ${schema}.kysely_migration order by name`);
         return r.rows.map((x) => x.name);
       });
-      assert.deepEqual(rows, ['0001-initial']);
+      assert.deepEqual(rows, ['0001-initial', '0002-digest-key', '0003-list-indexes', '0004-upstream-credentials']);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

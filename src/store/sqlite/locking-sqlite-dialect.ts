@@ -1,5 +1,17 @@
-import { type DialectAdapter, type Kysely, SqliteAdapter, SqliteDialect, type SqliteDialectConfig, sql } from 'kysely';
+import {
+  type DatabaseIntrospector,
+  type Dialect,
+  type DialectAdapter,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  sql,
+} from 'kysely';
 import type { MigrationOutcome } from '../migrations/migration-outcome.js';
+import { WorkerSqliteDriver } from './worker-sqlite-driver.js';
 
 /**
  * Kysely's SQLite adapter takes no migration lock and runs migrations outside a transaction.
@@ -25,16 +37,33 @@ class LockingSqliteAdapter extends SqliteAdapter {
   }
 }
 
-/** {@link SqliteDialect} whose migrations run under an exclusive write transaction. */
-export class LockingSqliteDialect extends SqliteDialect {
+/**
+ * The SQLite dialect of the store: statements run in a worker thread that owns the connection
+ * to `file` ({@link WorkerSqliteDriver}); migrations run under an exclusive write transaction.
+ */
+export class LockingSqliteDialect implements Dialect {
   readonly #outcome: MigrationOutcome;
+  /** The driver (one per dialect, so one worker thread per store). */
+  readonly driver: WorkerSqliteDriver;
 
-  constructor(config: SqliteDialectConfig, outcome: MigrationOutcome) {
-    super(config);
+  constructor(file: string, outcome: MigrationOutcome) {
     this.#outcome = outcome;
+    this.driver = new WorkerSqliteDriver(file);
   }
 
-  override createAdapter(): DialectAdapter {
+  createDriver(): Driver {
+    return this.driver;
+  }
+
+  createQueryCompiler(): QueryCompiler {
+    return new SqliteQueryCompiler();
+  }
+
+  createAdapter(): DialectAdapter {
     return new LockingSqliteAdapter(this.#outcome);
+  }
+
+  createIntrospector(db: Kysely<unknown>): DatabaseIntrospector {
+    return new SqliteIntrospector(db);
   }
 }
