@@ -12,6 +12,8 @@ import { basic, rawGet } from '../testing/http.js';
 
 /** The fixed upstream credential tokengate tells the proxy to send. */
 export const UPSTREAM_TOKEN = 'svc-upstream-credential-1234';
+/** bob's own upstream credential (per-user credentials), used instead of the fixed one. */
+export const BOB_UPSTREAM_TOKEN = 'bobs-own-personal-access-token-5678';
 
 /** Starts the proxy in front of `upstream` (host:port), asking `decision` (host:port). */
 export type StartProxy = (options: { decision: string; upstream: string }) => Promise<RunningFrontProxy>;
@@ -50,6 +52,11 @@ export function decisionScenarios(startProxy: StartProxy): void {
       assert.equal(b.cli(['user', 'add', 'bob']).status, 0);
       alice = b.createToken(['--label', 'alice script', '--user', 'alice']);
       spaces = b.createToken(['--label', 'spaces only', '--user', 'bob', '--limit-to', '[GET].*/rest/api/space.*']);
+      // bob's own upstream credential (issue 13): his calls reach the upstream as bob
+      assert.equal(
+        b.cli(['user', 'upstream-credential', 'bob', '--type', 'bearer'], { input: BOB_UPSTREAM_TOKEN }).status,
+        0,
+      );
       pages = b.createToken([
         '--label',
         'pages by body',
@@ -89,9 +96,20 @@ export function decisionScenarios(startProxy: StartProxy): void {
     const [received] = records;
     assert.equal(received?.url, '/rest/api/space?limit=5');
     assert.equal(received?.headers['x-forwarded-user'], 'bob');
-    assert.equal(received?.headers.authorization, `Bearer ${UPSTREAM_TOKEN}`);
+    assert.equal(received?.headers.authorization, `Bearer ${BOB_UPSTREAM_TOKEN}`);
     assert.equal(received?.headers.cookie, undefined);
     assert.ok(!JSON.stringify(received?.headers).includes(spaces.token), 'the token reached the upstream');
+  });
+
+  test('a user without a credential of their own: the fixed upstream credential is added', async () => {
+    await box.upstream.clear();
+    const answer = await send(`${front().url}/rest/api/space`, {
+      headers: { authorization: basic('alice', alice.token) },
+    });
+    assert.equal(answer.status, 200, answer.text);
+    const [received] = await box.upstream.records();
+    assert.equal(received?.headers['x-forwarded-user'], 'alice');
+    assert.equal(received?.headers.authorization, `Bearer ${UPSTREAM_TOKEN}`);
   });
 
   test('denied: 403 request_denied, as the gateway answers, and nothing reaches the upstream', async () => {
