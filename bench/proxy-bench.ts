@@ -61,23 +61,45 @@ interface Plan {
   readonly proxyCpu: string | null;
 }
 
-/** Which process group each row measures (see Targets.groupOf); set once the targets exist. */
-let groupOf: (row: RowId) => number | null = () => null;
+/** Which process groups each row measures (see Targets.groupOf); set once the targets exist. */
+let groupOf: (row: RowId) => readonly number[] = () => [];
+/** What each of a row's process groups is (row 10: nginx, tokengate). */
+let groupNamesOf: (row: RowId) => readonly string[] = () => [];
 
 /**
  * Runs wrk and notes how much CPU the rest of the machine took meanwhile, and how much the
  * process group under test (`group`) took per request.
  */
-async function measured(fn: () => Promise<WrkResult>, group: number | null): Promise<Measured> {
-  const { value, otherCpuPercent, targetCpuMs } = await withOtherCpu(() => processes.groupIds(), fn, group);
-  const proxyCpuUsPerRequest =
-    targetCpuMs === null || value.requests <= 0 ? null : (targetCpuMs * 1000) / value.requests;
-  return { ...value, otherCpuPercent, proxyCpuUsPerRequest };
+async function measured(
+  fn: () => Promise<WrkResult>,
+  groups: readonly number[],
+  names: readonly string[] = [],
+): Promise<Measured> {
+  const { value, otherCpuPercent, targetCpuMs, targetCpuMsEach } = await withOtherCpu(
+    () => processes.groupIds(),
+    fn,
+    groups,
+  );
+  const perRequest = (ms: number) => (ms * 1000) / value.requests;
+  const proxyCpuUsPerRequest = targetCpuMs === null || value.requests <= 0 ? null : perRequest(targetCpuMs);
+  const proxyCpuUsPerRequestEach =
+    targetCpuMsEach === null || value.requests <= 0 || targetCpuMsEach.length < 2
+      ? null
+      : targetCpuMsEach.map(perRequest);
+  return { ...value, otherCpuPercent, proxyCpuUsPerRequest, proxyCpuUsPerRequestEach, cpuNames: names };
 }
 
 function otherCpuText(run: Measured): string {
+  const names = run.cpuNames ?? [];
+  const each = run.proxyCpuUsPerRequestEach;
+  const split =
+    each === null || each === undefined
+      ? ''
+      : ` (${each.map((us, i) => `${names[i] ?? `process ${i + 1}`} ${us.toFixed(1)}`).join(' + ')})`;
   const cpu =
-    run.proxyCpuUsPerRequest === null ? '' : `, ${run.proxyCpuUsPerRequest.toFixed(1)} µs CPU/request under test`;
+    run.proxyCpuUsPerRequest === null
+      ? ''
+      : `, ${run.proxyCpuUsPerRequest.toFixed(1)} µs CPU/request under test${split}`;
   return `${cpu}${run.otherCpuPercent === null ? '' : `, others used ${run.otherCpuPercent}% CPU`}`;
 }
 
@@ -96,6 +118,7 @@ async function measureSaturation(plan: Plan, active: RowRecord[], requests: Map<
           script: WRK_SCRIPT,
         }),
       groupOf(record.id),
+      groupNamesOf(record.id),
     );
   const attempt = async (record: RowRecord, what: string, durationS: number): Promise<Measured | null> => {
     try {
@@ -195,6 +218,7 @@ async function measureHalfLoad(plan: Plan, active: RowRecord[], requests: Map<Ro
         const own = await measured(
           () => paced(requests.get(record.id) as WrkRequest)(half.calibration.meanDelayMs, options.durationS),
           groupOf(record.id),
+          groupNamesOf(record.id),
         );
         half.runs.push(own);
         let line = `  row ${record.id}: ${formatRate(own.reqPerSec)} req/s (wanted ${formatRate(half.calibration.targetReqPerSec)}), p99 ${formatMs(own.latencyMs.p99)} ms${otherCpuText(own)}`;
@@ -301,6 +325,7 @@ async function main(): Promise<number> {
   });
   targets.setGroup(1, upstream.child.pid);
   groupOf = (row) => targets.groupOf(row);
+  groupNamesOf = (row) => targets.groupNamesOf(row);
 
   // Row 1's request is the reference of the half-load measurement even when row 1 is not shown.
   const requests = new Map<RowId, WrkRequest>();

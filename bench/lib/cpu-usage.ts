@@ -15,8 +15,8 @@ interface CpuSnapshot {
   readonly cpus: number;
   /** Ticks of the benchmark's own processes: this one (and its reaped children, e.g. wrk) and every live member of `groups`. */
   readonly ours: number;
-  /** Ticks of the live members of the `target` group (the process under test), 0 without one. */
-  readonly target: number;
+  /** Ticks of the live members of each `target` group (the processes under test), in order. */
+  readonly target: readonly number[];
 }
 
 /** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux architecture in use). */
@@ -47,16 +47,17 @@ function processTicks(pid: string, withChildren: boolean): { pgrp: number; ticks
   }
 }
 
-function snapshot(groups: readonly number[], targetGroup: number | null): CpuSnapshot {
+function snapshot(groups: readonly number[], targetGroups: readonly number[]): CpuSnapshot {
   const wanted = new Set(groups);
   let ours = processTicks('self', true)?.ticks ?? 0;
-  let target = 0;
+  const target = targetGroups.map(() => 0);
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid) || Number(pid) === process.pid) continue;
     const info = processTicks(pid, false);
     if (info === null) continue;
     if (wanted.has(info.pgrp)) ours += info.ticks;
-    if (info.pgrp === targetGroup) target += info.ticks;
+    const index = targetGroups.indexOf(info.pgrp);
+    if (index >= 0) target[index] = (target[index] ?? 0) + info.ticks;
   }
   return { ...procStat(), ours, target };
 }
@@ -64,29 +65,40 @@ function snapshot(groups: readonly number[], targetGroup: number | null): CpuSna
 /**
  * Runs `fn` and says how much CPU other processes used meanwhile, in percent of one CPU
  * (200 = both CPUs of a 2-CPU machine fully taken by others), and how many milliseconds of CPU
- * the process group `targetGroup` (the process under test) used (null without one).
+ * the process groups `targetGroups` (the processes under test: one, or nginx and tokengate) used,
+ * in all and each (null without any).
  */
 export async function withOtherCpu<T>(
   groups: () => readonly number[],
   fn: () => Promise<T>,
-  targetGroup: number | null = null,
-): Promise<{ readonly value: T; readonly otherCpuPercent: number | null; readonly targetCpuMs: number | null }> {
+  targetGroups: readonly number[] = [],
+): Promise<{
+  readonly value: T;
+  readonly otherCpuPercent: number | null;
+  readonly targetCpuMs: number | null;
+  readonly targetCpuMsEach: readonly number[] | null;
+}> {
   let before: CpuSnapshot | null = null;
   try {
-    before = snapshot(groups(), targetGroup);
+    before = snapshot(groups(), targetGroups);
   } catch {
     before = null;
   }
   const value = await fn();
-  if (before === null) return { value, otherCpuPercent: null, targetCpuMs: null };
+  if (before === null) return { value, otherCpuPercent: null, targetCpuMs: null, targetCpuMsEach: null };
   try {
-    const after = snapshot(groups(), targetGroup);
-    const targetCpuMs = targetGroup === null ? null : ((after.target - before.target) * 1000) / TICKS_PER_SECOND;
+    const after = snapshot(groups(), targetGroups);
+    const start = before.target;
+    const targetCpuMsEach =
+      targetGroups.length === 0
+        ? null
+        : after.target.map((ticks, i) => ((ticks - (start[i] ?? 0)) * 1000) / TICKS_PER_SECOND);
+    const targetCpuMs = targetCpuMsEach === null ? null : targetCpuMsEach.reduce((a, b) => a + b, 0);
     const wall = (after.all - before.all) / Math.max(1, after.cpus);
-    if (wall <= 0) return { value, otherCpuPercent: null, targetCpuMs };
+    if (wall <= 0) return { value, otherCpuPercent: null, targetCpuMs, targetCpuMsEach };
     const other = after.busy - before.busy - (after.ours - before.ours);
-    return { value, otherCpuPercent: Math.max(0, Math.round((other / wall) * 100)), targetCpuMs };
+    return { value, otherCpuPercent: Math.max(0, Math.round((other / wall) * 100)), targetCpuMs, targetCpuMsEach };
   } catch {
-    return { value, otherCpuPercent: null, targetCpuMs: null };
+    return { value, otherCpuPercent: null, targetCpuMs: null, targetCpuMsEach: null };
   }
 }

@@ -10,6 +10,10 @@ export function shaPasswordLine(user: string, password: string): string {
 export interface NginxSetup {
   /** Directory of the template (bench/nginx). */
   readonly templateDir: string;
+  /** Template file name in `templateDir` (default nginx.conf.template, rows 3 and 4). */
+  readonly template?: string;
+  /** Port of tokengate's decision listener (row 9's template). */
+  readonly decisionPort?: number;
   /** Empty directory that becomes nginx's prefix (config, pid, logs, temp files). */
   readonly prefix: string;
   readonly upstreamPort: number;
@@ -47,8 +51,9 @@ export function writeNginxConfig(setup: NginxSetup): NginxFiles {
     UPSTREAM_PORT: String(setup.upstreamPort),
     PROXY_PORT: String(setup.proxyPort),
     AUTH_PORT: String(setup.authPort),
+    DECISION_PORT: String(setup.decisionPort ?? 0),
   };
-  const template = readFileSync(join(setup.templateDir, 'nginx.conf.template'), 'utf8');
+  const template = readFileSync(join(setup.templateDir, setup.template ?? 'nginx.conf.template'), 'utf8');
   const text = template.replace(/\{\{([A-Z_]+)\}\}/g, (whole, name: string) => {
     const value = values[name];
     if (value === undefined) throw new Error(`nginx template: unknown placeholder ${whole}`);

@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
 
 /** The rows of the benchmark table, in order (see bench/README.md). */
-export const ALL_ROWS = [1, 2, 3, 4, 5, 6, 7, 9] as const;
+export const ALL_ROWS = [1, 2, 3, 4, 5, 6, 7, 9, 10] as const;
 /** Row 8 is row 5 run from another checkout (`--compare DIR`): before and after a change, same run. */
 export const COMPARE_ROW = 8;
+/** Row 10: nginx asking tokengate's decision endpoint (auth_request), row 5's token and request. */
+export const DECISION_ROW = 10;
 export type RowId = (typeof ALL_ROWS)[number] | typeof COMPARE_ROW;
 
 export interface BenchOptions {
@@ -48,7 +50,8 @@ export const USAGE = `Usage: npm run bench -- [options]
 Rows: 1 upstream directly · 2 bare Node http + undici pool.stream() · 3 nginx proxy_pass ·
 4 nginx auth_basic {SHA} · 5 tokengate Basic, 3-line limitTo · 6 tokengate Bearer, 100-line limitTo ·
 7 tokengate POST 2 MiB body with a JsonData rule · 9 row 5 with a rate limit (counted in the
-database on every call; the limit is never reached).
+database on every call; the limit is never reached) · 10 nginx + auth_request → tokengate's
+decision endpoint (row 5's token and request; CPU of nginx and tokengate both counted).
 A quick smoke run: npm run bench -- --duration 1s --warmup 1s --rounds 1 --rows 1,2 --no-half-load
 `;
 
@@ -75,7 +78,7 @@ function parseRows(text: string, known: readonly RowId[]): RowId[] {
     const id = Number(part.trim());
     const row = known.find((r) => r === id);
     if (row === undefined) {
-      throw new UsageError(`--rows: unknown row "${part}" (rows are 1-7 and 9; row 8 needs --compare)`);
+      throw new UsageError(`--rows: unknown row "${part}" (rows are ${known.join(', ')}; row 8 needs --compare)`);
     }
     rows.add(row);
   }

@@ -11,6 +11,10 @@ import { errorCount, type WrkResult } from './wrk.js';
 export type Measured = WrkResult & {
   readonly otherCpuPercent: number | null;
   readonly proxyCpuUsPerRequest: number | null;
+  /** Each process under test's share of `proxyCpuUsPerRequest` (row 10: nginx, tokengate), µs. */
+  readonly proxyCpuUsPerRequestEach?: readonly number[] | null;
+  /** What each entry of `proxyCpuUsPerRequestEach` is. */
+  readonly cpuNames?: readonly string[];
 };
 
 /** p99 at about half of a row's saturating load, and what the same paced load costs the upstream directly. */

@@ -20,6 +20,7 @@ export const ROW_LABELS: Readonly<Record<RowId, string>> = {
   7: 'tokengate POST 2 MiB, JsonData rule',
   8: 'row 5 on the --compare build',
   9: 'row 5 with a rate limit',
+  10: 'nginx + auth_request → tokengate',
 };
 
 /** Row 9's rate limit: counted in the database on every call, never reached. */
@@ -58,21 +59,28 @@ export class Targets {
   #nginx: Promise<{ proxyUrl: string; authUrl: string; authorization: string }> | null = null;
   #nginxGroup: number | null = null;
   #tokengateReady: Promise<void> | null = null;
-  /** Process group of what each row measures (each started process leads its own group). */
-  readonly #groups = new Map<RowId, number>();
+  /** Process groups of what each row measures (each started process leads its own group). */
+  readonly #groups = new Map<RowId, number[]>();
+  /** What each of a row's groups is, when it has more than one. */
+  readonly #groupNames = new Map<RowId, string[]>();
 
   constructor(ctx: TargetContext) {
     this.#ctx = ctx;
   }
 
-  /** The process group whose CPU time a row measures (null: unknown, or not started by the benchmark). */
-  groupOf(row: RowId): number | null {
-    return this.#groups.get(row) ?? null;
+  /** The process groups whose CPU time a row measures (none: unknown, or not started by the benchmark). */
+  groupOf(row: RowId): readonly number[] {
+    return this.#groups.get(row) ?? [];
+  }
+
+  /** What each of `groupOf(row)` is (row 10: nginx, tokengate); empty for a row of one process. */
+  groupNamesOf(row: RowId): readonly string[] {
+    return this.#groupNames.get(row) ?? [];
   }
 
   /** Says which process group row `row` measures (row 1: the upstream, started outside). */
   setGroup(row: RowId, group: number | undefined): void {
-    if (group !== undefined) this.#groups.set(row, group);
+    if (group !== undefined) this.#groups.set(row, [group]);
   }
 
   /** @throws SkipRow when the row cannot run here */
@@ -137,7 +145,59 @@ export class Targets {
         const gate = await this.#tokengate(row, RULES_3, 'basic', {}, ctx.compareRepo);
         return get(gate.url, gate.authorization);
       }
+      case 10:
+        return get(...(await this.#nginxAskingTokengate(row)));
     }
+  }
+
+  /**
+   * Row 10: a tokengate of its own (row 5's token, its decision listener on a free port) and an
+   * nginx of its own asking it (bench/nginx/auth-request.conf.template); both CPUs are measured.
+   */
+  async #nginxAskingTokengate(row: RowId): Promise<[string, string]> {
+    const ctx = this.#ctx;
+    if (!hasCommand('nginx', ['-v'])) {
+      throw new SkipRow('nginx is not installed (Debian: apt-get update && apt-get install -y nginx)');
+    }
+    const decisionPort = await freePort();
+    const gate = await this.#tokengate(row, RULES_3, 'basic', { TOKENGATE_DECISION_PORT: String(decisionPort) });
+    const gateGroup = gate.group;
+    const prefix = mkdtempSync(join(tmpdir(), 'tokengate-bench-nginx-decisions-'));
+    ctx.tempDirs.push(prefix);
+    const proxyPort = await freePort();
+    const files = writeNginxConfig({
+      templateDir: join(ctx.benchDir, 'nginx'),
+      template: 'auth-request.conf.template',
+      prefix,
+      upstreamPort: Number(new URL(ctx.upstreamUrl).port),
+      proxyPort,
+      authPort: 0,
+      decisionPort,
+      user: BENCH_PASSWORD_USER,
+      password: 'unused',
+    });
+    const test = await ctx.processes.run('nginx', nginxArgs(prefix, files, true), { timeoutMs: 15_000 });
+    if (test.code !== 0) throw new SkipRow(`nginx -t rejected the config: ${(test.stderr || test.stdout).trim()}`);
+    let nginxGroup: number | undefined;
+    try {
+      const started = await ctx.processes.start({
+        name: 'nginx-decisions',
+        command: 'nginx',
+        args: nginxArgs(prefix, files),
+        cpu: ctx.proxyCpu,
+        logFile: join(ctx.workDir, 'nginx-decisions.log'),
+        ready: { kind: 'port', port: proxyPort },
+        timeoutMs: 15_000,
+      });
+      nginxGroup = started.child.pid;
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\nerror.log:\n${logTail(files.errorLog)}`);
+    }
+    if (nginxGroup !== undefined && gateGroup !== undefined) {
+      this.#groups.set(row, [nginxGroup, gateGroup]);
+      this.#groupNames.set(row, ['nginx', 'tokengate']);
+    }
+    return [`http://127.0.0.1:${proxyPort}`, gate.authorization];
   }
 
   #startNginx(): Promise<{ proxyUrl: string; authUrl: string; authorization: string }> {
@@ -209,7 +269,7 @@ export class Targets {
     env: Readonly<Record<string, string>>,
     repoDir = this.#ctx.repoDir,
     tokenArgs: readonly string[] = [],
-  ): Promise<{ url: string; authorization: string }> {
+  ): Promise<{ url: string; authorization: string; group: number | undefined }> {
     if (repoDir === this.#ctx.repoDir) await this.#ensureTokengate();
     const ctx = this.#ctx;
     try {
@@ -225,7 +285,7 @@ export class Targets {
         tokenArgs,
       });
       this.setGroup(row, gate.started.child.pid);
-      return gate;
+      return { ...gate, group: gate.started.child.pid };
     } catch (err) {
       throw new SkipRow(`tokengate could not be started: ${(err as Error).message}`);
     }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminEndpoints } from '../admin/admin-endpoints.js';
 import { AdminRouter } from '../admin/admin-router.js';
@@ -34,6 +34,8 @@ export interface StartGatewayOptions {
 
 export interface RunningGateway {
   readonly url: string;
+  /** The decision listener's URL (`decision.port`), or null when there is none. */
+  readonly decisionUrl: string | null;
   readonly server: Server;
   readonly services: Services;
   /** Graceful stop: no new connections, in-flight calls finish (bounded), audit drained, store closed. */
@@ -201,14 +203,26 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     server.on('request', gateway.handle);
     // `Expect: 100-continue` reaches the gateway unanswered: it answers once the call may go on.
     server.on('checkContinue', gateway.handle);
+    const decision = config.decision.port === null ? null : await listenForDecisions(config, gateway);
 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
       closing ??= (async () => {
         localRoutes.stopping();
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        const timer = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        const closed = Promise.all(
+          [server, decision?.server].map(
+            (each) =>
+              new Promise<void>((resolve) => {
+                if (each === undefined) return resolve();
+                each.close(() => resolve());
+                each.closeIdleConnections();
+              }),
+          ),
+        );
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          decision?.server.closeAllConnections();
+        }, SHUTDOWN_GRACE_MS);
         await closed;
         clearTimeout(timer);
         unsubscribe();
@@ -232,6 +246,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     }
     log.info('tokengate started', {
       url: listenUrl,
+      decisionUrl: decision?.url ?? null,
       publicUrl,
       upstream: config.upstream.url,
       database: store.dialect,
@@ -242,9 +257,22 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       await listener.reload();
       if (tlsFiles !== null) log.info('TLS certificate reloaded', { certFile: tlsFiles.certFile });
     };
-    return { url: listenUrl, server, services, close, reloadTls };
+    return { url: listenUrl, decisionUrl: decision?.url ?? null, server, services, close, reloadTls };
   } catch (err) {
     await services.close();
     throw err;
   }
+}
+
+/** The decision endpoint's own listener (`decision.port`, `decision.host`). */
+async function listenForDecisions(config: Config, gateway: Gateway): Promise<{ server: Server; url: string }> {
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 60_000, headersTimeout: 60_000 });
+  server.on('request', gateway.handleDecisionListener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.decision.port ?? 0, config.decision.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { server, url: `http://${host}:${address.port}` };
 }

@@ -95,6 +95,7 @@ export async function runServeCommand(argv: string[], io: CliIo = processIo()): 
     const welcome = await bootstrapDemo(gateway.services, config.publicUrl ?? gateway.url, commandName());
     process.stdout.write(`${welcome.lines.join('\n')}\n`);
   }
+  if (gateway.decisionUrl !== null && !cluster.isWorker) process.stdout.write(`decisions on ${gateway.decisionUrl}\n`);
   if (cluster.isWorker) reportListening(gateway.url);
   else process.stdout.write(`listening on ${gateway.url}\n`);
 

@@ -305,6 +305,21 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
     kind: 'enum',
     description: 'Log level: `error`, `warn`, `info` or `debug`.',
   },
+  {
+    key: 'decision.port',
+    env: 'TOKENGATE_DECISION_PORT',
+    default: null,
+    kind: 'nullableInt',
+    description:
+      'A listener of its own for the decision endpoint `/tokengate/authorize` (nginx `auth_request`, Caddy `forward_auth`…; 0 = any free port); none = only on the main listener. It trusts one more `X-Forwarded-For` hop (the asking proxy).',
+  },
+  {
+    key: 'decision.host',
+    env: 'TOKENGATE_DECISION_HOST',
+    default: '127.0.0.1',
+    kind: 'string',
+    description: 'Interface of the decision listener (keep it where only the proxy reaches it).',
+  },
 ] satisfies ConfigOption[]);
 
 /** Settings read only from the environment (keys are never put in a configuration file). */

@@ -257,6 +257,13 @@ export function configSchema(defaultNodeId: string) {
       logLevel: z
         .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
         .default('info'),
+      decision: z
+        .object({
+          port: int(0, 65_535).nullable().default(null),
+          host: text().min(1, 'must not be empty').default('127.0.0.1'),
+        })
+        .strict()
+        .default({}),
     })
     .strict()
     .superRefine((config, ctx) => {

@@ -100,6 +100,11 @@ export interface Config {
   readonly nodeId: string;
   /** Log level: error, warn, info, debug. Default info. */
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /**
+   * The decision endpoint's own listener (nginx auth_request, Caddy forward_auth…): null = none,
+   * the endpoint is served on the main listener only. Default none, host 127.0.0.1.
+   */
+  readonly decision: { readonly port: number | null; readonly host: string };
 }
 
 /**

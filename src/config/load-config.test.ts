@@ -73,6 +73,7 @@ test('defaults are exactly the documented ones', () => {
       workers: 1,
       nodeId: 'n',
       logLevel: 'info',
+      decision: { port: null, host: '127.0.0.1' },
     },
   );
   assert.match(config.nodeId, new RegExp(`-${process.pid}$`));
@@ -253,6 +254,7 @@ test('environment: every variable of the table is read', () => {
     workers: 2,
     nodeId: 'node-1',
     logLevel: 'debug',
+    decision: { port: null, host: '127.0.0.1' },
   });
 });
 

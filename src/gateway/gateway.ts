@@ -9,6 +9,8 @@ import { CredentialMemo, readCredentials } from '../auth/credentials.js';
 import type { Attempt, FailureLimiter } from '../auth/failure-limiter.js';
 import { carriesToken, presentedSecret, type TokenPresenceDeps } from '../auth/token-presence.js';
 import type { Config } from '../config/config.js';
+import { sendDecisionAllowed, sendDecisionRefusal } from '../decision/decision-answer.js';
+import { type DecisionFlavour, hasFormBody, originalRequest, urlOverrideHeader } from '../decision/original-request.js';
 import type { CanonicalizeOptions, CanonicalRequest } from '../http/canonical-request.js';
 import { canonicalize } from '../http/canonicalize.js';
 import { clientAddress } from '../http/client-address.js';
@@ -16,7 +18,7 @@ import { type ErrorCode, fixedMessage } from '../http/error-catalogue.js';
 import { type FormBody, type FormKind, formKindOf, mergedParams, readFormBody } from '../http/form-body.js';
 import { HttpError } from '../http/http-error.js';
 import { findMethodOverride } from '../http/method-override.js';
-import { OPENAPI_PATH } from '../http/paths.js';
+import { DECISION_PATH, OPENAPI_PATH } from '../http/paths.js';
 import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { sendError } from '../http/send.js';
@@ -72,6 +74,8 @@ interface CallState {
   readonly start: number;
   readonly ip: string;
   readonly req: IncomingMessage;
+  /** Null for a call through the gateway; for a proxy's decision request, which proxy asks. */
+  readonly flavour: DecisionFlavour | null;
   canonical: CanonicalRequest | null;
   /** What the path is to tokengate; null until canonicalised. */
   route: Route | null;
@@ -141,12 +145,17 @@ export class Gateway {
       start: deps.now(),
       ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops),
       req,
+      flavour: null,
       canonical: null,
       route: null,
       auth: null,
       refusedTarget: null,
     };
     try {
+      if (isDecisionTarget(req.url)) {
+        this.#decisionCall(req, res);
+        return;
+      }
       const canonical = this.#route(state, res);
       if (canonical === null) return;
       const pending = deps.config.passthrough
@@ -157,6 +166,66 @@ export class Gateway {
       this.#failClosed(state, res, err);
     }
   };
+
+  /**
+   * Node `request` listener of the decision listener (`decision.port`): the decision endpoint
+   * only, 404 for anything else. Never throws.
+   */
+  handleDecisionListener = (req: IncomingMessage, res: ServerResponse): void => {
+    if (isDecisionTarget(req.url)) this.#decisionCall(req, res, 1);
+    else sendError(res, 'not_found', `not found: this listener serves only ${DECISION_PATH}`);
+  };
+
+  /**
+   * A proxy asks whether the request it holds may pass (nginx `auth_request`, Caddy
+   * `forward_auth`, Traefik `ForwardAuth`, Envoy `ext_authz`): the original request is read from
+   * the proxy's headers, canonicalised by the same code, then goes through the same steps as a
+   * token call (limits, authentication, rules, audit); instead of being forwarded, an allowed call
+   * is answered 200 with the headers the proxy sets upstream. `askingHops`: proxies trusted on top
+   * of `trustedProxyHops` (1 on the decision listener, which only the asking proxy reaches).
+   */
+  #decisionCall(req: IncomingMessage, res: ServerResponse, askingHops = 0): void {
+    const deps = this.#deps;
+    const question = originalRequest(req.method ?? '', req.url ?? '', req.headers, DECISION_PATH);
+    const state: CallState = {
+      start: deps.now(),
+      ip: clientAddress(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'],
+        deps.config.trustedProxyHops + askingHops,
+      ),
+      req,
+      flavour: question.flavour,
+      canonical: null,
+      route: null,
+      auth: null,
+      refusedTarget: null,
+    };
+    try {
+      if ('refused' in question) {
+        this.#answerError(state, res, 'malformed_request', question.refused);
+        return;
+      }
+      const result = canonicalize(question.raw, this.#canonicalizeOptions);
+      if (!result.ok) {
+        this.#answerError(state, res, 'malformed_request', result.message);
+        return;
+      }
+      const canonical = result.request;
+      state.canonical = canonical;
+      const route = deps.routes.classify(canonical.path);
+      state.route = route;
+      if (route.kind !== 'protected' && route.kind !== 'admin') {
+        // the proxy asks only about protected paths; anything else is not tokengate's to allow
+        this.#answerError(state, res, 'not_found', this.#notFound);
+        return;
+      }
+      const pending = this.#tokenCall(state, canonical, res);
+      if (pending !== undefined) pending.catch((err: unknown) => this.#failClosed(state, res, err));
+    } catch (err) {
+      this.#failClosed(state, res, err);
+    }
+  }
 
   /**
    * The canonical request of a token call (under the protected prefix), or null when the request was answered here
@@ -307,7 +376,7 @@ export class Gateway {
     if (!deps.callLog.hasRoom()) {
       return deps.callLog.waitForRoom(AUDIT_ROOM_WAIT_MS).then((room) => {
         if (room) return this.#identifyCaller(state, canonical, res, settings);
-        sendError(res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
+        this.#answerError(state, res, 'audit_overloaded', fixedMessage('audit_overloaded'), {
           'retry-after': '1',
         });
       });
@@ -337,7 +406,8 @@ export class Gateway {
   ): Promise<void> | undefined {
     state.auth = auth;
     if (!auth.ok) return this.#unauthenticated(state, res, auth, settings);
-    const form = hasBody(state.req) ? formKindOf(canonical.headers['content-type']) : null;
+    // (a proxy's decision request never carries the body: its form bodies are refused in #check)
+    const form = state.flavour === null && hasBody(state.req) ? formKindOf(canonical.headers['content-type']) : null;
     // A form body carries parameters: it is read (after the checks that need no body) and judged with the query.
     if (form !== null) {
       return this.#refusedBeforeRules(state, canonical, res, settings)
@@ -347,12 +417,22 @@ export class Gateway {
     const verdict = this.#check(state, canonical, res, auth, settings);
     if (verdict === null) return;
     if (verdict.allowed) {
-      continueIfExpected(state.req, res);
+      if (state.flavour === null) continueIfExpected(state.req, res);
       return this.#serveAllowed(state, canonical, res, auth, verdict.line, null);
     }
     if (verdict.needsBody) {
-      continueIfExpected(state.req, res);
-      return this.#withBody(state, canonical, res, auth);
+      if (state.flavour === null) {
+        continueIfExpected(state.req, res);
+        return this.#withBody(state, canonical, res, auth);
+      }
+      // a proxy sends no body: a rule that reads it cannot be judged, so the call is refused
+      this.#refuse(
+        state,
+        res,
+        'body_not_available',
+        `token "${auth.token.label}" has rules that read the request body (JsonData), and a proxy decision is made without the body: send this call through tokengate's gateway`,
+      );
+      return;
     }
     this.#deny(state, res, auth, verdict);
   }
@@ -367,7 +447,9 @@ export class Gateway {
     const wait = limiter.retryAfter(this.#attempt(state));
     if (wait <= 0) return false;
     this.#record(state, 'unauthenticated', 'too many failed authentication attempts', null);
-    sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), { 'retry-after': String(wait) });
+    this.#answerError(state, res, 'too_many_failures', fixedMessage('too_many_failures'), {
+      'retry-after': String(wait),
+    });
     return true;
   }
 
@@ -398,11 +480,13 @@ export class Gateway {
         : 0;
     this.#record(state, 'unauthenticated', auth.reason, null);
     if (retryAfter > 0) {
-      sendError(res, 'too_many_failures', fixedMessage('too_many_failures'), {
+      this.#answerError(state, res, 'too_many_failures', fixedMessage('too_many_failures'), {
         'retry-after': String(retryAfter),
       });
     } else {
-      sendError(res, auth.code, auth.reason, { 'www-authenticate': this.#challenges[settings.authType] ?? [] });
+      this.#answerError(state, res, auth.code, auth.reason, {
+        'www-authenticate': this.#challenges[settings.authType] ?? [],
+      });
     }
   }
 
@@ -433,7 +517,7 @@ export class Gateway {
     const outage = this.#deps.databaseHealth.refusal();
     if (outage !== null) {
       this.#record(state, 'error', outage, null);
-      sendError(res, 'database_outage', outage, { 'retry-after': '5' });
+      this.#answerError(state, res, 'database_outage', outage, { 'retry-after': '5' });
       return true;
     }
     const auth = state.auth;
@@ -455,6 +539,7 @@ export class Gateway {
       this.#refuse(state, res, 'method_override_refused', override);
       return true;
     }
+    if (state.flavour !== null && this.#undecidable(state, canonical, res)) return true;
     return false;
   }
   /**
@@ -524,7 +609,12 @@ export class Gateway {
     const hidden = redactedParamValues(state.canonical?.rawQuery ?? '', this.#redactedNames);
     const reason = hidden.length === 0 ? described : redactReasonValues(described, hidden);
     this.#record(state, 'denied', reason, null);
-    sendError(res, 'request_denied', `token "${auth.token.label}" does not allow this request: ${reason}`);
+    this.#answerError(
+      state,
+      res,
+      'request_denied',
+      `token "${auth.token.label}" does not allow this request: ${reason}`,
+    );
   }
 
   /**
@@ -570,6 +660,14 @@ export class Gateway {
   ): Promise<void> | undefined {
     const deps = this.#deps;
     const route = state.route;
+    if (state.flavour !== null) {
+      // tokengate's own paths are served by tokengate, never judged for a proxy
+      if (route?.kind === 'admin') {
+        this.#refuse(state, res, 'decision_not_for_admin', fixedMessage('decision_not_for_admin'));
+        return;
+      }
+      return this.#decisionAllowed(state, res, auth, line);
+    }
     if (route?.kind === 'admin') {
       // tokengate's own path in any letter case: served here or 404, never forwarded
       const admin = deps.admin.match(canonical.method, route.adminPath);
@@ -645,6 +743,78 @@ export class Gateway {
     );
   }
 
+  /**
+   * What a proxy decision cannot guarantee the way the gateway does, refused (answered and
+   * recorded; true): a URL-override header the proxy would pass on (the gateway drops them), and a
+   * form body, whose parameters (method overrides, credentials, rule parameters) the upstream may
+   * read but the proxy does not send.
+   */
+  #undecidable(state: CallState, canonical: CanonicalRequest, res: ServerResponse): boolean {
+    const header = urlOverrideHeader(canonical.headers);
+    if (header !== null) {
+      this.#refuse(
+        state,
+        res,
+        'url_override_refused',
+        `the ${header} header may make the upstream read another URL than the one judged: the proxy must not pass it on`,
+      );
+      return true;
+    }
+    if (hasFormBody(canonical.headers)) {
+      this.#refuse(
+        state,
+        res,
+        'body_not_available',
+        "a form body may carry parameters the upstream reads, and a proxy decision is made without the body: send this call through tokengate's gateway",
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** An allowed decision: the user's own upstream credential (else the fixed one) found, as for forwarding. */
+  #decisionAllowed(
+    state: CallState,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+  ): Promise<void> | undefined {
+    const own = this.#deps.upstreamAuthorizations.of(auth.user.username);
+    if (typeof own === 'string' || own === null) {
+      this.#answerAllowed(state, res, auth, line, own);
+      return undefined;
+    }
+    return own.then((header) => this.#answerAllowed(state, res, auth, line, header));
+  }
+
+  /** 200 with what the proxy sets upstream; recorded and counted like a forwarded call. */
+  #answerAllowed(
+    state: CallState,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    own: string | null,
+  ): void {
+    if (own === null && this.#requireOwnCredential) {
+      this.#refuse(
+        state,
+        res,
+        'upstream_credential_required',
+        `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
+          '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
+      );
+      return;
+    }
+    sendDecisionAllowed(res, state.flavour ?? 'envoy', {
+      identityHeader: this.#identityHeader,
+      username: auth.user.username,
+      upstreamAuthorization: own ?? this.#upstreamAuthorization,
+    });
+    const end = this.#deps.now();
+    this.#record(state, 'allowed', allowedReason(line), null, end);
+    this.#deps.callLog.countUsage(auth.token.id, state.ip, end);
+  }
+
   #forward(
     state: CallState,
     res: ServerResponse,
@@ -716,7 +886,7 @@ export class Gateway {
 
   #refuse(state: CallState, res: ServerResponse, code: ErrorCode, message: string): void {
     this.#record(state, 'refused', message, null);
-    sendError(res, code, message);
+    this.#answerError(state, res, code, message);
   }
 
   /** Records the call (`end`: when it ended, default now). */
@@ -768,7 +938,19 @@ export class Gateway {
         // the audit log is failing too; the call is refused either way
       }
     }
-    sendError(res, code, message, unavailable ? { 'retry-after': '5' } : {});
+    this.#answerError(state, res, code, message, unavailable ? { 'retry-after': '5' } : {});
+  }
+
+  /** An error answer: the gateway's, or, for a proxy's decision request, the decision's (nginx: 401/403). */
+  #answerError(
+    state: CallState,
+    res: ServerResponse,
+    code: ErrorCode,
+    message: string,
+    headers: Readonly<Record<string, string | string[]>> = {},
+  ): void {
+    if (state.flavour === null) sendError(res, code, message, headers);
+    else sendDecisionRefusal(res, state.flavour, code, message, headers);
   }
 }
 
@@ -809,6 +991,13 @@ function allowedReason(line: number): string {
     ALLOWED_REASONS[line] = reason;
   }
   return reason;
+}
+
+/** True when a request-target is the decision path, or under it (Envoy's `path_prefix`). */
+function isDecisionTarget(target: string | undefined): boolean {
+  if (target === undefined || !target.startsWith(DECISION_PATH)) return false;
+  const next = target.charCodeAt(DECISION_PATH.length);
+  return Number.isNaN(next) || next === 0x2f || next === 0x3f; // end, '/', '?'
 }
 
 /**

@@ -67,6 +67,22 @@ export const ERROR_CATALOGUE = {
     meaning: `setting extenderEndpointsOnly: tokens may call only ${EXTENDER_BASE}*`,
     message: `tokens are restricted to Extender endpoints (${EXTENDER_BASE}*) on this server`,
   },
+  body_not_available: {
+    status: 403,
+    meaning:
+      'proxy decision: the token’s rules need the request body (JsonData), or the request has a form body, and a proxy does not send the body; use the gateway for such calls',
+  },
+  decision_not_for_admin: {
+    status: 403,
+    meaning: 'proxy decision: tokengate’s admin API (tokenTools) is served by tokengate itself, not judged for a proxy',
+    message:
+      'tokengate’s admin API is not judged for a proxy: route tokenTools calls to tokengate itself (its gateway listener)',
+  },
+  url_override_refused: {
+    status: 403,
+    meaning:
+      'proxy decision: the request carries a header that may make the upstream read another URL than the one judged (X-Original-URL, X-Rewrite-URL…)',
+  },
   token_outside_protected: {
     status: 403,
     meaning: 'pass-through: a token was sent to a path outside the protected prefixes (it is never forwarded)',

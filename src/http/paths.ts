@@ -22,6 +22,13 @@ export const OPENAPI_PATH = `${EXTENDER_BASE}1.0/openapi.json`;
 /** The REST API Tokens page (no trailing slash); its JSON API is under `PAGE_API_BASE`. */
 export const PAGE_BASE = '/tokengate';
 
+/**
+ * The decision endpoint (issue 19): nginx `auth_request`, Caddy `forward_auth`, Traefik
+ * `ForwardAuth` and Envoy `ext_authz` ask here whether a request may pass (any method; Envoy
+ * appends the original path to it).
+ */
+export const DECISION_PATH = `${PAGE_BASE}/authorize`;
+
 /** The page's JSON API (with its trailing slash). */
 export const PAGE_API_BASE = `${PAGE_BASE}/api/`;
 

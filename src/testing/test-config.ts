@@ -40,6 +40,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     workers: 1,
     nodeId: 'test',
     logLevel: 'error',
+    decision: { port: null, host: '127.0.0.1' },
     ...overrides,
   };
 }
