@@ -88,6 +88,7 @@ test('what a client reads in the document matches what the endpoints accept', ()
     'extenderEndpointsOnly',
     'usageDetails',
     'auditLog',
+    'maxExpiryDays',
   ]);
   assert.deepEqual(setBody.properties.authType?.enum, ['basic', 'bearer', 'both']);
   const snippet = operation('GET', '/rest/extender/1.0/tokenTools/snippet').parameters ?? [];
