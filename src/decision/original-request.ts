@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RawRequestLine } from '../http/canonical-request.js';
+import { URL_OVERRIDE_HEADERS } from '../http/url-override-headers.js';
 
 /**
  * Which proxy asks, as told by the headers it sends. It decides where the original request is
@@ -23,26 +24,6 @@ export interface UnreadableQuestion {
   readonly flavour: DecisionFlavour;
   readonly refused: string;
 }
-
-/**
- * Headers that make some upstreams (IIS, Symfony, Zend, Spring, proxies) read another URL than
- * the request line's. The gateway never forwards them; a proxy forwards what the client sent, so a
- * decision refuses a request that carries one (except the header its own proxy used to ask, which
- * the proxy sets itself and must clear upstream, see the README).
- */
-export const URL_OVERRIDE_HEADERS: readonly string[] = [
-  'x-original-url',
-  'x-original-uri',
-  'x-rewrite-url',
-  'x-override-url',
-  'x-forwarded-uri',
-  'x-forwarded-path',
-  'x-forwarded-prefix',
-  'x-envoy-original-path',
-  'x-original-host',
-  'x-host',
-  'x-http-host-override',
-];
 
 /** One header value; a header a client repeated (Node joins unknown ones with ", ") is refused. */
 function single(headers: IncomingHttpHeaders, name: string): string | undefined | null {

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { util as undiciUtil } from 'undici';
+import { URL_OVERRIDE_HEADERS } from '../http/url-override-headers.js';
 
 /**
  * Request headers never passed on, by normalised name (lower case, `_` read as `-`: CGI, WSGI,
@@ -28,17 +29,7 @@ export const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
   'cookie',
   // a different URL than the one checked
-  'x-original-url',
-  'x-original-uri',
-  'x-rewrite-url',
-  'x-override-url',
-  'x-forwarded-uri',
-  'x-forwarded-path',
-  'x-forwarded-prefix',
-  'x-envoy-original-path',
-  'x-original-host',
-  'x-host',
-  'x-http-host-override',
+  ...URL_OVERRIDE_HEADERS,
   // a different method than the one checked (refused earlier; dropped here as well)
   'x-http-method-override',
   'x-http-method',
