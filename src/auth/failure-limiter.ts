@@ -151,7 +151,8 @@ export class FailureLimiter {
     if (attempt.user === null || attempt.user === '') return [address];
     const user = attempt.user.toLowerCase().slice(0, MAX_CLAIMED_USER);
     const counters: Counter[] = [
-      { key: `${scope}:user+addr:${user}\u0000${attempt.address}`, limit },
+      // address first: it never holds a space, so the pair is unambiguous (PostgreSQL text takes no NUL)
+      { key: `${scope}:addr+user:${attempt.address} ${user}`, limit },
       { key: `${scope}:user:${user}`, limit: limit * USER_LIMIT_FACTOR },
     ];
     if (addressCounts === 'all') counters.push(address);

@@ -63,12 +63,19 @@ describe('several nodes on one PostgreSQL database', { skip }, () => {
     return found;
   };
 
-  /** Creates a token bound to `ansible` through `on`'s admin API. */
+  /**
+   * Creates a token bound to a user of its own through `on`'s admin API: failures are also
+   * counted per claimed user, so each test's refused calls stay out of the others' counts.
+   */
+  let users = 0;
   const createToken = async (on: ClusterNode, label: string) => {
-    const created = await call(on.url, `${TOOLS}/set`, { auth: adminBasic, body: { label, userName: 'ansible' } });
+    users += 1;
+    const userName = `ansible${users}`;
+    cliOk(['user', 'add', userName], env);
+    const created = await call(on.url, `${TOOLS}/set`, { auth: adminBasic, body: { label, userName } });
     assert.equal(created.status, 200, `create on ${on.nodeId}: ${JSON.stringify(created.json)}`);
     const secret = created.json.token as string;
-    return { id: created.json.id as string, secret, auth: basic('ansible', secret) };
+    return { id: created.json.id as string, secret, userName, auth: basic(userName, secret) };
   };
 
   /** The token's public view, read through `on`'s admin API. */
@@ -138,7 +145,7 @@ describe('several nodes on one PostgreSQL database', { skip }, () => {
       ['/rest/api/space?via=b', '/rest/api/space?via=c'],
     );
     for (const r of received) {
-      assert.equal(r.headers['x-forwarded-user'], 'ansible');
+      assert.equal(r.headers['x-forwarded-user'], token.userName);
       assert.equal(r.headers.authorization, undefined, 'the token is not forwarded');
     }
   });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Black-box: losing the database. Two `tokengate serve` nodes on a PostgreSQL cluster of the
  * test's own (initdb + pg_ctl in a temporary directory, never the shared server); the cluster is
@@ -35,6 +36,8 @@ describe('losing the database (throwaway PostgreSQL cluster)', { skip }, () => {
       TOKENGATE_DATABASE_URL: cluster.url,
       TOKENGATE_DATABASE_OUTAGE_GRACE_MS: String(GRACE_MS),
       TOKENGATE_AUDIT_BATCH_MS: '20',
+      // every node and the CLI of a cluster share its encryption key (a CLI without it is refused)
+      TOKENGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
     cliOk(['user', 'add', 'carol', '--admin'], env);
     upstream = await startRecordingUpstream();
