@@ -8,10 +8,11 @@
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createTokenWithCli, runCli } from '../testing/cli.js';
 import { basic } from '../testing/http.js';
+import { ensurePageBuilt } from '../testing/page-build.js';
 import { startRecordingUpstream, startTokengate, tempDir } from '../testing/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -105,6 +106,8 @@ async function openAttackLink(env: NodeJS.ProcessEnv): Promise<{ title: string; 
 }
 
 describe('proxied responses cannot act on the page (Chromium)', { skip, timeout: 180_000 }, () => {
+  before(() => ensurePageBuilt());
+
   test('default: the upstream page\u2019s script does not run and no token is minted', async () => {
     const { title, labels, csp } = await openAttackLink({});
     assert.match(csp, /\bsandbox\b/);

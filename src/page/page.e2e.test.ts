@@ -4,13 +4,14 @@
  * in test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { useBlackBox } from '../testing/black-box.js';
 import { basic } from '../testing/http.js';
+import { ensurePageBuilt } from '../testing/page-build.js';
 import { ROOT } from '../testing/paths.js';
 import { tempDir } from '../testing/processes.js';
 
@@ -44,17 +45,6 @@ async function openBrowser(
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(15_000);
   return { context, page };
-}
-
-/** Builds the page when it has not been built yet (tests run from sources). */
-function ensurePageBuilt(): void {
-  if (existsSync(join(ROOT, 'dist/page-ui/index.html'))) return;
-  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'src/page/ui/vite.config.ts'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0) throw new Error(`the page could not be built:\n${result.stdout}\n${result.stderr}`);
 }
 
 async function shot(page: Page, name: string, fullPage = true): Promise<void> {
