@@ -30,8 +30,9 @@ function bucketOf(value: string | undefined): BucketSize | 'auto' {
  * `GET /rest/extender/1.0/tokenTools/auditStats` — calls per time bucket by outcome (allowed,
  * denied, unauthenticated, error), counted by the database, with the audit query's filters.
  *
- * `to` defaults to now; `from` to the oldest matching record (then, if that is more than
- * 1,500 buckets back, to the oldest bucket allowed: `truncated`). `bucket=auto` (default) is the
+ * `to` defaults to now; `from` to the oldest matching record or an hour before `to`, whichever
+ * is earlier (then, if that is more than 1,500 buckets back, to the oldest bucket allowed:
+ * `truncated`). `bucket=auto` (default) is the
  * smallest of minute, hour, day giving at most 180 buckets; an asked range of more than 1,500
  * buckets is `400 too_many_buckets`. Buckets are UTC and every bucket of the range is listed,
  * oldest first, empty ones too. Administrators count every record; other users their own (as
@@ -46,7 +47,7 @@ export const auditStatsContract = defineContract({
       tokenId: param('calls of this token'),
       user: param('calls of this user (any case)'),
       decision: param(AUDIT_DECISIONS.join(', ')),
-      from: param('epoch ms or ISO 8601; default: the oldest matching record'),
+      from: param('epoch ms or ISO 8601; default: the oldest matching record, at the latest an hour before to'),
       to: param('epoch ms or ISO 8601 (a date alone: the whole day); default: now'),
       path: param('path prefix, starting with /'),
       bucket: param(

@@ -44,15 +44,15 @@ describe('GET tokenTools/auditStats: calls per bucket by outcome', () => {
     await t?.close();
   });
 
-  test('by default: from the oldest record to now, in minutes, every bucket listed', async () => {
+  test('by default: from an hour before now (or the oldest record) to now, in minutes, every bucket listed', async () => {
     const answer = stats(await auditStatsEndpoint.handle(statsRequest(admin), deps));
     assert.equal(answer.status, 'ok');
-    assert.deepEqual([answer.from, answer.to, answer.bucket, answer.bucketMs], [T0 + MINUTE, NOW, 'minute', MINUTE]);
+    assert.deepEqual([answer.from, answer.to, answer.bucket, answer.bucketMs], [NOW - HOUR, NOW, 'minute', MINUTE]);
     assert.equal(answer.truncated, false);
-    assert.equal(answer.buckets.length, 30);
+    assert.equal(answer.buckets.length, 61);
     assert.deepEqual(
       answer.buckets.map((b) => b.start),
-      Array.from({ length: 30 }, (_, i) => T0 + (i + 1) * MINUTE),
+      Array.from({ length: 61 }, (_, i) => NOW - HOUR + i * MINUTE),
     );
     // refused counts as denied; admin and passthrough records are not calls
     assert.deepEqual(busy(answer, T0), ['1 3/0/0/0', '2 0/2/0/0', '4 0/0/1/0', '9 0/0/0/1']);
@@ -63,7 +63,10 @@ describe('GET tokenTools/auditStats: calls per bucket by outcome', () => {
   test('the audit filters apply: token, user, decision, path, range', async () => {
     const byToken = stats(await auditStatsEndpoint.handle(statsRequest(admin, { tokenId: 'tok_a' }), deps));
     assert.deepEqual(byToken.totals, { allowed: 3, denied: 1, unauthenticated: 0, error: 0 });
-    assert.equal(byToken.from, T0 + MINUTE, 'from: the oldest record of that token');
+    const byTokenLongAgo = stats(
+      await auditStatsEndpoint.handle(statsRequest(admin, { tokenId: 'tok_a' }), { ...deps, now: () => NOW + DAY }),
+    );
+    assert.equal(byTokenLongAgo.from, T0 + MINUTE, 'from: the oldest record of that token, when over an hour ago');
     const byUser = stats(await auditStatsEndpoint.handle(statsRequest(admin, { user: 'CAROL' }), deps));
     assert.deepEqual(byUser.totals, { allowed: 0, denied: 1, unauthenticated: 0, error: 1 });
     const refused = stats(await auditStatsEndpoint.handle(statsRequest(admin, { decision: 'refused' }), deps));
@@ -94,8 +97,8 @@ describe('GET tokenTools/auditStats: calls per bucket by outcome', () => {
     const asked = await ask({ from: String(T0), to: String(T0 + DAY - 1), bucket: 'minute' });
     assert.deepEqual([asked.bucket, asked.buckets.length], ['minute', 1440]);
     const days = await ask({ bucket: 'DAY' });
-    assert.deepEqual([days.bucket, days.from, days.buckets.length], ['day', T0 + MINUTE, 1]);
-    assert.equal(days.buckets[0]?.start, T0, 'a bucket starts on a multiple of its length');
+    assert.deepEqual([days.bucket, days.from, days.buckets.length], ['day', NOW - HOUR, 2]);
+    assert.equal(days.buckets[1]?.start, T0, 'a bucket starts on a multiple of its length');
   });
 
   test('without from, a long history is cut to the newest 1,500 buckets (truncated)', async () => {
@@ -115,9 +118,9 @@ describe('GET tokenTools/auditStats: calls per bucket by outcome', () => {
     }
   });
 
-  test('nothing recorded: one empty bucket at now, total 0', async () => {
+  test('nothing recorded: the last hour, empty, total 0', async () => {
     const answer = stats(await auditStatsEndpoint.handle(statsRequest(admin, { tokenId: 'tok_none' }), deps));
-    assert.deepEqual([answer.from, answer.to, answer.total, answer.buckets.length], [NOW, NOW, 0, 1]);
+    assert.deepEqual([answer.from, answer.to, answer.total, answer.buckets.length], [NOW - HOUR, NOW, 0, 61]);
   });
 
   test("the noise aggregator's summary records count as the attempts they stand for", async () => {

@@ -201,10 +201,13 @@ describe('the chart of calls over time, in Chromium', { skip, timeout: 240_000 }
     assert.ok(size !== null && size.width > 200 && size.width <= 390, JSON.stringify(size));
     assert.equal(await overflowsHorizontally(page), false, 'phone width');
     await shot(page, '03-token-phone');
+    await page.locator('.call-chart').screenshot({ path: join(ARTIFACTS, 'chart-03-token-phone-chart.png') });
     await page.goto(`${box.url}/tokengate/audit`);
     await page.locator('.call-chart-canvas canvas').first().waitFor();
     assert.equal(await overflowsHorizontally(page), false, 'phone width, all calls');
     await shot(page, '04-audit-phone');
+    await page.getByText(/^Show as a table/).click();
+    await page.locator('.call-chart').screenshot({ path: join(ARTIFACTS, 'chart-04-audit-phone-chart.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 

@@ -4,7 +4,7 @@ import 'uplot/dist/uPlot.min.css';
 import { type Api, ApiError, type QueryValue } from './api.js';
 import { bucketTotal, chartSummary, OUTCOME_COLOURS, OUTCOMES, stackedSeries } from './call-chart-data.js';
 import { formatDateTime, sentence } from './format.js';
-import type { AuditStats } from './types.js';
+import type { AuditStats, CallOutcome } from './types.js';
 
 export interface CallChartProps {
   readonly api: Api;
@@ -20,9 +20,24 @@ const BUCKET_WORDS: Readonly<Record<AuditStats['bucket'], string>> = {
   day: 'per day (UTC)',
 };
 
-/** Start of a bucket for people: the UTC date for a day bucket, else local date and time. */
+const SHORT_TIME = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+});
+
+/** Table headings: `unauthenticated` is shortened so five columns fit a phone. */
+const HEADINGS: Readonly<Record<CallOutcome, string>> = {
+  allowed: 'allowed',
+  denied: 'denied',
+  unauthenticated: 'unauth.',
+  error: 'error',
+};
+
+/** Start of a bucket for people: the UTC date for a day bucket, else local day and time. */
 function bucketLabel(stats: AuditStats, start: number): string {
-  return stats.bucket === 'day' ? new Date(start).toISOString().slice(0, 10) : formatDateTime(start);
+  return stats.bucket === 'day' ? new Date(start).toISOString().slice(0, 10) : SHORT_TIME.format(start);
 }
 
 function chartHeight(width: number): number {
@@ -174,14 +189,14 @@ export function CallChart(props: CallChartProps) {
                   Show as a table ({busy.length} {busy.length === 1 ? 'period' : 'periods'} with calls)
                 </summary>
                 <div class="table-wrap">
-                  <table class="data-table">
+                  <table class="chart-table">
                     <caption class="visually-hidden">Calls {BUCKET_WORDS[stats.bucket]} by decision</caption>
                     <thead>
                       <tr>
                         <th scope="col">{stats.bucket === 'day' ? 'Day (UTC)' : 'From'}</th>
                         {OUTCOMES.map((o) => (
                           <th key={o} scope="col">
-                            {o}
+                            {HEADINGS[o] === o ? o : <abbr title={o}>{HEADINGS[o]}</abbr>}
                           </th>
                         ))}
                       </tr>
