@@ -165,7 +165,7 @@ export function CallChart(props: CallChartProps) {
       {stats === null && error === null && <p class="loading">Loading the chart…</p>}
       {stats !== null && (
         <>
-          <ul class="chart-legend" aria-label="Calls by decision">
+          <ul class="chart-legend" aria-label="Totals of the chart">
             {OUTCOMES.map((outcome) => (
               <li key={outcome} data-outcome={outcome}>
                 <span class={`swatch swatch-${outcome}`} aria-hidden="true" />
