@@ -16,7 +16,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { openBenchServices } from './lib/token-fill.js';
@@ -234,13 +234,22 @@ async function main(): Promise<void> {
     const machine = spawnSync('nproc', { encoding: 'utf8' }).stdout.trim();
     process.stdout.write(
       `\ntokengate with ${TOKENS.toLocaleString()} tokens and ${AUDIT.toLocaleString()} audit records (SQLite), ` +
-        `${SAMPLES} sequential calls each, ${machine} CPUs (shared with other work)\n\n`,
+        `${SAMPLES} sequential calls each, ${machine} CPUs (shared with other work), ` +
+        `load average ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}\n\n`,
     );
     const deep = Math.max(0, TOKENS - 1000);
     await timeCalls('tokenTools/get first page (50)', `${tools}/get?maxResults=50`, auth);
     await timeCalls(
       `tokenTools/get deep page (startAt ${deep.toLocaleString()})`,
       `${tools}/get?startAt=${deep}&maxResults=50`,
+      auth,
+    );
+    const middle = Math.floor(TOKENS / 2);
+    await timeCalls(
+      `tokenTools/get middle page (startAt ${middle.toLocaleString()})`,
+      `${tools}/get?startAt=${middle}&maxResults=50`,
       auth,
     );
     await timeCalls(
@@ -252,6 +261,18 @@ async function main(): Promise<void> {
     await timeCalls(
       'page search "deploy 99999" (rare)',
       `${gate.url}/tokengate/api/tokens?q=deploy%2099999`,
+      page,
+      Math.min(SAMPLES, 20),
+    );
+    await timeCalls(
+      'page search "user12" (1 in 100, bound user)',
+      `${gate.url}/tokengate/api/tokens?q=user12`,
+      page,
+      Math.min(SAMPLES, 20),
+    );
+    await timeCalls(
+      'page search "zq" (2 characters, no match)',
+      `${gate.url}/tokengate/api/tokens?q=zq`,
       page,
       Math.min(SAMPLES, 20),
     );

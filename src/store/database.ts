@@ -109,7 +109,12 @@ export interface RateWindowsTable {
   count: number;
 }
 
-/** Every table, as Kysely's database type. */
+/** `token_count`: the number of tokens in its one row (id 0), kept by triggers (migration 0007). */
+export interface TokenCountTable {
+  id: number;
+  n: number;
+}
+
 /** `upstream_credentials`: a user's own credential for the upstream, sealed; at most one per user. */
 export interface UpstreamCredentialsTable {
   /** lower-case username, primary key */
@@ -121,6 +126,7 @@ export interface UpstreamCredentialsTable {
   date_set: number;
 }
 
+/** Every table, as Kysely's database type. */
 export interface Database {
   users: UsersTable;
   upstream_credentials: UpstreamCredentialsTable;
@@ -132,4 +138,5 @@ export interface Database {
   nodes: NodesTable;
   auth_failures: AuthFailuresTable;
   rate_windows: RateWindowsTable;
+  token_count: TokenCountTable;
 }

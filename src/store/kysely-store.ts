@@ -323,7 +323,7 @@ export class KyselyStore implements Store {
   }
 
   async pageTokens(query: TokenPageQuery): Promise<TokenPage> {
-    return pageTokens(this.#db, query);
+    return pageTokens(this.#db, this.#hooks.dialect, query);
   }
 
   async anyToken(withSecret = false): Promise<boolean> {

@@ -8,6 +8,7 @@ import { metaClaimContract } from './contract/meta-claim.contract.js';
 import { nodesContract } from './contract/nodes.contract.js';
 import { policyContract, rotationContract } from './contract/policy.contract.js';
 import { settingsContract } from './contract/settings.contract.js';
+import { tokenSearchContract } from './contract/token-search.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
 import { usageContract } from './contract/usage.contract.js';
 import { usersContract } from './contract/users.contract.js';
@@ -53,6 +54,7 @@ export function runStoreContract(
     settingsContract(ctx);
     usersContract(ctx);
     tokensContract(ctx);
+    tokenSearchContract(ctx);
     usageContract(ctx);
     auditContract(ctx);
     changesContract(ctx);

@@ -58,63 +58,46 @@ interface Orderable<Q> {
   orderBy(expression: Expression<unknown>, direction: 'asc' | 'desc'): Q;
 }
 
+type Direction = 'asc' | 'desc';
+
+/** The page's order (sort key, then newest first, then id); `reversed` flips every term. */
+function orderer(sort: TokenSort, descending: boolean, reversed: boolean) {
+  const flip = (d: Direction): Direction => (reversed ? (d === 'asc' ? 'desc' : 'asc') : d);
+  return <Q extends Orderable<Q>>(q: Q): Q => {
+    const bySort = q.orderBy(sortExpression(sort), flip(descending ? 'desc' : 'asc'));
+    // a repeated date_created term would make SQLite sort instead of reading the index in order
+    const byCreated = sort === 'created' ? bySort : bySort.orderBy(sql.ref('t.date_created'), flip('desc'));
+    return byCreated.orderBy(sql.ref('t.id'), flip('asc'));
+  };
+}
+
 /**
- * A page of tokens in SQL. Without a search, the ids of the page are read from the sort key's
- * index (covering, so a deep OFFSET skips index entries, not rows) and `total` is an exact
- * count. With a search, one scan in index order collects the matching ids up to
- * {@link SEARCH_COUNT_BEYOND_PAGE} past the page (it stops there): the page is cut from them and
- * `total` is exact below that bound, else the bound with `totalIsLowerBound`. The display-name
- * part of a search looks in the (small) users table first, so the token scan needs no join.
- * Only the page's rows are then read in full, with their user's display name.
+ * A page of tokens in SQL, never loading every row.
+ *
+ * Without a search: `total` is exact (the trigger-kept `token_count` row, or one user's index
+ * range), and the page's ids come from the sort key's covering index with OFFSET. A page in the
+ * second half is read from the other end in reverse order, so the deepest pages are as cheap as
+ * the first and the worst is the middle.
+ *
+ * With a search: see {@link searchIds}. Only the page's rows are then read in full, with their
+ * user's display name.
  *
  * @example
- * await pageTokens(db, { search: 'ci', sort: 'label', startAt: 0, maxResults: 25 });
+ * await pageTokens(db, 'sqlite', { search: 'ci', sort: 'label', startAt: 0, maxResults: 25 });
  */
-export async function pageTokens(db: Kysely<Database>, query: TokenPageQuery): Promise<TokenPage> {
+export async function pageTokens(
+  db: Kysely<Database>,
+  dialect: SearchDialect,
+  query: TokenPageQuery,
+): Promise<TokenPage> {
   const sort = query.sort ?? 'created';
   const descending = query.descending ?? sort === 'created';
-  const dir = descending ? 'desc' : 'asc';
-  const search = query.search ?? '';
-  const order = <Q extends Orderable<Q>>(q: Q): Q =>
-    q.orderBy(sortExpression(sort), dir).orderBy(sql.ref('t.date_created'), 'desc').orderBy(sql.ref('t.id'), 'asc');
-
-  let ids: string[];
-  let total: number;
-  let totalIsLowerBound = false;
-  if (search === '') {
-    const visible = db
-      .selectFrom('tokens as t')
-      .$if(query.user !== undefined, (q) => q.where('t.user_key', '=', keyOf(query.user ?? '')));
-    const rows = await order(visible.select('t.id')).limit(query.maxResults).offset(query.startAt).execute();
-    ids = rows.map((r) => r.id);
-    const counted = await visible.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst();
-    total = num(counted?.total);
-  } else {
-    const named = await db
-      .selectFrom('users')
-      .select('username_key')
-      .where(sql<SqlBool>`lower(display_name) like ${likeContains(search)} escape '\\'`)
-      .limit(MAX_NAME_MATCHES)
-      .execute();
-    const cap = query.startAt + query.maxResults + SEARCH_COUNT_BEYOND_PAGE;
-    const matching = await order(
-      db
-        .selectFrom('tokens as t')
-        .select('t.id')
-        .where((eb) =>
-          where(
-            eb as unknown as TokenEb,
-            query,
-            named.map((u) => u.username_key),
-          ),
-        ),
-    )
-      .limit(cap + 1)
-      .execute();
-    totalIsLowerBound = matching.length > cap;
-    total = Math.min(matching.length, cap);
-    ids = matching.slice(query.startAt, query.startAt + query.maxResults).map((r) => r.id);
-  }
+  const order = orderer(sort, descending, false);
+  const found =
+    (query.search ?? '') === ''
+      ? await listIds(db, query, sort, descending)
+      : await searchIds(db, dialect, query, order);
+  const { ids, total, totalIsLowerBound } = found;
   if (ids.length === 0) return { total, totalIsLowerBound, tokens: [] };
   const rows = await order(
     db
@@ -129,4 +112,143 @@ export async function pageTokens(db: Kysely<Database>, query: TokenPageQuery): P
     userDisplayName: row.user_display_name ?? null,
   }));
   return { total, totalIsLowerBound, tokens };
+}
+
+interface FoundIds {
+  readonly ids: string[];
+  readonly total: number;
+  readonly totalIsLowerBound: boolean;
+}
+
+async function listIds(
+  db: Kysely<Database>,
+  query: TokenPageQuery,
+  sort: TokenSort,
+  descending: boolean,
+): Promise<FoundIds> {
+  const visible = db
+    .selectFrom('tokens as t')
+    .$if(query.user !== undefined, (q) => q.where('t.user_key', '=', keyOf(query.user ?? '')));
+  const total =
+    query.user === undefined
+      ? num((await db.selectFrom('token_count').select('n').where('id', '=', 0).executeTakeFirst())?.n)
+      : num((await visible.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst())?.total);
+  const wanted = Math.min(query.maxResults, total - query.startAt);
+  if (wanted <= 0) return { ids: [], total, totalIsLowerBound: false };
+  const fromEnd = total - query.startAt - wanted;
+  const reversed = fromEnd < query.startAt;
+  const rows = await orderer(
+    sort,
+    descending,
+    reversed,
+  )(visible.select('t.id'))
+    .limit(wanted)
+    .offset(reversed ? fromEnd : query.startAt)
+    .execute();
+  const ids = rows.map((r) => r.id);
+  if (reversed) ids.reverse();
+  return { ids, total, totalIsLowerBound: false };
+}
+
+/** Which substring index a search may use (see migration 0007). */
+export type SearchDialect = 'sqlite' | 'postgres';
+
+/**
+ * At most this many candidates from the substring index are sorted in full; a text with more
+ * matches is common, and the scan in index order then meets its page's matches soon.
+ */
+export const SEARCH_CANDIDATE_LIMIT = 20_000;
+
+/** The trigram index finds texts of this many characters or more. */
+const TRIGRAM = 3;
+
+/**
+ * The ids of one page of a search and its `total`. Matches are collected in page order up to
+ * {@link SEARCH_COUNT_BEYOND_PAGE} past the page (`total` is exact below that bound, else the
+ * bound with `totalIsLowerBound`). The display-name part looks in the (small) users table first,
+ * so the token query needs no join.
+ *
+ * Plans: PostgreSQL leaves it to the planner (pg_trgm GIN indexes, or an index-order scan when
+ * the text is common). SQLite with a text of 3 or more characters first counts the candidates in
+ * `tokens_search` (FTS5 trigram, at most {@link SEARCH_CANDIDATE_LIMIT}); when there are few,
+ * only those rows are read and sorted. Otherwise (a common text, or 1–2 characters, which a
+ * trigram index cannot find) the tokens are scanned in index order until enough matches are
+ * seen: quick for a common text, a full scan for a rare one- or two-character text. The LIKE
+ * test always decides, so every plan returns exactly the same tokens.
+ */
+async function searchIds(
+  db: Kysely<Database>,
+  dialect: SearchDialect,
+  query: TokenPageQuery,
+  order: <Q extends Orderable<Q>>(q: Q) => Q,
+): Promise<FoundIds> {
+  const search = query.search ?? '';
+  const named = (
+    await db
+      .selectFrom('users')
+      .select('username_key')
+      .where(sql<SqlBool>`lower(display_name) like ${likeContains(search)} escape '\\'`)
+      .limit(MAX_NAME_MATCHES)
+      .execute()
+  ).map((u) => u.username_key);
+  const cap = query.startAt + query.maxResults + SEARCH_COUNT_BEYOND_PAGE;
+  const candidates =
+    dialect === 'sqlite' && [...search.toLowerCase()].length >= TRIGRAM
+      ? await fewCandidates(db, search, named)
+      : undefined;
+  const matching = await order(
+    db
+      .selectFrom('tokens as t')
+      .select('t.id')
+      .where((eb) => where(eb as unknown as TokenEb, query, named))
+      .$if(candidates !== undefined, (q) =>
+        q.where((eb) => {
+          const arms: Expression<SqlBool>[] = [sql<SqlBool>`t.rowid in (${candidates})`];
+          if (named.length > 0) arms.push(eb('t.user_key', 'in', named));
+          return eb.or(arms);
+        }),
+      ),
+  )
+    .limit(cap + 1)
+    .execute();
+  return {
+    ids: matching.slice(query.startAt, query.startAt + query.maxResults).map((r) => r.id),
+    total: Math.min(matching.length, cap),
+    totalIsLowerBound: matching.length > cap,
+  };
+}
+
+/**
+ * SQLite: the `tokens_search` rowids whose label or user contains `search` (a superset of the
+ * LIKE test: the trigram index folds case at least as widely as SQLite's `lower`), as a
+ * subquery, when they and the named users' tokens number at most {@link SEARCH_CANDIDATE_LIMIT};
+ * else undefined.
+ */
+async function fewCandidates(
+  db: Kysely<Database>,
+  search: string,
+  named: readonly string[],
+): Promise<Expression<unknown> | undefined> {
+  // a quoted FTS5 phrase: the text literally (a double quote is doubled)
+  const phrase = `"${search.toLowerCase().replace(/"/g, '""')}"`;
+  const subquery = sql`select rowid from tokens_search where tokens_search match ${phrase}`;
+  const probe = await sql<{ n: number }>`select count(*) as n from (${subquery} limit ${
+    SEARCH_CANDIDATE_LIMIT + 1
+  }) as c`.execute(db);
+  let count = num(probe.rows[0]?.n);
+  if (count <= SEARCH_CANDIDATE_LIMIT && named.length > 0) {
+    const ofNamed = await db
+      .selectFrom((q) =>
+        q
+          .selectFrom('tokens')
+          .select('id')
+          .where('user_key', 'in', [...named])
+          .limit(SEARCH_CANDIDATE_LIMIT + 1)
+          .as('n'),
+      )
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
+    count += num(ofNamed?.n);
+  }
+  return count <= SEARCH_CANDIDATE_LIMIT ? subquery : undefined;
 }
