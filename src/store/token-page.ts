@@ -40,6 +40,9 @@ export const SEARCH_COUNT_BEYOND_PAGE = 1000;
 function where(eb: TokenEb, query: TokenPageQuery, namedUsers: readonly string[]): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = [];
   if (query.user !== undefined) parts.push(eb('t.user_key', '=', keyOf(query.user)));
+  if (query.validUntil !== undefined) {
+    parts.push(eb('t.valid_until', '>', query.validUntil.above), eb('t.valid_until', '<=', query.validUntil.atMost));
+  }
   const search = query.search ?? '';
   if (search !== '') {
     const pattern = likeContains(search);
@@ -59,7 +62,8 @@ interface Orderable<Q> {
 }
 
 /**
- * A page of tokens in SQL. Without a search, the ids of the page are read from the sort key's
+ * A page of tokens in SQL, optionally only those whose expiry is in a range (the page's
+ * "expired" and "expiring" filters). Without a search, the ids of the page are read from the sort key's
  * index (covering, so a deep OFFSET skips index entries, not rows) and `total` is an exact
  * count. With a search, one scan in index order collects the matching ids up to
  * {@link SEARCH_COUNT_BEYOND_PAGE} past the page (it stops there): the page is cut from them and
@@ -82,9 +86,7 @@ export async function pageTokens(db: Kysely<Database>, query: TokenPageQuery): P
   let total: number;
   let totalIsLowerBound = false;
   if (search === '') {
-    const visible = db
-      .selectFrom('tokens as t')
-      .$if(query.user !== undefined, (q) => q.where('t.user_key', '=', keyOf(query.user ?? '')));
+    const visible = db.selectFrom('tokens as t').where((eb) => where(eb as unknown as TokenEb, query, []));
     const rows = await order(visible.select('t.id')).limit(query.maxResults).offset(query.startAt).execute();
     ids = rows.map((r) => r.id);
     const counted = await visible.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst();
