@@ -1,8 +1,8 @@
 /** Formatting for the page: dates, expiry badges, restriction summaries. Pure functions. */
 
 export const DAY_MS = 86_400_000;
-/** "Expires soon" warning starts this many days ahead. */
-export const WARNING_DAYS = 5;
+/** "Expires soon" warning starts this many days ahead unless the server says otherwise (`me.expiringDays`). */
+export const WARNING_DAYS = 7;
 
 export type ExpiryKind = 'never' | 'ok' | 'warning' | 'expired';
 
@@ -14,18 +14,19 @@ export interface ExpiryBadge {
 }
 
 /**
- * The expiry badge of a token at `now`: `expired` once `validUntil` is reached, a warning from
- * {@link WARNING_DAYS} days ahead, and "expires in N days" (N rounded up) otherwise.
+ * The expiry badge of a token at `now`: `expired` once `validUntil` is reached, a warning when
+ * it expires within `warningDays` days (the server's "expiring" filter uses the same bound), and
+ * "expires in N days" (N rounded up) otherwise.
  *
  * @example
  * expiryBadge(now + 2.5 * DAY_MS, now) // { kind: 'warning', text: 'expires in 3 days', daysLeft: 3 }
  */
-export function expiryBadge(validUntil: number, now: number): ExpiryBadge {
+export function expiryBadge(validUntil: number, now: number, warningDays = WARNING_DAYS): ExpiryBadge {
   if (validUntil === 0) return { kind: 'never', text: 'never expires', daysLeft: null };
   if (now >= validUntil) return { kind: 'expired', text: 'expired', daysLeft: 0 };
   const days = Math.ceil((validUntil - now) / DAY_MS);
   return {
-    kind: days <= WARNING_DAYS ? 'warning' : 'ok',
+    kind: validUntil - now <= warningDays * DAY_MS ? 'warning' : 'ok',
     text: `expires in ${days} ${days === 1 ? 'day' : 'days'}`,
     daysLeft: days,
   };
