@@ -49,8 +49,8 @@ export function BulkDeleteDialog(props: BulkDeleteDialogProps) {
   return (
     <Modal title={`Delete ${count} ${noun}?`} role="alertdialog" describedBy={describe} onClose={props.onClose}>
       <p id={describe}>
-        Delete these <strong>{count}</strong> {noun}? Every script that uses them stops working at once, on every
-        node. This cannot be undone.
+        Delete these <strong>{count}</strong> {noun}? Every script that uses them stops working at once, on every node.
+        This cannot be undone.
       </p>
       <ul class="bulk-list">
         {shown.map((token) => (

@@ -109,7 +109,7 @@ function TokenRow(props: TokenTableProps & { readonly token: TokenItem }) {
       class={badge.kind === 'expired' ? 'row-expired' : badge.kind === 'warning' ? 'row-expiring' : undefined}
       data-expiry={badge.kind}
     >
-      <td class="select-cell">
+      <td class="select-cell" data-label="Select">
         <input
           type="checkbox"
           aria-label={`Select “${token.label}”`}
