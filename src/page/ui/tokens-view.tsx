@@ -231,7 +231,7 @@ export function TokensView(props: TokensViewProps) {
       </search>
 
       {selected.size > 0 && (
-        <div class="selection-bar" role="region" aria-label="Selected tokens">
+        <section class="selection-bar" aria-label="Selected tokens">
           <span>
             {selected.size} {selected.size === 1 ? 'token' : 'tokens'} selected
           </span>
@@ -245,7 +245,7 @@ export function TokensView(props: TokensViewProps) {
           >
             Delete selected ({selected.size})
           </button>
-        </div>
+        </section>
       )}
 
       {error !== null && (
