@@ -98,6 +98,11 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
     }
   };
 
+  const clearError = (field: Field) => {
+    if (errors[field] === undefined) return;
+    const { [field]: _cleared, ...rest } = errors;
+    setErrors(rest);
+  };
   const fieldError = (field: Field) =>
     errors[field] !== undefined && field !== 'limitTo' ? (
       <p class="field-error" id={errorId(field)}>
@@ -166,7 +171,10 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
                 min={dateInputValue(dateAfter(new Date(), 1))}
                 max={me.maxExpiryDays === null ? undefined : dateInputValue(dateAfter(new Date(), me.maxExpiryDays))}
                 value={date}
-                onInput={(e) => setDate(e.currentTarget.value)}
+                onInput={(e) => {
+                  setDate(e.currentTarget.value);
+                  clearError('days');
+                }}
                 aria-invalid={errors.days !== undefined}
                 aria-describedby={describedBy('days', ids.hintDays)}
               />
@@ -179,7 +187,10 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
                 max={me.maxExpiryDays ?? 36500}
                 step={1}
                 value={days}
-                onInput={(e) => setDays(e.currentTarget.value)}
+                onInput={(e) => {
+                  setDays(e.currentTarget.value);
+                  clearError('days');
+                }}
                 aria-invalid={errors.days !== undefined}
                 aria-describedby={describedBy('days', ids.hintDays)}
               />
@@ -191,7 +202,7 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
                 class="link-button"
                 onClick={() => {
                   setByDate(!byDate);
-                  setErrors({ ...errors, days: undefined });
+                  clearError('days');
                 }}
               >
                 {byDate ? 'Enter a number of days instead' : 'Choose a date instead'}
