@@ -118,9 +118,9 @@ describe('tokens view in Chromium: expiry, presets, bulk delete, address, layout
 
   test('expired and expiring tokens are marked; the filters find them and survive a reload', async () => {
     assert.equal(await row('e2e expired one day').getAttribute('data-expiry'), 'expired');
-    assert.equal(await row('e2e expired one day').locator('.badge').innerText(), 'expired');
+    assert.equal(await row('e2e expired one day').locator('.badge').textContent(), 'expired');
     assert.equal(await row('e2e expiring three days').getAttribute('data-expiry'), 'warning');
-    assert.match(await row('e2e expiring three days').locator('.badge').innerText(), /^expires in 2 days$/);
+    assert.match(await row('e2e expiring three days').locator('.badge').textContent(), /^expires in 2 days$/);
     assert.equal(await row('e2e later thirty days').getAttribute('data-expiry'), 'ok');
     await shot(page, '1280-list');
 
@@ -240,7 +240,7 @@ describe('tokens view in Chromium: expiry, presets, bulk delete, address, layout
     await confirm.getByRole('button', { name: 'Delete 3 tokens' }).click();
     await page.getByText('3 tokens were deleted: they stop working at once.').waitFor();
     await confirm.waitFor({ state: 'detached' });
-    await page.waitForFunction(() => !document.body.innerText.includes('e2e bulk'));
+    await page.waitForFunction(() => !document.body.textContent?.includes('e2e bulk'));
     assert.equal(await page.getByRole('button', { name: /^Delete selected/ }).count(), 0);
     const remaining = (await listed()).map((t) => t.label);
     for (const label of labels) assert.ok(!remaining.includes(label), label);

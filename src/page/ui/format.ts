@@ -86,7 +86,6 @@ export function callCount(count: number): string {
   return `${count.toLocaleString()} ${count === 1 ? 'call' : 'calls'}`;
 }
 
-/** Epoch ms of an `<input type="datetime-local">` value (local time), or undefined when empty or invalid. */
 /**
  * The end of a range typed in local time: a date alone (`2024-05-01`, from a link or the address
  * bar) includes that whole day; a date and time is exact.
@@ -99,6 +98,7 @@ export function toLocalInput(value: string): number | undefined {
   return next.getTime() - 1;
 }
 
+/** Epoch ms of an `<input type="datetime-local">` value (local time), or undefined when empty or invalid. */
 export function fromLocalInput(value: string): number | undefined {
   if (value === '') return undefined;
   const ms = new Date(value).getTime();
