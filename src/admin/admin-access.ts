@@ -13,6 +13,7 @@ const READ_ONLY_FOR_RESTRICTED: ReadonlySet<string> = new Set([
   `POST ${ADMIN_BASE}/check`,
   `GET ${ADMIN_BASE}/settings`,
   `GET ${ADMIN_BASE}/audit`,
+  `GET ${ADMIN_BASE}/auditStats`,
 ]);
 
 /** What the gateway knows about the token of an admin API call. */

@@ -1,5 +1,6 @@
 import type { AdminEndpoint } from './admin-endpoint.js';
 import { auditEndpoint } from './audit-endpoint.js';
+import { auditStatsEndpoint } from './audit-stats-endpoint.js';
 import { checkEndpoint } from './check-endpoint.js';
 import { deleteEndpoint } from './delete-endpoint.js';
 import { getTokensEndpoint } from './get-tokens-endpoint.js';
@@ -23,6 +24,7 @@ export const adminEndpoints: readonly AdminEndpoint<AdminEndpointDeps>[] = [
   checkEndpoint,
   snippetEndpoint,
   auditEndpoint,
+  auditStatsEndpoint,
   setUpstreamCredentialEndpoint,
   clearUpstreamCredentialEndpoint,
 ];

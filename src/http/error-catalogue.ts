@@ -42,6 +42,11 @@ export const ERROR_CATALOGUE = {
     status: 400,
     meaning: 'a field or query parameter of an admin or page call is missing or not valid; the message names it',
   },
+  too_many_buckets: {
+    status: 400,
+    meaning:
+      'auditStats: the time range holds more buckets than the limit (1,500); choose a larger bucket or a shorter range',
+  },
   credentials_missing: {
     status: 401,
     meaning: 'no Authorization header',

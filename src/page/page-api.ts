@@ -27,6 +27,7 @@ const PASS_THROUGH = [
   'check',
   'snippet',
   'audit',
+  'auditStats',
   'upstreamCredential',
 ] as const;
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Expression, Kysely, RawBuilder } from 'kysely';
 import type { Database, DbBool } from './database.js';
 
 /** A running source of "something changed" signals (PostgreSQL LISTEN); see {@link FeedSignal}. */
@@ -29,6 +29,11 @@ export interface DialectHooks {
   uniqueViolation(err: unknown): string | undefined;
   /** Cheap check whether another connection committed since the last call (SQLite `data_version`). */
   hasNews?(db: Kysely<Database>): Promise<boolean>;
+  /**
+   * The whole number `text` starts with (its leading digits), or 1 when it starts with none: how
+   * many calls a summary record stands for (`N more unauthenticated requests …`).
+   */
+  leadingCount(text: Expression<string>): RawBuilder<number>;
   /** Refreshes planner statistics now and then (SQLite `PRAGMA optimize`). */
   optimize?(db: Kysely<Database>): Promise<void>;
   /** Push source for the change feed, started while someone is subscribed. */

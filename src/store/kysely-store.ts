@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, sql } from 'kysely';
 import { auditPage } from './audit-page.js';
+import { auditStats, oldestAuditTime } from './audit-stats.js';
 import { auditWhere } from './audit-where.js';
 import { ChangeFeed } from './change-feed.js';
 import type { Database } from './database.js';
@@ -8,12 +9,14 @@ import type {
   AuditFilter,
   AuditPage,
   AuditRecord,
+  AuditStatsRow,
   Change,
   ChangeKind,
   NewUser,
   RuntimeSettings,
   StoredAuditRecord,
   StoredUpstreamCredential,
+  TimeRange,
   TokenPage,
   TokenPageQuery,
   TokenRecord,
@@ -522,6 +525,14 @@ export class KyselyStore implements Store {
       }
       if (rows.length < size) return;
     }
+  }
+
+  auditStats(filter: AuditFilter, range: TimeRange, bucketMs: number): Promise<AuditStatsRow[]> {
+    return auditStats(this.#db, this.#hooks, filter, range, bucketMs);
+  }
+
+  oldestAuditTime(filter: AuditFilter): Promise<number | null> {
+    return oldestAuditTime(this.#db, filter);
   }
 
   async auditAfter(afterId: number, limit: number): Promise<StoredAuditRecord[]> {

@@ -124,6 +124,21 @@ export interface AuditFilter {
   readonly ownUser?: string;
 }
 
+/** A time range, both ends included, epoch ms. */
+export interface TimeRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Calls of one decision in one time bucket (`Store.auditStats`). */
+export interface AuditStatsRow {
+  /** Start of the bucket, epoch ms (a whole multiple of the bucket's length, UTC). */
+  readonly bucketStart: number;
+  readonly decision: AuditDecision;
+  /** Calls: one per record, N for a summary record of `N more unauthenticated requests …`. */
+  readonly calls: number;
+}
+
 /** One usage increment for a token, applied atomically (never read-modify-write). */
 export interface UsageDelta {
   readonly tokenId: string;

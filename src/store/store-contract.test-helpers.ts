@@ -1,6 +1,7 @@
 import { after, before, describe } from 'node:test';
 import { auditContract } from './contract/audit.contract.js';
 import { auditCountContract } from './contract/audit-count.contract.js';
+import { auditStatsContract } from './contract/audit-stats.contract.js';
 import { changesContract } from './contract/changes.contract.js';
 import type { ContractContext, ContractTarget, OpenContractTarget } from './contract/contract-context.js';
 import { metaClaimContract } from './contract/meta-claim.contract.js';
@@ -58,6 +59,7 @@ export function runStoreContract(
     nodesContract(ctx);
     metaClaimContract(ctx);
     auditCountContract(ctx);
+    auditStatsContract(ctx);
     policyContract(ctx);
     rotationContract(ctx);
   });

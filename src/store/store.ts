@@ -2,11 +2,13 @@ import type {
   AuditFilter,
   AuditPage,
   AuditRecord,
+  AuditStatsRow,
   Change,
   NewUser,
   RuntimeSettings,
   StoredAuditRecord,
   StoredUpstreamCredential,
+  TimeRange,
   TokenPage,
   TokenPageQuery,
   TokenRecord,
@@ -149,6 +151,15 @@ export interface Store {
   queryAudit(filter: AuditFilter, startAt: number, maxResults: number): Promise<AuditPage>;
   /** Every matching record, newest first, read in pages (for exports). */
   iterateAudit(filter: AuditFilter, pageSize?: number): AsyncIterable<StoredAuditRecord>;
+  /**
+   * Calls per time bucket (`bucketMs` long, aligned on multiples of it, UTC) and decision among
+   * the matching records within `range`, counted in SQL (`GROUP BY bucket, decision`): only
+   * buckets and decisions with calls are returned, in no particular order. A summary record of
+   * aggregated unauthenticated attempts (`N more unauthenticated requests …`) counts N calls.
+   */
+  auditStats(filter: AuditFilter, range: TimeRange, bucketMs: number): Promise<AuditStatsRow[]>;
+  /** Time of the oldest matching record, or null when none matches. */
+  oldestAuditTime(filter: AuditFilter): Promise<number | null>;
   /** Records with id greater than `afterId`, oldest first (for `audit --follow`). */
   auditAfter(afterId: number, limit: number): Promise<StoredAuditRecord[]>;
   /** Deletes at most `limit` records older than `before`; returns how many. */

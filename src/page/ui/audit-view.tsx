@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState } from 'preact/hooks';
 import { type Api, ApiError, type QueryValue } from './api.js';
+import { CallChart } from './call-chart.js';
 import { formatDateTime, fromLocalInput, sentence, toLocalInput } from './format.js';
 import { Pager } from './pager.js';
 import type { AuditEntry, AuditPage, Decision, Me } from './types.js';
@@ -148,6 +149,7 @@ export function AuditView(props: AuditViewProps) {
   };
 
   const set = (patch: Partial<Filters>) => setDraft({ ...draft, ...patch });
+  const chartQuery = useMemo(() => queryOf(applied), [applied]);
   const exportUrl = (format: 'csv' | 'ndjson') => api.url('tokenTools/audit', { ...queryOf(applied), format });
 
   return (
@@ -266,6 +268,8 @@ export function AuditView(props: AuditViewProps) {
           </p>
         )}
       </form>
+
+      <CallChart api={api} query={chartQuery} version={version} />
 
       {error?.field === 'form' && (
         <p class="notice notice-error" role="alert">

@@ -4,6 +4,7 @@
  * them is bundled); the page's own routes (src/page/*.ts) are described here.
  */
 import type { auditContract } from '../../admin/audit-contract.js';
+import type { auditStatsContract } from '../../admin/audit-stats-contract.js';
 import type { checkContract } from '../../admin/check-contract.js';
 import type { ResponseOf } from '../../admin/endpoint-contract.js';
 import type { getTokensContract } from '../../admin/get-tokens-contract.js';
@@ -71,6 +72,11 @@ export type Settings = ResponseOf<typeof settingsContract>['settings'];
 export type AuditPage = ResponseOf<typeof auditContract>;
 export type AuditEntry = AuditPage['entries'][number];
 export type Decision = AuditEntry['decision'];
+
+/** Calls per time bucket by outcome (`tokenTools/auditStats`). */
+export type AuditStats = ResponseOf<typeof auditStatsContract>;
+export type CallBucket = AuditStats['buckets'][number];
+export type CallOutcome = keyof AuditStats['totals'];
 
 export interface UserChoice {
   readonly username: string;

@@ -32,6 +32,8 @@ export function postgresHooks(schema: string, feedSignal: FeedSignal): DialectHo
     pollMs: PG_POLL_MS,
     feedSignal,
     bool: (value) => value,
+    // at most 9 digits: the cast never overflows
+    leadingCount: (text) => sql<number>`coalesce(cast(substring(${text} from '^[0-9]{1,9}') as bigint), 1)`,
     async write<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
       return db.transaction().execute(fn);
     },

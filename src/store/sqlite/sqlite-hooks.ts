@@ -46,6 +46,8 @@ export function sqliteHooks(file: string): DialectHooks {
     maxParams: SQLITE_MAX_PARAMS,
     pollMs: SQLITE_POLL_MS,
     bool: (value) => (value ? 1 : 0),
+    // SQLite's cast reads the leading digits (0 when none)
+    leadingCount: (text) => sql<number>`max(1, cast(${text} as integer))`,
     write,
     async beforeChanges(): Promise<void> {
       // writers are serialised by BEGIN IMMEDIATE: seq order is commit order
