@@ -120,7 +120,7 @@ describe('tokens view in Chromium: expiry, presets, bulk delete, address, layout
     assert.equal(await row('e2e expired one day').getAttribute('data-expiry'), 'expired');
     assert.equal(await row('e2e expired one day').locator('.badge').textContent(), 'expired');
     assert.equal(await row('e2e expiring three days').getAttribute('data-expiry'), 'warning');
-    assert.match(await row('e2e expiring three days').locator('.badge').textContent(), /^expires in 2 days$/);
+    assert.equal(await row('e2e expiring three days').locator('.badge').textContent(), 'expires in 2 days');
     assert.equal(await row('e2e later thirty days').getAttribute('data-expiry'), 'ok');
     await shot(page, '1280-list');
 
