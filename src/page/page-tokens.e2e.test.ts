@@ -169,13 +169,23 @@ describe('tokens view in Chromium: expiry, presets, bulk delete, address, layout
                     Number.parseFloat(style.borderBottomWidth),
                 ),
           tops: new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size,
+          // not cut off by the table's scrolling box
+          inside:
+            del !== undefined &&
+            del.getBoundingClientRect().right <= (tr.closest('.table-wrap')?.getBoundingClientRect().right ?? 0),
         };
       }),
     );
     assert.ok(boxes.length >= 4);
+    const wrap = await page.evaluate(() => {
+      const el = document.querySelector('.table-wrap');
+      return { scroll: el?.scrollWidth ?? 0, client: el?.clientWidth ?? 0 };
+    });
+    assert.ok(wrap.scroll <= wrap.client + 1, `the table does not scroll sideways at 1280: ${JSON.stringify(wrap)}`);
     for (const found of boxes) {
       assert.ok(found.height > 0 && found.height <= found.oneLine + 1, JSON.stringify(found));
       assert.equal(found.tops, 1, `the row's actions are on one line: ${JSON.stringify(found)}`);
+      assert.ok(found.inside, `Delete is not cut off: ${JSON.stringify(found)}`);
     }
   });
 
