@@ -257,6 +257,30 @@ describe('tokens view in Chromium: expiry, presets, bulk delete, address, layout
     assert.ok(remaining.includes('e2e later thirty days'));
   });
 
+  test('bulk delete with one token already gone: the notice says what was deleted and what was not, and why', async () => {
+    const kept = await create('e2e partial gone', 0);
+    await create('e2e partial here', 0);
+    await page.reload();
+    await page.getByLabel('Select “e2e partial gone”').check();
+    await page.getByLabel('Select “e2e partial here”').check();
+    await adminApi('DELETE', 'delete', { id: kept.id }); // deleted elsewhere while selected
+    await page.getByRole('button', { name: 'Delete selected (2)' }).click();
+    await page
+      .getByRole('alertdialog', { name: 'Delete 2 tokens?' })
+      .getByRole('button', { name: 'Delete 2 tokens' })
+      .click();
+    const notice = page.getByRole('alert').filter({ hasText: 'could not be deleted' });
+    await notice.waitFor();
+    assert.match(
+      (await notice.textContent()) ?? '',
+      /^1 token was deleted: it stops working at once\. 1 could not be deleted\. “e2e partial gone”: No token with id "/,
+    );
+    // what failed stays selected
+    await page.getByRole('button', { name: 'Delete selected (1)' }).waitFor();
+    assert.ok(!(await listed()).some((t) => t.label.startsWith('e2e partial')));
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+  });
+
   test('phone width: no sideways scrolling; the create dialog buttons in view', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${box.url}/tokengate/`);
