@@ -1,4 +1,5 @@
 import type { User } from '../store/models.js';
+import { expiringDaysOf } from './expiring-days.js';
 import type { PageDeps } from './page-deps.js';
 import type { SessionTimes } from './page-sessions.js';
 import type { SessionData } from './session-codec.js';
@@ -18,6 +19,8 @@ export interface MeResponse {
   readonly publicUrl: string;
   readonly authType: string;
   readonly maxExpiryDays: number | null;
+  /** Tokens expiring within this many days are marked and found by the "expiring" filter. */
+  readonly expiringDays: number;
   readonly session: { readonly idleMinutes: number; readonly endsAt: number };
 }
 
@@ -36,6 +39,12 @@ export function meResponse(
     publicUrl: deps.publicUrl,
     authType: deps.settingsHolder.current.authType,
     maxExpiryDays: deps.tokens.maxExpiryDays(),
+    expiringDays: pageExpiringDays(deps),
     session: { idleMinutes: Math.round(times.idleMs / 60_000), endsAt: session.issuedAt + times.maxMs },
   };
+}
+
+/** The page's "expiring" window (see {@link expiringDaysOf}); the webhook warning days are not configurable yet. */
+export function pageExpiringDays(_deps: Pick<PageDeps, 'config'>): number {
+  return expiringDaysOf(undefined);
 }

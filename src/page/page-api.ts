@@ -38,7 +38,8 @@ function isSafe(method: string): boolean {
 }
 
 /**
- * The page's JSON API under `/tokengate/api/`: sign-in and sign-out, `me`, the token list,
+ * The page's JSON API under `/tokengate/api/`: sign-in and sign-out, the session's state
+ * (`GET session`: 200 with `signedIn` true and the `me` answer, or false), `me`, the token list,
  * reveal, users, and the tokenTools endpoints called through their own `handle` functions with
  * the signed-in user as the actor. Every call but sign-in needs a valid session; every change
  * needs the session's CSRF token in `X-CSRF-Token` and a same-origin `Origin`/`Sec-Fetch-Site`.
@@ -75,6 +76,10 @@ export class PageApi {
     this.#routes.set('GET me', async (call) => {
       sendJson(call.res, 200, meResponse(deps, call.user, call.session, sessions.times));
     });
+    // the page's first call: whether a session is open, answered 200 either way (see handle)
+    this.#routes.set('GET session', async (call) => {
+      sendJson(call.res, 200, { ...meResponse(deps, call.user, call.session, sessions.times), signedIn: true });
+    });
     this.#routes.set('DELETE session', (call) => signOut(call, deps, sessions));
     this.#routes.set('GET tokens', (call) => listTokens(call, deps));
     this.#routes.set('POST tokens/reveal', (call) => revealSecret(call, deps));
@@ -101,6 +106,11 @@ export class PageApi {
     const resumed = await this.#sessions.resume(sent);
     if (!resumed.ok) {
       if (sent !== undefined) clearSessionCookie(call.res, call.https);
+      // "am I signed in?" before sign-in is a question, not an error: no 401 in the console
+      if (sub === 'session' && method === 'GET') {
+        sendJson(call.res, 200, { status: 'ok', signedIn: false, message: resumed.reason ?? null });
+        return;
+      }
       const message =
         resumed.reason ??
         (call.req.headers.authorization !== undefined

@@ -18,7 +18,14 @@ import {
   urlWithSchema,
 } from '../store/postgres/postgres-test-db.test-helpers.js';
 import type { Store } from '../store/store.js';
-import { applyTokenQuery, type ListedToken, parseTokenQuery, SORT_KEYS } from './token-query.js';
+import {
+  applyTokenQuery,
+  EXPIRY_FILTERS,
+  expiryRange,
+  type ListedToken,
+  parseTokenQuery,
+  SORT_KEYS,
+} from './token-query.js';
 
 const USERS = [
   { username: 'Ann', displayName: 'Ann Ansible' },
@@ -105,6 +112,55 @@ function suite(
           }
         }
       }
+    });
+
+    test('the expired and expiring filters match the definition, with searches, sorts and visibility', async () => {
+      const expected = all.map(listed);
+      // validUntil runs from 2,000,000 to 2,010,000: this window splits it into all three kinds
+      const window = { now: 2_004_000, expiringDays: 3000 / 86_400_000 };
+      const kinds = new Map<string, number>();
+      for (const expiry of EXPIRY_FILTERS) {
+        for (const sort of ['created', 'expiry', 'label'] as const) {
+          for (const q of ['', 'back', 'ANS']) {
+            const query = parseTokenQuery(
+              new Map([
+                ['q', [q]],
+                ['sort', [sort]],
+                ['expiry', [expiry]],
+                ['maxResults', ['10']],
+              ]),
+            );
+            const want = applyTokenQuery(expected, query, window);
+            const { expiry: _filter, ...paging } = query;
+            const got = await store.pageTokens({ ...paging, validUntil: expiryRange(expiry, window) });
+            const what = `expiry=${expiry} sort=${sort} q=${q}`;
+            assert.equal(got.total, want.total, what);
+            assert.deepEqual(
+              got.tokens.map((t) => t.id),
+              want.tokens.map((t) => t.id),
+              what,
+            );
+            if (q === '') kinds.set(expiry, got.total);
+          }
+        }
+      }
+      // the filters are not vacuous: each keeps some tokens and leaves out others
+      const withExpiry = all.filter((r) => r.validUntil !== 0).length;
+      for (const expiry of EXPIRY_FILTERS) {
+        const count = kinds.get(expiry) ?? 0;
+        assert.ok(count > 0 && count < withExpiry, `${expiry}: ${count} of ${withExpiry}`);
+      }
+      const bobs = await store.pageTokens({
+        user: 'BOB',
+        validUntil: expiryRange('expired', window),
+        startAt: 0,
+        maxResults: 100,
+      });
+      assert.equal(
+        bobs.total,
+        all.filter((r) => r.user === 'bob' && r.validUntil > 0 && r.validUntil <= window.now).length,
+      );
+      assert.ok(bobs.total > 0);
     });
 
     test('visibility: only the tokens of one user, case-insensitively', async () => {

@@ -31,7 +31,14 @@ function q(entries: Record<string, string>) {
 
 describe('token query', () => {
   test('defaults: newest first, 25 a page', () => {
-    assert.deepEqual(q({}), { search: '', sort: 'created', descending: true, startAt: 0, maxResults: 25 });
+    assert.deepEqual(q({}), {
+      search: '',
+      sort: 'created',
+      descending: true,
+      expiry: null,
+      startAt: 0,
+      maxResults: 25,
+    });
     assert.equal(q({ sort: 'label' }).descending, false);
   });
 
@@ -41,6 +48,7 @@ describe('token query', () => {
     assert.throws(() => q({ maxResults: '0' }), /between 1 and 200/);
     assert.throws(() => q({ startAt: '-1' }), /whole number/);
     assert.throws(() => q({ q: 'x'.repeat(201) }), /at most 200/);
+    assert.throws(() => q({ expiry: 'soon' }), /expiry must be one of expired, expiring/);
   });
 
   test('searches label, user and display name, case-insensitively', () => {
@@ -73,5 +81,27 @@ describe('token query', () => {
     );
     const page = applyTokenQuery(all, q({ startAt: '1', maxResults: '1' }));
     assert.deepEqual([page.total, page.tokens.map((t) => t.id)], [3, ['soon']]);
+  });
+
+  test('expiry filters: expired is up to now, expiring is after now and within the window', () => {
+    const day = 86_400_000;
+    const now = 100 * day;
+    const all = [
+      token('never', { validUntil: 0 }),
+      token('expired long ago', { validUntil: day }),
+      token('expires exactly now', { validUntil: now }),
+      token('in a minute', { validUntil: now + 60_000 }),
+      token('in exactly 7 days', { validUntil: now + 7 * day }),
+      token('in 8 days', { validUntil: now + 8 * day }),
+    ];
+    const window = { now, expiringDays: 7 };
+    const ids = (expiry: string) =>
+      applyTokenQuery(all, q({ expiry, sort: 'expiry' }), window)
+        .tokens.map((t) => t.id)
+        .sort();
+    assert.deepEqual(ids('expired'), ['expired long ago', 'expires exactly now']);
+    assert.deepEqual(ids('expiring'), ['in a minute', 'in exactly 7 days']);
+    assert.equal(applyTokenQuery(all, q({}), window).total, 6);
+    assert.throws(() => applyTokenQuery(all, q({ expiry: 'expired' })), /needs a time window/);
   });
 });

@@ -1,6 +1,7 @@
 import type { ResponseOf } from '../admin/endpoint-contract.js';
 import type { getTokensContract } from '../admin/get-tokens-contract.js';
 import { HttpError } from '../http/http-error.js';
+import type { ValidUntilRange } from '../store/models.js';
 
 /** A token as `tokenTools/get` lists it (the fields the page reads); never with its secret here. */
 export type ListedToken = Omit<ResponseOf<typeof getTokensContract>['tokens'][number], 'token'>;
@@ -8,12 +9,39 @@ export type ListedToken = Omit<ResponseOf<typeof getTokensContract>['tokens'][nu
 export const SORT_KEYS = ['label', 'user', 'created', 'expiry', 'lastUsed', 'calls'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 
+/** The list's expiry filters (`expiry=` in the URL): already expired, or expiring soon. */
+export const EXPIRY_FILTERS = ['expired', 'expiring'] as const;
+export type ExpiryFilter = (typeof EXPIRY_FILTERS)[number];
+
+const DAY_MS = 86_400_000;
+
+/** Which tokens a filter keeps at `now`, with "soon" meaning within `expiringDays` days. */
+export interface ExpiryWindow {
+  readonly now: number;
+  readonly expiringDays: number;
+}
+
+/**
+ * The `validUntil` range of an expiry filter: expired is `0 < validUntil <= now` (as
+ * authentication decides), expiring is `now < validUntil <= now + expiringDays`.
+ *
+ * @example
+ * expiryRange('expiring', { now: 0, expiringDays: 7 }) // { above: 0, atMost: 604800000 }
+ */
+export function expiryRange(filter: ExpiryFilter, window: ExpiryWindow): ValidUntilRange {
+  return filter === 'expired'
+    ? { above: 0, atMost: window.now }
+    : { above: window.now, atMost: window.now + window.expiringDays * DAY_MS };
+}
+
 /** What the page asks of the token list. */
 export interface TokenQuery {
   /** Case-insensitive text found in the label, the user or the user's display name ('' = all). */
   readonly search: string;
   readonly sort: SortKey;
   readonly descending: boolean;
+  /** Only expired or only soon-expiring tokens; null: every token. */
+  readonly expiry: ExpiryFilter | null;
   readonly startAt: number;
   readonly maxResults: number;
 }
@@ -36,8 +64,8 @@ function wholeNumber(text: string | undefined, name: string, fallback: number, m
 }
 
 /**
- * Reads `q`, `sort`, `dir`, `startAt` and `maxResults` (1–200, default 25). Default order:
- * newest first. @throws HttpError 400
+ * Reads `q`, `sort`, `dir`, `expiry` (`expired` or `expiring`; empty: all), `startAt` and
+ * `maxResults` (1–200, default 25). Default order: newest first. @throws HttpError 400
  */
 export function parseTokenQuery(query: ReadonlyMap<string, readonly string[]>): TokenQuery {
   const search = (last(query, 'q') ?? '').trim();
@@ -49,10 +77,15 @@ export function parseTokenQuery(query: ReadonlyMap<string, readonly string[]>): 
   }
   const dir = last(query, 'dir') ?? (sortText === 'created' ? 'desc' : 'asc');
   if (dir !== 'asc' && dir !== 'desc') throw new HttpError('invalid_input', 'dir must be asc or desc');
+  const expiry = last(query, 'expiry') ?? '';
+  if (expiry !== '' && !(EXPIRY_FILTERS as readonly string[]).includes(expiry)) {
+    throw new HttpError('invalid_input', `expiry must be one of ${EXPIRY_FILTERS.join(', ')} (or empty for all)`);
+  }
   return {
     search,
     sort: sortText as SortKey,
     descending: dir === 'desc',
+    expiry: expiry === '' ? null : (expiry as ExpiryFilter),
     startAt: wholeNumber(last(query, 'startAt'), 'startAt', 0, 0, 1_000_000_000),
     maxResults: wholeNumber(last(query, 'maxResults'), 'maxResults', 25, 1, MAX_PAGE),
   };
@@ -84,21 +117,27 @@ function compare(a: ListedToken, b: ListedToken, key: SortKey): number {
 }
 
 /**
- * Filters, sorts (stable; ties by creation, newest first) and pages the tokens.
+ * Filters, sorts (stable; ties by creation, newest first) and pages the tokens; the expiry
+ * filter is read at `window` (required when the query has one).
  *
  * @example
- * applyTokenQuery(all, { search: 'ci', sort: 'label', descending: false, startAt: 0, maxResults: 25 })
+ * applyTokenQuery(all, { search: 'ci', sort: 'label', descending: false, expiry: null, startAt: 0, maxResults: 25 })
  * // { total: 3, tokens: [ …the 3 tokens whose label or user contains "ci" ] }
  */
 export function applyTokenQuery<T extends ListedToken>(
   tokens: readonly T[],
   query: TokenQuery,
+  window?: ExpiryWindow,
 ): { total: number; tokens: T[] } {
   const needle = query.search.toLowerCase();
+  if (query.expiry !== null && window === undefined) throw new Error('an expiry filter needs a time window');
+  const range = query.expiry === null || window === undefined ? undefined : expiryRange(query.expiry, window);
+  const dated =
+    range === undefined ? tokens : tokens.filter((t) => t.validUntil > range.above && t.validUntil <= range.atMost);
   const matching =
     needle === ''
-      ? [...tokens]
-      : tokens.filter(
+      ? [...dated]
+      : dated.filter(
           (t) =>
             t.label.toLowerCase().includes(needle) ||
             (t.user ?? '').toLowerCase().includes(needle) ||

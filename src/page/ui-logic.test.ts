@@ -16,8 +16,11 @@ describe('page logic: expiry badges', () => {
     assert.equal(expiryBadge(NOW - 1, NOW).text, 'expired');
     assert.deepEqual(expiryBadge(NOW + 2.5 * DAY_MS, NOW), { kind: 'warning', text: 'expires in 3 days', daysLeft: 3 });
     assert.equal(expiryBadge(NOW + 3_600_000, NOW).text, 'expires in 1 day');
-    assert.equal(expiryBadge(NOW + 5 * DAY_MS, NOW).kind, 'warning');
-    assert.deepEqual(expiryBadge(NOW + 5 * DAY_MS + 1, NOW), { kind: 'ok', text: 'expires in 6 days', daysLeft: 6 });
+    assert.equal(expiryBadge(NOW + 7 * DAY_MS, NOW).kind, 'warning');
+    assert.deepEqual(expiryBadge(NOW + 7 * DAY_MS + 1, NOW), { kind: 'ok', text: 'expires in 8 days', daysLeft: 8 });
+    // the server's window (me.expiringDays) moves the warning
+    assert.equal(expiryBadge(NOW + 5 * DAY_MS + 1, NOW, 5).kind, 'ok');
+    assert.equal(expiryBadge(NOW + 10 * DAY_MS, NOW, 14).kind, 'warning');
   });
 });
 

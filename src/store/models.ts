@@ -161,6 +161,12 @@ export interface Change {
 export type TokenSort = 'label' | 'user' | 'created' | 'expiry' | 'lastUsed' | 'calls';
 
 /** One page of tokens, read with SQL (`Store.pageTokens`). */
+/** A range of expiry times, epoch ms: `above < validUntil <= atMost`. */
+export interface ValidUntilRange {
+  readonly above: number;
+  readonly atMost: number;
+}
+
 export interface TokenPageQuery {
   /** Only tokens bound to this user (case-insensitive); undefined: every token. */
   readonly user?: string;
@@ -170,6 +176,8 @@ export interface TokenPageQuery {
   readonly sort?: TokenSort;
   /** Default: true for `created`, false otherwise. */
   readonly descending?: boolean;
+  /** Only tokens whose `validUntil` is above `above` and at most `atMost` (never-expiring ones are 0). */
+  readonly validUntil?: ValidUntilRange;
   readonly startAt: number;
   readonly maxResults: number;
 }

@@ -40,6 +40,9 @@ export const SEARCH_COUNT_BEYOND_PAGE = 1000;
 function where(eb: TokenEb, query: TokenPageQuery, namedUsers: readonly string[]): Expression<SqlBool> {
   const parts: Expression<SqlBool>[] = [];
   if (query.user !== undefined) parts.push(eb('t.user_key', '=', keyOf(query.user)));
+  if (query.validUntil !== undefined) {
+    parts.push(eb('t.valid_until', '>', query.validUntil.above), eb('t.valid_until', '<=', query.validUntil.atMost));
+  }
   const search = query.search ?? '';
   if (search !== '') {
     const pattern = likeContains(search);
@@ -74,8 +77,11 @@ function orderer(sort: TokenSort, descending: boolean, reversed: boolean) {
 /**
  * A page of tokens in SQL, never loading every row.
  *
- * Without a search: `total` is exact (the trigger-kept `token_count` row, or one user's index
- * range), and the page's ids come from the sort key's covering index with OFFSET. A page in the
+ * Optionally only tokens whose expiry is in a range (the page's "expired" and "expiring"
+ * filters).
+ *
+ * Without a search: `total` is exact (the trigger-kept `token_count` row, or a count of one
+ * user's or one expiry range's tokens), and the page's ids come from the sort key's covering index with OFFSET. A page in the
  * second half is read from the other end in reverse order, so the deepest pages are as cheap as
  * the first and the worst is the middle.
  *
@@ -126,11 +132,9 @@ async function listIds(
   sort: TokenSort,
   descending: boolean,
 ): Promise<FoundIds> {
-  const visible = db
-    .selectFrom('tokens as t')
-    .$if(query.user !== undefined, (q) => q.where('t.user_key', '=', keyOf(query.user ?? '')));
+  const visible = db.selectFrom('tokens as t').where((eb) => where(eb as unknown as TokenEb, query, []));
   const total =
-    query.user === undefined
+    query.user === undefined && query.validUntil === undefined
       ? num((await db.selectFrom('token_count').select('n').where('id', '=', 0).executeTakeFirst())?.n)
       : num((await visible.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst())?.total);
   const wanted = Math.min(query.maxResults, total - query.startAt);

@@ -6,7 +6,7 @@ import { addressOf, type View, viewOf } from './routes.js';
 import { SettingsView } from './settings-view.js';
 import { SignInView } from './sign-in-view.js';
 import { TokensView } from './tokens-view.js';
-import type { Me } from './types.js';
+import type { Me, SessionAnswer } from './types.js';
 import { UpstreamCredentialPanel } from './upstream-credential-panel.js';
 
 /** The page root (`…/tokengate/`), whatever view the page was opened on. */
@@ -52,11 +52,11 @@ export function App() {
   }, []);
 
   useEffect(() => {
-    api.get<Me>('me').then(signedInAs, (err: unknown) => {
-      const message =
-        err instanceof ApiError && err.status === 401 && err.message !== 'sign in first' ? err.message : null;
-      setSession({ kind: 'signedOut', message: err instanceof ApiError && err.status !== 401 ? err.message : message });
-    });
+    // `session` answers 200 signed in or not: no 401 in the console before sign-in
+    api.get<SessionAnswer>('session').then(
+      (answer) => (answer.signedIn ? signedInAs(answer) : setSession({ kind: 'signedOut', message: answer.message })),
+      (err: unknown) => setSession({ kind: 'signedOut', message: err instanceof ApiError ? err.message : null }),
+    );
   }, [api, signedInAs]);
 
   useEffect(() => {

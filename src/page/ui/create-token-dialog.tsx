@@ -1,6 +1,7 @@
 import { useEffect, useId, useState } from 'preact/hooks';
 import { type Api, ApiError } from './api.js';
-import { sentence } from './format.js';
+import { dateAfter, dateInputValue, daysUntilDate } from './expiry-date.js';
+import { DAY_MS, formatDateTime, sentence } from './format.js';
 import { LimitToEditor } from './limit-to-editor.js';
 import { Modal } from './modal.js';
 import { useRuleCheck } from './rule-check.js';
@@ -22,13 +23,17 @@ const ANY_USER = '';
 
 /**
  * "Create token": label, user (administrators: any user or "any user (Basic only)"; others:
- * themselves), days until expiry, the limitTo editor checked as you type, and "try a request".
+ * themselves), the expiry as a number of days or as a date, the limitTo editor checked as you
+ * type, and "try a request".
  */
 export function CreateTokenDialog(props: CreateTokenDialogProps) {
   const { api, me } = props;
   const [label, setLabel] = useState('');
   const [user, setUser] = useState(me.user.username);
-  const [days, setDays] = useState(me.maxExpiryDays === null ? '30' : String(Math.min(30, me.maxExpiryDays)));
+  const defaultDays = me.maxExpiryDays === null ? 30 : Math.min(30, me.maxExpiryDays);
+  const [days, setDays] = useState(String(defaultDays));
+  const [byDate, setByDate] = useState(false);
+  const [date, setDate] = useState(() => dateInputValue(dateAfter(new Date(), defaultDays)));
   const [limitTo, setLimitTo] = useState('');
   const [users, setUsers] = useState<readonly UserChoice[] | null>(null);
   const [errors, setErrors] = useState<Errors>({});
@@ -50,7 +55,10 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
     if (label.trim() === '') found.label = 'Enter a label: a name that says what the token is for.';
     else if ([...label.trim()].length > 255) found.label = 'The label must be at most 255 characters.';
     const text = days.trim();
-    if (!/^\d*$/.test(text)) found.days = 'Enter a whole number of days (0: never expires).';
+    const chosen = daysUntilDate(date, new Date(), me.maxExpiryDays);
+    if (byDate) {
+      if (!chosen.ok) found.days = chosen.message;
+    } else if (!/^\d*$/.test(text)) found.days = 'Enter a whole number of days (0: never expires).';
     else if (me.maxExpiryDays !== null && (text === '' || text === '0'))
       found.days = `Tokens must expire on this server: 1 to ${me.maxExpiryDays} days.`;
     else if (me.maxExpiryDays !== null && Number(text) > me.maxExpiryDays)
@@ -74,10 +82,12 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
     }
     setBusy(true);
     try {
+      const chosen = daysUntilDate(date, new Date(), me.maxExpiryDays);
+      const daysUntilExpiry = byDate && chosen.ok ? chosen.days : days.trim() === '' ? 0 : Number(days.trim());
       const created = await api.send<CreatedToken>('POST', 'tokenTools/set', {
         label: label.trim(),
         userName: me.user.admin ? user : me.user.username,
-        daysUntilExpiry: days.trim() === '' ? 0 : Number(days.trim()),
+        daysUntilExpiry,
         limitTo,
       });
       props.onCreated(created);
@@ -88,6 +98,11 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
     }
   };
 
+  const clearError = (field: Field) => {
+    if (errors[field] === undefined) return;
+    const { [field]: _cleared, ...rest } = errors;
+    setErrors(rest);
+  };
   const fieldError = (field: Field) =>
     errors[field] !== undefined && field !== 'limitTo' ? (
       <p class="field-error" id={errorId(field)}>
@@ -148,23 +163,50 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
             {fieldError('user')}
           </div>
           <div class="field">
-            <label for={ids.days}>Days until expiry</label>
-            <input
-              id={ids.days}
-              type="number"
-              inputMode="numeric"
-              min={me.maxExpiryDays === null ? 0 : 1}
-              max={me.maxExpiryDays ?? 36500}
-              step={1}
-              value={days}
-              onInput={(e) => setDays(e.currentTarget.value)}
-              aria-invalid={errors.days !== undefined}
-              aria-describedby={describedBy('days', ids.hintDays)}
-            />
+            <label for={ids.days}>{byDate ? 'Expiry date' : 'Days until expiry'}</label>
+            {byDate ? (
+              <input
+                id={ids.days}
+                type="date"
+                min={dateInputValue(dateAfter(new Date(), 1))}
+                max={me.maxExpiryDays === null ? undefined : dateInputValue(dateAfter(new Date(), me.maxExpiryDays))}
+                value={date}
+                onInput={(e) => {
+                  setDate(e.currentTarget.value);
+                  clearError('days');
+                }}
+                aria-invalid={errors.days !== undefined}
+                aria-describedby={describedBy('days', ids.hintDays)}
+              />
+            ) : (
+              <input
+                id={ids.days}
+                type="number"
+                inputMode="numeric"
+                min={me.maxExpiryDays === null ? 0 : 1}
+                max={me.maxExpiryDays ?? 36500}
+                step={1}
+                value={days}
+                onInput={(e) => {
+                  setDays(e.currentTarget.value);
+                  clearError('days');
+                }}
+                aria-invalid={errors.days !== undefined}
+                aria-describedby={describedBy('days', ids.hintDays)}
+              />
+            )}
             <p class="hint" id={ids.hintDays}>
-              {me.maxExpiryDays === null
-                ? '0: never expires. The expiry cannot be changed later.'
-                : `1 to ${me.maxExpiryDays} days. The expiry cannot be changed later.`}
+              {byDate ? dateHint(date, me.maxExpiryDays) : daysHint(me.maxExpiryDays)}{' '}
+              <button
+                type="button"
+                class="link-button"
+                onClick={() => {
+                  setByDate(!byDate);
+                  clearError('days');
+                }}
+              >
+                {byDate ? 'Enter a number of days instead' : 'Choose a date instead'}
+              </button>
             </p>
             {fieldError('days')}
           </div>
@@ -190,4 +232,18 @@ export function CreateTokenDialog(props: CreateTokenDialogProps) {
       </form>
     </Modal>
   );
+}
+
+function daysHint(maxDays: number | null): string {
+  return maxDays === null
+    ? '0: never expires. The expiry cannot be changed later.'
+    : `1 to ${maxDays} days. The expiry cannot be changed later.`;
+}
+
+/** When a token made now with the chosen date expires (the time of day it is created). */
+function dateHint(date: string, maxDays: number | null): string {
+  const chosen = daysUntilDate(date, new Date(), maxDays);
+  if (!chosen.ok) return 'The token expires on that date, at the time it is created.';
+  const at = formatDateTime(Date.now() + chosen.days * DAY_MS);
+  return `Expires ${at} (${chosen.days} ${chosen.days === 1 ? 'day' : 'days'}).`;
 }

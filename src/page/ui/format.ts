@@ -1,8 +1,8 @@
 /** Formatting for the page: dates, expiry badges, restriction summaries. Pure functions. */
 
 export const DAY_MS = 86_400_000;
-/** "Expires soon" warning starts this many days ahead. */
-export const WARNING_DAYS = 5;
+/** "Expires soon" warning starts this many days ahead unless the server says otherwise (`me.expiringDays`). */
+export const WARNING_DAYS = 7;
 
 export type ExpiryKind = 'never' | 'ok' | 'warning' | 'expired';
 
@@ -14,18 +14,19 @@ export interface ExpiryBadge {
 }
 
 /**
- * The expiry badge of a token at `now`: `expired` once `validUntil` is reached, a warning from
- * {@link WARNING_DAYS} days ahead, and "expires in N days" (N rounded up) otherwise.
+ * The expiry badge of a token at `now`: `expired` once `validUntil` is reached, a warning when
+ * it expires within `warningDays` days (the server's "expiring" filter uses the same bound), and
+ * "expires in N days" (N rounded up) otherwise.
  *
  * @example
  * expiryBadge(now + 2.5 * DAY_MS, now) // { kind: 'warning', text: 'expires in 3 days', daysLeft: 3 }
  */
-export function expiryBadge(validUntil: number, now: number): ExpiryBadge {
+export function expiryBadge(validUntil: number, now: number, warningDays = WARNING_DAYS): ExpiryBadge {
   if (validUntil === 0) return { kind: 'never', text: 'never expires', daysLeft: null };
   if (now >= validUntil) return { kind: 'expired', text: 'expired', daysLeft: 0 };
   const days = Math.ceil((validUntil - now) / DAY_MS);
   return {
-    kind: days <= WARNING_DAYS ? 'warning' : 'ok',
+    kind: validUntil - now <= warningDays * DAY_MS ? 'warning' : 'ok',
     text: `expires in ${days} ${days === 1 ? 'day' : 'days'}`,
     daysLeft: days,
   };
@@ -85,7 +86,6 @@ export function callCount(count: number): string {
   return `${count.toLocaleString()} ${count === 1 ? 'call' : 'calls'}`;
 }
 
-/** Epoch ms of an `<input type="datetime-local">` value (local time), or undefined when empty or invalid. */
 /**
  * The end of a range typed in local time: a date alone (`2024-05-01`, from a link or the address
  * bar) includes that whole day; a date and time is exact.
@@ -98,6 +98,7 @@ export function toLocalInput(value: string): number | undefined {
   return next.getTime() - 1;
 }
 
+/** Epoch ms of an `<input type="datetime-local">` value (local time), or undefined when empty or invalid. */
 export function fromLocalInput(value: string): number | undefined {
   if (value === '') return undefined;
   const ms = new Date(value).getTime();

@@ -10,6 +10,12 @@ export interface LimitToEditorProps {
   readonly serverError: string | null;
 }
 
+/**
+ * The "read only" preset: any URL, reading methods only. A line needs a URL regex after its
+ * methods (`[GET|HEAD|OPTIONS]` alone is refused), so `.*` allows every URL.
+ */
+export const READ_ONLY_RULE = '[GET|HEAD|OPTIONS].*';
+
 const EXAMPLES: readonly { readonly rule: string; readonly text: string }[] = [
   { rule: '.*/rest/api/space.*', text: 'all space endpoints' },
   { rule: '[POST].*/rest/api/space/EXTENDER/property.*', text: 'set a property on space EXTENDER, POST only' },
@@ -30,7 +36,7 @@ const EXAMPLES: readonly { readonly rule: string; readonly text: string }[] = [
  * with a caret under the column).
  */
 export function LimitToEditor(props: LimitToEditorProps) {
-  const ids = { area: useId(), help: useId(), status: useId() };
+  const ids = { area: useId(), help: useId(), status: useId(), preset: useId() };
   const gutter = useRef<HTMLDivElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const lines = editorLines(props.value);
@@ -86,6 +92,20 @@ export function LimitToEditor(props: LimitToEditorProps) {
       <div id={ids.status} class="editor-status" aria-live="polite">
         <RuleStatus state={props.state} lines={lines} />
         {props.serverError !== null && error === null && <p class="field-error">{sentence(props.serverError)}</p>}
+      </div>
+      <div class="presets">
+        <span class="muted">Preset:</span>{' '}
+        <button
+          type="button"
+          class="button button-small"
+          onClick={() => addExample(READ_ONLY_RULE)}
+          aria-describedby={ids.preset}
+        >
+          Read only
+        </button>{' '}
+        <span class="muted small" id={ids.preset}>
+          adds <code>{READ_ONLY_RULE}</code>: GET, HEAD and OPTIONS on every URL
+        </span>
       </div>
       <details class="examples">
         <summary>Examples</summary>

@@ -12,6 +12,11 @@ import type { SortKey, TokenItem } from './types.js';
 export interface TokenTableProps {
   readonly tokens: readonly TokenItem[];
   readonly now: number;
+  /** Tokens expiring within this many days are marked (the server's "expiring" window). */
+  readonly expiringDays: number;
+  /** Rows ticked for bulk delete, by id. */
+  readonly selected: ReadonlyMap<string, TokenItem>;
+  readonly onSelect: (tokens: readonly TokenItem[], selected: boolean) => void;
   readonly sort: SortKey;
   readonly descending: boolean;
   readonly onSort: (key: SortKey) => void;
@@ -35,8 +40,12 @@ const COLUMNS: readonly { readonly key: SortKey | null; readonly title: string }
   { key: null, title: 'Actions' },
 ];
 
-/** The token list: one row per token, sortable headers, actions per row; stacked cards on narrow screens. */
+/**
+ * The token list: a checkbox per row (and one for the page), one row per token, sortable
+ * headers, actions per row; stacked cards on narrow screens.
+ */
 export function TokenTable(props: TokenTableProps) {
+  const ticked = props.tokens.filter((t) => props.selected.has(t.id)).length;
   return (
     <div class="table-wrap">
       <table class="data-table token-table" aria-busy={props.busy}>
@@ -45,6 +54,15 @@ export function TokenTable(props: TokenTableProps) {
         </caption>
         <thead>
           <tr>
+            <th scope="col" class="select-cell">
+              <input
+                type="checkbox"
+                aria-label="Select every token on this page"
+                checked={ticked > 0 && ticked === props.tokens.length}
+                indeterminate={ticked > 0 && ticked < props.tokens.length}
+                onChange={(e) => props.onSelect(props.tokens, e.currentTarget.checked)}
+              />
+            </th>
             {COLUMNS.map((column) => (
               <th
                 key={column.title}
@@ -83,11 +101,22 @@ export function TokenTable(props: TokenTableProps) {
 
 function TokenRow(props: TokenTableProps & { readonly token: TokenItem }) {
   const { token, now } = props;
-  const badge = expiryBadge(token.validUntil, now);
+  const badge = expiryBadge(token.validUntil, now, props.expiringDays);
   const rules = ruleLines(token.limitTo);
   const name = <span class="visually-hidden"> “{token.label}”</span>;
   return (
-    <tr class={badge.kind === 'expired' ? 'row-expired' : undefined}>
+    <tr
+      class={badge.kind === 'expired' ? 'row-expired' : badge.kind === 'warning' ? 'row-expiring' : undefined}
+      data-expiry={badge.kind}
+    >
+      <td class="select-cell" data-label="Select">
+        <input
+          type="checkbox"
+          aria-label={`Select “${token.label}”`}
+          checked={props.selected.has(token.id)}
+          onChange={(e) => props.onSelect([token], e.currentTarget.checked)}
+        />
+      </td>
       <td data-label="Token">
         <span class="token-label">{token.label}</span>
         {token.author !== null && <span class="muted small block">by {token.author}</span>}

@@ -1,6 +1,7 @@
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { DEFAULT_PROTECTED_PREFIX, EXTENDER_BASE } from '../../http/paths.js';
 import { type Api, ApiError } from './api.js';
+import { BulkDeleteDialog, bulkDeleteNotice } from './bulk-delete-dialog.js';
 import { CreateTokenDialog } from './create-token-dialog.js';
 import { DeleteTokenDialog } from './delete-token-dialog.js';
 import { sentence } from './format.js';
@@ -10,8 +11,9 @@ import { Pager } from './pager.js';
 import { RotateTokenDialog } from './rotate-token-dialog.js';
 import { SecretDialog, type SecretToShow } from './secret-dialog.js';
 import { SnippetDialog } from './snippet-dialog.js';
+import { descendingByDefault, filtersOf, PAGE_SIZES, searchOf } from './token-filters.js';
 import { TokenTable } from './token-table.js';
-import type { Me, Settings, SortKey, TokenItem, TokenPage } from './types.js';
+import type { ExpiryFilter, Me, Settings, SortKey, TokenItem, TokenPage } from './types.js';
 
 export interface TokensViewProps {
   readonly api: Api;
@@ -29,6 +31,7 @@ type Dialog =
       readonly secret: string | null;
     }
   | { readonly kind: 'delete'; readonly token: TokenItem }
+  | { readonly kind: 'bulkDelete'; readonly tokens: readonly TokenItem[] }
   | { readonly kind: 'rotate'; readonly token: TokenItem };
 
 const SORT_CHOICES: readonly { readonly key: SortKey; readonly text: string }[] = [
@@ -40,22 +43,28 @@ const SORT_CHOICES: readonly { readonly key: SortKey; readonly text: string }[] 
   { key: 'calls', text: 'Calls' },
 ];
 
-/** The token list with search, sort and paging, and the create / secret / snippet / delete dialogs. */
+/**
+ * The token list with search, expiry filter, sort and paging (all kept in the address), row
+ * selection for bulk delete, and the create / secret / snippet / rotate / delete dialogs.
+ */
 export function TokensView(props: TokensViewProps) {
   const { api, me } = props;
-  const [search, setSearch] = useState('');
+  const [initial] = useState(() => filtersOf(location.search));
+  const [search, setSearch] = useState(initial.search);
   const query = useDebounced(search.trim(), 250);
-  const [sort, setSort] = useState<SortKey>('created');
-  const [descending, setDescending] = useState(true);
-  const [startAt, setStartAt] = useState(0);
-  const [pageSize, setPageSize] = useState(25);
+  const [sort, setSort] = useState<SortKey>(initial.sort);
+  const [descending, setDescending] = useState(initial.descending);
+  const [expiry, setExpiry] = useState<ExpiryFilter>(initial.expiry);
+  const [startAt, setStartAt] = useState(initial.startAt);
+  const [pageSize, setPageSize] = useState(initial.pageSize);
+  const [selected, setSelected] = useState<ReadonlyMap<string, TokenItem>>(new Map());
   const [page, setPage] = useState<TokenPage | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const [settings, setSettings] = useState<Settings | null>(null);
-  const ids = { search: useId(), sort: useId(), intro: useId() };
+  const ids = { search: useId(), sort: useId(), expiry: useId(), intro: useId() };
 
   useEffect(() => {
     api.get<{ settings: Settings }>('tokenTools/settings').then(
@@ -68,7 +77,14 @@ export function TokensView(props: TokensViewProps) {
     let current = true;
     setLoading(true);
     api
-      .get<TokenPage>('tokens', { q: query, sort, dir: descending ? 'desc' : 'asc', startAt, maxResults: pageSize })
+      .get<TokenPage>('tokens', {
+        q: query,
+        sort,
+        dir: descending ? 'desc' : 'asc',
+        expiry,
+        startAt,
+        maxResults: pageSize,
+      })
       .then(
         (result) => {
           if (!current) return;
@@ -84,17 +100,37 @@ export function TokensView(props: TokensViewProps) {
     return () => {
       current = false;
     };
-  }, [api, query, sort, descending, startAt, pageSize, version]);
+  }, [api, query, sort, descending, expiry, startAt, pageSize, version]);
 
-  useEffect(() => setStartAt(0), [query]);
+  // the filters live in the address (replaced, not pushed: Back leaves the view, not each keystroke)
+  useEffect(() => {
+    const next = searchOf({ search: query, sort, descending, expiry, startAt, pageSize });
+    if (next !== location.search) history.replaceState(history.state, '', `${location.pathname}${next}`);
+  }, [query, sort, descending, expiry, startAt, pageSize]);
+
+  const firstQuery = useRef(true);
+  useEffect(() => {
+    // a new search starts at its first page (but a reload keeps the page it was on)
+    if (firstQuery.current) firstQuery.current = false;
+    else setStartAt(0);
+  }, [query]);
 
   const sortBy = (key: SortKey) => {
     if (key === sort) setDescending(!descending);
     else {
       setSort(key);
-      setDescending(key === 'created' || key === 'lastUsed' || key === 'calls');
+      setDescending(descendingByDefault(key));
     }
     setStartAt(0);
+  };
+
+  const toggle = (tokens: readonly TokenItem[], on: boolean) => {
+    const next = new Map(selected);
+    for (const token of tokens) {
+      if (on) next.set(token.id, token);
+      else next.delete(token.id);
+    }
+    setSelected(next);
   };
 
   const reveal = async (token: TokenItem) => {
@@ -175,7 +211,42 @@ export function TokensView(props: TokensViewProps) {
             ])}
           </select>
         </div>
+        <div class="field field-inline">
+          <label for={ids.expiry}>Show</label>
+          <select
+            id={ids.expiry}
+            value={expiry}
+            onChange={(e) => {
+              setExpiry(e.currentTarget.value as ExpiryFilter);
+              setStartAt(0);
+            }}
+          >
+            <option value="">All tokens</option>
+            <option value="expiring">
+              Expiring within {me.expiringDays} {me.expiringDays === 1 ? 'day' : 'days'}
+            </option>
+            <option value="expired">Expired</option>
+          </select>
+        </div>
       </search>
+
+      {selected.size > 0 && (
+        <section class="selection-bar" aria-label="Selected tokens">
+          <span>
+            {selected.size} {selected.size === 1 ? 'token' : 'tokens'} selected
+          </span>
+          <button type="button" class="button button-small" onClick={() => setSelected(new Map())}>
+            Clear selection
+          </button>
+          <button
+            type="button"
+            class="button button-small button-danger"
+            onClick={() => setDialog({ kind: 'bulkDelete', tokens: [...selected.values()] })}
+          >
+            Delete selected ({selected.size})
+          </button>
+        </section>
+      )}
 
       {error !== null && (
         <p class="notice notice-error" role="alert">
@@ -191,6 +262,9 @@ export function TokensView(props: TokensViewProps) {
           <TokenTable
             tokens={page.tokens}
             now={Date.now()}
+            expiringDays={me.expiringDays}
+            selected={selected}
+            onSelect={toggle}
             sort={sort}
             descending={descending}
             onSort={sortBy}
@@ -206,7 +280,7 @@ export function TokensView(props: TokensViewProps) {
             total={page.total}
             startAt={startAt}
             pageSize={pageSize}
-            sizes={[25, 50, 100, 200]}
+            sizes={PAGE_SIZES}
             noun={page.total === 1 ? 'token' : 'tokens'}
             onPage={setStartAt}
             onSize={(size) => {
@@ -226,7 +300,14 @@ export function TokensView(props: TokensViewProps) {
               </button>
             </>
           ) : (
-            <p>No token’s label or user contains “{query}”.</p>
+            <p>
+              {expiry === 'expired'
+                ? 'No token has expired'
+                : expiry === 'expiring'
+                  ? `No token expires within ${me.expiringDays} ${me.expiringDays === 1 ? 'day' : 'days'}`
+                  : 'No token matches'}
+              {query === '' ? '.' : <> whose label or user contains “{query}”.</>}
+            </p>
           )}
         </div>
       )}
@@ -290,12 +371,27 @@ export function TokensView(props: TokensViewProps) {
           }}
         />
       )}
+      {dialog?.kind === 'bulkDelete' && (
+        <BulkDeleteDialog
+          api={api}
+          tokens={dialog.tokens}
+          onClose={() => setDialog(null)}
+          onDone={(outcome) => {
+            props.notify(bulkDeleteNotice(outcome));
+            // what failed stays selected, to try again or look at
+            setSelected(new Map(outcome.failed.map((f) => [f.token.id, f.token])));
+            setDialog(null);
+            setVersion(version + 1);
+          }}
+        />
+      )}
       {dialog?.kind === 'delete' && (
         <DeleteTokenDialog
           api={api}
           token={dialog.token}
           onClose={() => setDialog(null)}
           onDeleted={() => {
+            toggle([dialog.token], false);
             props.notify({
               kind: 'success',
               text: `Token “${dialog.token.label}” was deleted: it stops working at once.`,

@@ -29,13 +29,23 @@ export interface Me {
   readonly publicUrl: string;
   readonly authType: AuthType;
   readonly maxExpiryDays: number | null;
+  /** Tokens expiring within this many days are marked "expiring" (and found by that filter). */
+  readonly expiringDays: number;
   readonly session: { readonly idleMinutes: number; readonly endsAt: number };
 }
+
+/** `GET session`: the page's first call, answered 200 whether signed in or not. */
+export type SessionAnswer =
+  | ({ readonly signedIn: true } & Me)
+  | { readonly signedIn: false; readonly message: string | null };
 
 /** One token of the page's list (never with its secret). */
 export type TokenItem = Omit<ResponseOf<typeof getTokensContract>['tokens'][number], 'token'>;
 
 export type SortKey = 'label' | 'user' | 'created' | 'expiry' | 'lastUsed' | 'calls';
+
+/** The list's expiry filter (`expiry=` in the URL); '' shows every token. */
+export type ExpiryFilter = '' | 'expired' | 'expiring';
 
 export interface TokenPage {
   readonly total: number;
