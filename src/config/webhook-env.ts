@@ -35,7 +35,7 @@ export function applyWebhookEnv(
   if (webhooks === undefined) return [];
   if (url !== '') {
     const list = Array.isArray(webhooks.receivers) ? [...webhooks.receivers] : [];
-    origins.set(`webhooks.receivers.${list.length}`, `${WEBHOOK_URL_ENV} and ${WEBHOOK_SECRET_ENV}`);
+    origins.set(`webhooks.receivers[${list.length}]`, `${WEBHOOK_URL_ENV} and ${WEBHOOK_SECRET_ENV}`);
     list.push({ url, secret });
     webhooks.receivers = list;
   }
