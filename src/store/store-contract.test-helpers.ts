@@ -10,6 +10,7 @@ import { settingsContract } from './contract/settings.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
 import { usageContract } from './contract/usage.contract.js';
 import { usersContract } from './contract/users.contract.js';
+import { webhooksContract } from './contract/webhooks.contract.js';
 
 export type { ContractTarget, OpenContractTarget } from './contract/contract-context.js';
 
@@ -58,6 +59,7 @@ export function runStoreContract(
     nodesContract(ctx);
     metaClaimContract(ctx);
     auditCountContract(ctx);
+    webhooksContract(ctx);
     policyContract(ctx);
     rotationContract(ctx);
   });
