@@ -1,6 +1,8 @@
 import type { Store } from '../../store/store.js';
-import { DAY_MS } from '../../tokens/expiry.js';
 import { expiredKey, expiringKey, isoOrNull, tokenEvent } from './token-event.js';
+
+/** Milliseconds in a day (as `daysUntilExpiry` counts them). */
+export const DAY_MS = 86_400_000;
 
 /** How far back the scan looks for tokens that expired (a node down longer misses their event). */
 export const EXPIRED_LOOKBACK_MS = 7 * DAY_MS;

@@ -2,10 +2,9 @@ import type { WebhookReceiver, WebhooksConfig } from '../../config/webhook-confi
 import { describeError, type Logger } from '../../log/logger.js';
 import type { ClaimedDelivery, NewWebhookEvent, TokenRecord } from '../../store/models.js';
 import type { Store } from '../../store/store.js';
-import { DAY_MS } from '../../tokens/expiry.js';
 import { AddressWatch } from './address-watch.js';
 import { retryDelayMs } from './backoff.js';
-import { EXPIRED_LOOKBACK_MS, scanExpiries } from './expiry-scan.js';
+import { DAY_MS, EXPIRED_LOOKBACK_MS, scanExpiries } from './expiry-scan.js';
 import { loggableUrl, postEvent } from './post-event.js';
 import { tokenEvent } from './token-event.js';
 
