@@ -29,7 +29,7 @@ export interface WebhooksConfig {
   readonly expiringDays: readonly number[];
   /** One delivery attempt's whole timeout, ms. Default 10000. */
   readonly timeoutMs: number;
-  /** Attempts per event and receiver before giving up (logged). Default 12. */
+  /** Attempts per event and receiver before giving up (logged). Default 16. */
   readonly maxAttempts: number;
   /** Pause after the first failed attempt, ms; doubled after each further one. Default 1000. */
   readonly retryBaseMs: number;
@@ -128,7 +128,7 @@ const settings = {
   receivers: receivers.default([]),
   expiringDays: expiringDays.default([...DEFAULT_EXPIRING_DAYS]),
   timeoutMs: int(100, 600_000).default(10_000),
-  maxAttempts: int(1, 1000).default(12),
+  maxAttempts: int(1, 1000).default(16),
   retryBaseMs: int(10, 86_400_000).default(1000),
   retryMaxMs: int(10, 86_400_000).default(3_600_000),
   pollMs: int(10, 600_000).default(1000),

@@ -45,7 +45,7 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
       receivers: [],
       expiringDays: [7, 1],
       timeoutMs: 10_000,
-      maxAttempts: 12,
+      maxAttempts: 16,
       retryBaseMs: 1000,
       retryMaxMs: 3_600_000,
       pollMs: 1000,
