@@ -19,7 +19,9 @@ import { UpstreamAuthorizations } from '../gateway/upstream-authorizations.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
 import { PolicyGate } from '../policy/policy-gate.js';
+import { WebhookDispatcher } from '../policy/webhooks/webhook-dispatcher.js';
 import { DatabaseHealth } from '../store/database-health.js';
+import { watchingAddresses } from './address-watching-call-log.js';
 import { LocalRoutes } from './local-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { openServices, type Services } from './open-services.js';
@@ -114,6 +116,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     await beat();
     const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
     heartbeatTimer.unref();
+    const webhooks = new WebhookDispatcher({ store, config: config.webhooks, nodeId: config.nodeId, now, log });
     const stopRetention = startRetention({
       store,
       retentionDays: config.audit.retentionDays,
@@ -191,10 +194,10 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       limiter,
       databaseHealth,
       settingsHolder,
-      callLog: metrics === null ? callLog : metrics.countCalls(callLog),
+      callLog: watchingAddresses(metrics === null ? callLog : metrics.countCalls(callLog), webhooks.addresses),
       admin,
       upstream,
-      policy: new PolicyGate({ counter: store }),
+      policy: new PolicyGate({ counter: store, onQuotaExhausted: (record) => webhooks.quotaExhausted(record) }),
       upstreamAuthorizations,
       now,
       routes: new RouteTable({ contextPath, protect: config.protect }),
@@ -204,6 +207,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     // `Expect: 100-continue` reaches the gateway unanswered: it answers once the call may go on.
     server.on('checkContinue', gateway.handle);
     const decision = config.decision.port === null ? null : await listenForDecisions(config, gateway);
+    webhooks.start();
 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
@@ -228,6 +232,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         unsubscribe();
         clearInterval(heartbeatTimer);
         await stopRetention();
+        await webhooks.stop();
         callLog.flush();
         await writer.drain(SHUTDOWN_GRACE_MS);
         await upstream?.close();

@@ -9,6 +9,15 @@ const KNOWN_KEYS = CONFIG_OPTIONS.map((o) => o.key).concat([
   'auth',
   'audit',
   'tls',
+  'webhooks',
+  'webhooks.receivers',
+  'webhooks.expiringDays',
+  'webhooks.timeoutMs',
+  'webhooks.maxAttempts',
+  'webhooks.retryBaseMs',
+  'webhooks.retryMaxMs',
+  'webhooks.pollMs',
+  'webhooks.scanMs',
 ]);
 
 function formatPath(path: readonly (string | number)[]): string {

@@ -335,4 +335,18 @@ export const ENVIRONMENT_ONLY_OPTIONS: readonly { readonly env: string; readonly
       description:
         'Key that encrypts kept token secrets (standard mode) and users\u2019 upstream credentials (both modes) (32 bytes, base64 or 64 hex digits). Default: generated into `<dataDir>/encryption.key` (mode 0600). Use the same key on every node.',
     },
+    {
+      env: 'TOKENGATE_WEBHOOK_URL',
+      description:
+        'URL of one webhook receiver of every token event, added to `webhooks` of the file; needs `TOKENGATE_WEBHOOK_SECRET` (one without the other stops the start).',
+    },
+    {
+      env: 'TOKENGATE_WEBHOOK_SECRET',
+      description: 'Key of the `X-Tokengate-Signature` HMAC of the receiver given by `TOKENGATE_WEBHOOK_URL`.',
+    },
+    {
+      env: 'TOKENGATE_WEBHOOK_EXPIRING_DAYS',
+      description:
+        'Days before expiry at which `token.expiring` is sent, comma-separated (`webhooks.expiringDays`; default `7,1`).',
+    },
   ]);

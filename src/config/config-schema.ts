@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config, UpstreamCredentials } from './config.js';
 import { parseSize } from './size.js';
+import { webhooksSchema } from './webhook-config.js';
 
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Headers tokengate itself owns: they cannot carry the caller's identity. */
@@ -264,6 +265,7 @@ export function configSchema(defaultNodeId: string) {
         })
         .strict()
         .default({}),
+      webhooks: webhooksSchema.default({}),
     })
     .strict()
     .superRefine((config, ctx) => {

@@ -1,4 +1,5 @@
 /** The typed, frozen configuration every module receives. Loaded once by `loadConfig`. */
+import type { WebhooksConfig } from './webhook-config.js';
 
 export type UpstreamCredentials =
   | { readonly type: 'basic'; readonly username: string; readonly password: string }
@@ -105,6 +106,11 @@ export interface Config {
    * the endpoint is served on the main listener only. Default none, host 127.0.0.1.
    */
   readonly decision: { readonly port: number | null; readonly host: string };
+  /**
+   * Webhook receivers of token events and how they are delivered. In a file either a list of
+   * receivers or an object `{receivers, expiringDays, …}`. Default: no receiver.
+   */
+  readonly webhooks: WebhooksConfig;
 }
 
 /**

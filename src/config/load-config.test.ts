@@ -74,6 +74,16 @@ test('defaults are exactly the documented ones', () => {
       nodeId: 'n',
       logLevel: 'info',
       decision: { port: null, host: '127.0.0.1' },
+      webhooks: {
+        receivers: [],
+        expiringDays: [7, 1],
+        timeoutMs: 10_000,
+        maxAttempts: 16,
+        retryBaseMs: 1000,
+        retryMaxMs: 3_600_000,
+        pollMs: 1000,
+        scanMs: 60_000,
+      },
     },
   );
   assert.match(config.nodeId, new RegExp(`-${process.pid}$`));
@@ -214,6 +224,9 @@ test('environment: every variable of the table is read', () => {
         TOKENGATE_WORKERS: '2',
         TOKENGATE_NODE_ID: 'node-1',
         TOKENGATE_LOG_LEVEL: 'debug',
+        TOKENGATE_WEBHOOK_URL: 'https://hooks.example.com/tokengate',
+        TOKENGATE_WEBHOOK_SECRET: 'hook-key',
+        TOKENGATE_WEBHOOK_EXPIRING_DAYS: '5,2',
       },
     }),
   );
@@ -255,6 +268,16 @@ test('environment: every variable of the table is read', () => {
     nodeId: 'node-1',
     logLevel: 'debug',
     decision: { port: null, host: '127.0.0.1' },
+    webhooks: {
+      receivers: [{ url: 'https://hooks.example.com/tokengate', secret: 'hook-key', events: null }],
+      expiringDays: [5, 2],
+      timeoutMs: 10_000,
+      maxAttempts: 16,
+      retryBaseMs: 1000,
+      retryMaxMs: 3_600_000,
+      pollMs: 1000,
+      scanMs: 60_000,
+    },
   });
 });
 

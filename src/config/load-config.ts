@@ -6,6 +6,7 @@ import { describeIssues } from './config-issues.js';
 import { expandShorthands, isPlainObject, type Layer, mergeLayer, Origins } from './config-layer.js';
 import { configSchema } from './config-schema.js';
 import { deepFreeze } from './deep-freeze.js';
+import { applyWebhookEnv } from './webhook-env.js';
 
 export { CONFIG_OPTIONS, type ConfigOption, ENVIRONMENT_ONLY_OPTIONS } from './config-options.js';
 
@@ -58,6 +59,7 @@ export function loadConfig(options: LoadConfigOptions): LoadConfigResult {
   const env = readEnvLayer(options.env);
   errors.push(...env.errors);
   mergeLayer(merged, env.layer, (path) => env.variables.get(path) ?? 'the environment', origins);
+  errors.push(...applyWebhookEnv(merged, options.env, origins));
 
   const overrides = options.overrides ?? {};
   if (!isPlainObject(overrides)) errors.push('command-line overrides must be an object');

@@ -44,7 +44,7 @@ export function meResponse(
   };
 }
 
-/** The page's "expiring" window (see {@link expiringDaysOf}); the webhook warning days are not configurable yet. */
-export function pageExpiringDays(_deps: Pick<PageDeps, 'config'>): number {
-  return expiringDaysOf(undefined);
+/** The page's "expiring" window (see {@link expiringDaysOf}): the largest `webhooks.expiringDays`. */
+export function pageExpiringDays(deps: Pick<PageDeps, 'config'>): number {
+  return expiringDaysOf(deps.config.webhooks.expiringDays);
 }

@@ -126,6 +126,47 @@ export interface UpstreamCredentialsTable {
   date_set: number;
 }
 
+/** `webhook_events`: the outbox of token events; `event_key` is unique (one event, however many nodes find it). */
+export interface WebhookEventsTable {
+  id: Generated<number>;
+  event_key: string;
+  type: string;
+  token_id: string;
+  /** the exact JSON body sent (and signed) */
+  body: string;
+  created_at: number;
+}
+
+/** `webhook_deliveries`: one event to one receiver (its URL): state, attempts and lease. */
+export interface WebhookDeliveriesTable {
+  id: Generated<number>;
+  event_id: number;
+  receiver: string;
+  /** `pending`, `delivered` or `failed` (gave up) */
+  state: string;
+  attempts: number;
+  /** earliest time of the next attempt */
+  next_at: number;
+  /** the node that claimed it, until `lease_until` */
+  lease_owner: string | null;
+  lease_until: number;
+  last_error: string | null;
+  updated_at: number;
+}
+
+/** `webhook_receivers`: the last outbox event each receiver's deliveries were made for. */
+export interface WebhookReceiversTable {
+  receiver: string;
+  last_event_id: number;
+}
+
+/** `token_addresses`: client addresses a token made a successful call from. */
+export interface TokenAddressesTable {
+  token_id: string;
+  address: string;
+  first_seen: number;
+}
+
 /** Every table, as Kysely's database type. */
 export interface Database {
   users: UsersTable;
@@ -139,4 +180,8 @@ export interface Database {
   auth_failures: AuthFailuresTable;
   rate_windows: RateWindowsTable;
   token_count: TokenCountTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_receivers: WebhookReceiversTable;
+  token_addresses: TokenAddressesTable;
 }

@@ -12,8 +12,12 @@ import type {
   AuditStatsRow,
   Change,
   ChangeKind,
+  ClaimedDelivery,
+  DeliveryOutcome,
   NewUser,
+  NewWebhookEvent,
   RuntimeSettings,
+  SeenAddress,
   StoredAuditRecord,
   StoredUpstreamCredential,
   TimeRange,
@@ -51,6 +55,16 @@ import {
 import { pageTokens } from './token-page.js';
 import { mergeUsage } from './usage.js';
 import { pageUsers } from './user-page.js';
+import {
+  claimDeliveries,
+  fanOut,
+  finishDelivery,
+  insertEvents,
+  pruneOutbox,
+  recordAddresses,
+  tokensAtExpiringMark,
+  tokensExpiredSince,
+} from './webhook-outbox.js';
 
 /** One row for the change feed, written in the same transaction as the change it announces. */
 interface ChangeItem {
@@ -220,8 +234,15 @@ export class KyselyStore implements Store {
       const userRow = await trx.deleteFrom('users').where('username_key', '=', key).returningAll().executeTakeFirst();
       if (userRow === undefined) return { value: undefined, changes: [] };
       const tokenRows = await trx.deleteFrom('tokens').where('user_key', '=', key).returningAll().execute();
-      // their own upstream credential goes with them
+      // their own upstream credential goes with them, and the addresses seen for their tokens
       await trx.deleteFrom('upstream_credentials').where('username_key', '=', key).execute();
+      const tokenIds = tokenRows.map((row) => row.id);
+      for (let i = 0; i < tokenIds.length; i += 500) {
+        await trx
+          .deleteFrom('token_addresses')
+          .where('token_id', 'in', tokenIds.slice(i, i + 500))
+          .execute();
+      }
       const changes: ChangeItem[] = [
         { kind: 'user', key },
         ...tokenRows.map((row): ChangeItem => ({ kind: 'token', key: row.digest })),
@@ -285,7 +306,11 @@ export class KyselyStore implements Store {
 
   // ---- tokens ------------------------------------------------------------------------------
 
-  async insertToken(token: TokenRecord, requireMeta?: MetaCondition): Promise<void> {
+  async insertToken(
+    token: TokenRecord,
+    requireMeta?: MetaCondition,
+    events: readonly NewWebhookEvent[] = [],
+  ): Promise<void> {
     try {
       await this.#mutate(async (trx) => {
         if (requireMeta !== undefined) {
@@ -297,6 +322,7 @@ export class KyselyStore implements Store {
           if (row?.value !== requireMeta.value) throw new MetaMismatchError(requireMeta.key);
         }
         await trx.insertInto('tokens').values(tokenRow(token)).execute();
+        await insertEvents(trx, this.#hooks, events);
         return { value: undefined, changes: [{ kind: 'token', key: token.digest }] };
       });
     } catch (err) {
@@ -336,10 +362,12 @@ export class KyselyStore implements Store {
     return row !== undefined;
   }
 
-  async deleteToken(id: string): Promise<TokenRecord | undefined> {
+  async deleteToken(id: string, events: readonly NewWebhookEvent[] = []): Promise<TokenRecord | undefined> {
     return this.#mutate(async (trx) => {
       const row = await trx.deleteFrom('tokens').where('id', '=', id).returningAll().executeTakeFirst();
       if (row === undefined) return { value: undefined, changes: [] };
+      await trx.deleteFrom('token_addresses').where('token_id', '=', id).execute();
+      await insertEvents(trx, this.#hooks, events);
       return { value: toToken(row), changes: [{ kind: 'token', key: row.digest }] };
     });
   }
@@ -348,6 +376,7 @@ export class KyselyStore implements Store {
     oldId: string,
     replacement: TokenRecord,
     oldValidUntil: number | null,
+    events: readonly NewWebhookEvent[] = [],
   ): Promise<TokenRecord | undefined> {
     try {
       return await this.#mutate(async (trx) => {
@@ -355,12 +384,14 @@ export class KyselyStore implements Store {
         if (old === undefined) return { value: undefined, changes: [] };
         if (oldValidUntil === null) {
           await trx.deleteFrom('tokens').where('id', '=', oldId).execute();
+          await trx.deleteFrom('token_addresses').where('token_id', '=', oldId).execute();
         } else {
           const current = num(old.valid_until);
           const until = current === 0 ? oldValidUntil : Math.min(current, oldValidUntil);
           await trx.updateTable('tokens').set({ valid_until: until }).where('id', '=', oldId).execute();
         }
         await trx.insertInto('tokens').values(tokenRow(replacement)).execute();
+        await insertEvents(trx, this.#hooks, events);
         return {
           value: toToken(old),
           changes: [
@@ -701,6 +732,53 @@ export class KyselyStore implements Store {
     return row === undefined ? null : num(row.quota_used);
   }
 
+  // ---- webhook outbox ------------------------------------------------------------------------
+
+  async insertWebhookEvents(events: readonly NewWebhookEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    return this.#write((trx) => insertEvents(trx, this.#hooks, events));
+  }
+
+  fanOutWebhookEvents(
+    receiver: string,
+    types: readonly string[] | null,
+    now: number,
+    firstSince: number,
+    limit: number,
+  ): Promise<number> {
+    return this.#tracked(fanOut(this.#db, this.#hooks, receiver, types, now, firstSince, limit));
+  }
+
+  claimWebhookDeliveries(
+    receivers: readonly string[],
+    node: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<ClaimedDelivery[]> {
+    return this.#tracked(claimDeliveries(this.#db, this.#hooks, receivers, node, now, leaseMs, limit));
+  }
+
+  finishWebhookDelivery(id: number, node: string, outcome: DeliveryOutcome, now: number): Promise<void> {
+    return this.#tracked(finishDelivery(this.#db, this.#hooks, id, node, outcome, now));
+  }
+
+  tokensAtExpiringMark(now: number, daysMs: number, mark: string, limit: number): Promise<TokenRecord[]> {
+    return tokensAtExpiringMark(this.#db, now, daysMs, mark, limit);
+  }
+
+  tokensExpiredSince(now: number, since: number, limit: number): Promise<TokenRecord[]> {
+    return tokensExpiredSince(this.#db, now, since, limit);
+  }
+
+  recordTokenAddresses(seen: readonly SeenAddress[], now: number): Promise<number> {
+    return this.#tracked(recordAddresses(this.#db, this.#hooks, seen, now));
+  }
+
+  pruneWebhookOutbox(before: number, limit: number): Promise<number> {
+    return this.#tracked(pruneOutbox(this.#db, this.#hooks, before, limit));
+  }
+
   // ---- housekeeping ------------------------------------------------------------------------
 
   /**
@@ -737,6 +815,16 @@ export class KyselyStore implements Store {
       await this.#db.destroy();
     })();
     return this.#closing;
+  }
+
+  /** A write begun elsewhere (the outbox's own transactions), tracked so that `close` waits for it. */
+  #tracked<T>(running: Promise<T>): Promise<T> {
+    this.#writes.add(running);
+    const forget = (): void => {
+      this.#writes.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
   }
 
   /** Runs `fn` in a write transaction, tracked so that `close` waits for it. */

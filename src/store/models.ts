@@ -212,3 +212,36 @@ export interface AuditPage {
   readonly totalIsLowerBound: boolean;
   readonly entries: StoredAuditRecord[];
 }
+
+/** A token event for the webhook outbox (`webhook_events`). */
+export interface NewWebhookEvent {
+  /** Unique: a second event with the same key is not recorded (several nodes may find the same one). */
+  readonly key: string;
+  readonly type: string;
+  readonly tokenId: string;
+  /** The exact JSON body sent to receivers (and signed). Never a secret. */
+  readonly body: string;
+  readonly createdAt: number;
+}
+
+/** One event to one receiver, claimed by a node for delivery (`Store.claimWebhookDeliveries`). */
+export interface ClaimedDelivery {
+  readonly id: number;
+  readonly receiver: string;
+  readonly type: string;
+  readonly body: string;
+  /** Attempts including this one. */
+  readonly attempts: number;
+}
+
+/** How a delivery attempt ended: delivered, or failed with a retry time (null: give up). */
+export type DeliveryOutcome =
+  | { readonly delivered: true }
+  | { readonly delivered: false; readonly error: string; readonly retryAt: number | null };
+
+/** A successful call's (token, client address), for `token.new_address`, with the event to record if new. */
+export interface SeenAddress {
+  readonly tokenId: string;
+  readonly address: string;
+  readonly event: NewWebhookEvent;
+}

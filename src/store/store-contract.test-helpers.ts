@@ -12,6 +12,7 @@ import { tokenSearchContract } from './contract/token-search.contract.js';
 import { tokensContract } from './contract/tokens.contract.js';
 import { usageContract } from './contract/usage.contract.js';
 import { usersContract } from './contract/users.contract.js';
+import { webhooksContract } from './contract/webhooks.contract.js';
 
 export type { ContractTarget, OpenContractTarget } from './contract/contract-context.js';
 
@@ -62,6 +63,7 @@ export function runStoreContract(
     metaClaimContract(ctx);
     auditCountContract(ctx);
     auditStatsContract(ctx);
+    webhooksContract(ctx);
     policyContract(ctx);
     rotationContract(ctx);
   });

@@ -4,8 +4,12 @@ import type {
   AuditRecord,
   AuditStatsRow,
   Change,
+  ClaimedDelivery,
+  DeliveryOutcome,
   NewUser,
+  NewWebhookEvent,
   RuntimeSettings,
+  SeenAddress,
   StoredAuditRecord,
   StoredUpstreamCredential,
   TimeRange,
@@ -105,7 +109,7 @@ export interface Store {
    *   no secret is ever sealed with a key the database does not record).
    * @throws DuplicateTokenError when the digest exists; MetaMismatchError when `requireMeta` fails.
    */
-  insertToken(token: TokenRecord, requireMeta?: MetaCondition): Promise<void>;
+  insertToken(token: TokenRecord, requireMeta?: MetaCondition, events?: readonly NewWebhookEvent[]): Promise<void>;
   findTokenByDigest(digest: string): Promise<TokenRecord | undefined>;
   findTokenById(id: string): Promise<TokenRecord | undefined>;
   /** All tokens, or those bound to `user` (case-insensitive), newest first. */
@@ -114,14 +118,20 @@ export interface Store {
   pageTokens(query: TokenPageQuery): Promise<TokenPage>;
   /** Whether any token exists (with `withSecret`: any whose secret is kept), without reading them all. */
   anyToken(withSecret?: boolean): Promise<boolean>;
-  deleteToken(id: string): Promise<TokenRecord | undefined>;
+  /** Deletes a token (and the addresses seen for it); `events` are recorded in the same transaction. */
+  deleteToken(id: string, events?: readonly NewWebhookEvent[]): Promise<TokenRecord | undefined>;
   /**
    * Rotation, in one transaction: inserts `replacement` and retires token `oldId` — deleted when
    * `oldValidUntil` is null, else its expiry is brought forward to `oldValidUntil` (never pushed
    * back). Returns the old token as it was, or undefined (and inserts nothing) when it is gone.
    * @throws DuplicateTokenError when the replacement's digest exists.
    */
-  rotateToken(oldId: string, replacement: TokenRecord, oldValidUntil: number | null): Promise<TokenRecord | undefined>;
+  rotateToken(
+    oldId: string,
+    replacement: TokenRecord,
+    oldValidUntil: number | null,
+    events?: readonly NewWebhookEvent[],
+  ): Promise<TokenRecord | undefined>;
   /** Forget every kept secret (secure mode). Returns how many were wiped. */
   wipeSecrets(): Promise<number>;
   /** Atomic increments of usage details. */
@@ -214,6 +224,40 @@ export interface Store {
    * Never counts past the quota, whatever the concurrency.
    */
   useQuota(tokenId: string): Promise<number | null>;
+
+  // webhook outbox (token events), shared by every node and the CLI
+  /** Records events, skipping those whose key exists; returns how many were new. */
+  insertWebhookEvents(events: readonly NewWebhookEvent[]): Promise<number>;
+  /**
+   * Makes `receiver`'s deliveries (of `types`, null: all) for the events after its last one, at
+   * most `limit`; a new receiver starts with events created from `firstSince` on. Idempotent.
+   * Returns how many events were looked at.
+   */
+  fanOutWebhookEvents(
+    receiver: string,
+    types: readonly string[] | null,
+    now: number,
+    firstSince: number,
+    limit: number,
+  ): Promise<number>;
+  /** Claims up to `limit` due deliveries of `receivers` for `node`, leased until `now + leaseMs`. */
+  claimWebhookDeliveries(
+    receivers: readonly string[],
+    node: string,
+    now: number,
+    leaseMs: number,
+    limit: number,
+  ): Promise<ClaimedDelivery[]>;
+  /** Records the outcome of an attempt (ignored when `node` no longer holds the lease). */
+  finishWebhookDelivery(id: number, node: string, outcome: DeliveryOutcome, now: number): Promise<void>;
+  /** Tokens past the mark `daysMs` before expiry, created before it, without event `<id>|token.expiring|<mark>`. */
+  tokensAtExpiringMark(now: number, daysMs: number, mark: string, limit: number): Promise<TokenRecord[]>;
+  /** Tokens expired in (`since`, `now`] without a `token.expired` event. */
+  tokensExpiredSince(now: number, since: number, limit: number): Promise<TokenRecord[]>;
+  /** Records the new (token, address) pairs with their events, in one transaction; how many were new. */
+  recordTokenAddresses(seen: readonly SeenAddress[], now: number): Promise<number>;
+  /** Deletes (at most `limit` each) deliveries untouched and settled events older than `before`. */
+  pruneWebhookOutbox(before: number, limit: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -41,6 +41,16 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
     nodeId: 'test',
     logLevel: 'error',
     decision: { port: null, host: '127.0.0.1' },
+    webhooks: {
+      receivers: [],
+      expiringDays: [7, 1],
+      timeoutMs: 10_000,
+      maxAttempts: 16,
+      retryBaseMs: 1000,
+      retryMaxMs: 3_600_000,
+      pollMs: 1000,
+      scanMs: 60_000,
+    },
     ...overrides,
   };
 }

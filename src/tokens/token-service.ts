@@ -5,6 +5,7 @@ import { parseAllowedIpsInput } from '../policy/allowed-ips.js';
 import { parseQuotaInput } from '../policy/quota.js';
 import { parseRateLimitInput } from '../policy/rate-limit.js';
 import { parseGraceMinutes } from '../policy/rotation.js';
+import { isoOrNull, tokenEvent } from '../policy/webhooks/token-event.js';
 import type { RuntimeSettings, TokenPage, TokenPageQuery, TokenRecord, User } from '../store/models.js';
 import { DuplicateTokenError, type MetaCondition, MetaMismatchError, type Store } from '../store/store.js';
 import type { Digester } from './digest.js';
@@ -145,7 +146,12 @@ export class TokenService {
       };
       try {
         const sealed = record.secretCiphertext !== null ? this.#deps.sealCondition : undefined;
-        await (sealed === undefined ? store.insertToken(record) : store.insertToken(record, sealed));
+        // the event is written in the token's transaction: no token without its event
+        const created = tokenEvent('token.created', record, dateCreated, {
+          author: record.author,
+          validUntil: isoOrNull(record.validUntil),
+        });
+        await store.insertToken(record, sealed, [created]);
         return { record, secret };
       } catch (err) {
         if (err instanceof MetaMismatchError) {
@@ -192,7 +198,14 @@ export class TokenService {
         lastUsed: 0,
       };
       try {
-        const before = await store.rotateToken(old.id, record, grace === 0 ? null : at + grace * 60_000);
+        const oldValidUntil = grace === 0 ? null : at + grace * 60_000;
+        const rotated = tokenEvent('token.rotated', record, at, {
+          author: record.author,
+          previousTokenId: old.id,
+          previousValidUntil: oldValidUntil === null ? isoOrNull(at) : isoOrNull(oldValidUntil),
+          graceMinutes: grace,
+        });
+        const before = await store.rotateToken(old.id, record, oldValidUntil, [rotated]);
         if (before === undefined) throw new HttpError('token_not_found', `no token with id ${JSON.stringify(old.id)}`);
         return { record, secret, old: before };
       } catch (err) {
@@ -229,7 +242,8 @@ export class TokenService {
   /** Deletes (revokes) a token; returns what was deleted. @throws HttpError 400, 404 */
   async delete(id: unknown, actor: User): Promise<TokenRecord> {
     const record = await this.get(id, actor);
-    const deleted = await this.#deps.store.deleteToken(record.id);
+    const event = tokenEvent('token.deleted', record, this.#deps.now(), { by: actor.username });
+    const deleted = await this.#deps.store.deleteToken(record.id, [event]);
     if (deleted === undefined) throw new HttpError('token_not_found', `no token with id ${JSON.stringify(record.id)}`);
     return deleted;
   }

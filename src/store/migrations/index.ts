@@ -4,6 +4,7 @@ import { migration0002 } from './0002-digest-key.js';
 import { migration0003 } from './0003-list-indexes.js';
 import { migration0004 } from './0004-upstream-credentials.js';
 import { migration0005 } from './0005-token-policy.js';
+import { migration0006 } from './0006-webhook-events.js';
 import { migration0007 } from './0007-token-search.js';
 import { dialectTypes, type SqlDialectName, type VersionedMigration } from './migration-context.js';
 import type { MigrationOutcome } from './migration-outcome.js';
@@ -15,6 +16,7 @@ const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = Object.freeze({
   '0003-list-indexes': migration0003,
   '0004-upstream-credentials': migration0004,
   '0005-token-policy': migration0005,
+  '0006-webhook-events': migration0006,
   '0007-token-search': migration0007,
 });
 

@@ -66,6 +66,7 @@ describe('PostgreSQL store specifics', { skip }, () => {
         '0003-list-indexes',
         '0004-upstream-credentials',
         '0005-token-policy',
+        '0006-webhook-events',
         '0007-token-search',
       ]);
     } finally {
