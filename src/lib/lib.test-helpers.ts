@@ -9,14 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { after, before } from 'node:test';
 import type { AuditFilter, StoredAuditRecord } from '../store/models.js';
 import { type BlackBoxData, useBlackBox } from '../testing/black-box.js';
+import type { RunningUpstream } from '../testing/processes.js';
 import { createTokengate, type Tokengate } from './index.js';
 
 export interface LibraryBox {
   readonly tg: Tokengate;
   /** The app's base URL, `http://127.0.0.1:PORT`. */
   readonly url: string;
-  /** The recording upstream's URL (when asked for). */
-  readonly upstreamUrl: string;
+  /** The recording upstream (when asked for). */
+  readonly upstream: RunningUpstream;
   readonly box: BlackBoxData;
 }
 
@@ -60,8 +61,8 @@ export function useLibrary(options: LibraryBoxOptions): LibraryBox {
     get url() {
       return url;
     },
-    get upstreamUrl() {
-      return box.upstream.url;
+    get upstream() {
+      return box.upstream;
     },
     box,
   };
