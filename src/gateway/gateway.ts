@@ -221,7 +221,10 @@ export class Gateway {
       form: null,
     };
     try {
-      const result = canonicalize({ method: req.method ?? '', target, headers: req.headers }, this.#canonicalizeOptions);
+      const result = canonicalize(
+        { method: req.method ?? '', target, headers: req.headers },
+        this.#canonicalizeOptions,
+      );
       const refused = result.ok ? notAsSent(target, result.request.path) : result.message;
       if (refused !== null || !result.ok) {
         sendError(res, 'malformed_request', refused ?? 'the request cannot be read');

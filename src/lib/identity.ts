@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { AppCall } from '../gateway/gateway.js';
 
 /**
@@ -27,7 +28,7 @@ export interface TokengateIdentity {
 }
 
 /** The request of a call the middleware allowed. */
-export interface TokengateRequest {
+export interface TokengateRequest extends IncomingMessage {
   tokengate?: TokengateIdentity;
   body?: unknown;
 }

@@ -1,6 +1,6 @@
 /** The middleware in a real Connect 3 app: allowed with the caller attached, denied 403, no credentials 401. */
 import assert from 'node:assert/strict';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, test } from 'node:test';
 import connect from 'connect';
 import { basic, call } from '../testing/http.js';
@@ -18,10 +18,11 @@ describe('tokengate middleware in a Connect app', () => {
     app: (tg) => {
       const app = connect();
       app.use(tg.middleware());
-      app.use('/reports', (req: TokengateRequest, res: ServerResponse) => {
+      app.use('/reports', (req: IncomingMessage, res: ServerResponse) => {
+        const { tokengate } = req as TokengateRequest;
         handled++;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ user: req.tokengate?.user, path: req.tokengate?.path }));
+        res.end(JSON.stringify({ user: tokengate?.user, path: tokengate?.path }));
       });
       return app;
     },

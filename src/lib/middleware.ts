@@ -12,11 +12,7 @@ export interface MiddlewareOptions {
 }
 
 /** An Express / Connect middleware (`(req, res, next)`). */
-export type TokengateMiddleware = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  next: (err?: unknown) => void,
-) => void;
+export type TokengateMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
 /**
  * The middleware over the gateway's own pipeline: an allowed call gets `req.tokengate` (and
@@ -26,7 +22,7 @@ export type TokengateMiddleware = (
 export function createMiddleware(gateway: Gateway, options: MiddlewareOptions = {}): TokengateMiddleware {
   const mounted = options.path === 'mounted';
   return (req, res, next) => {
-    const request = req as IncomingMessage & TokengateRequest & { originalUrl?: string };
+    const request = req as TokengateRequest & { originalUrl?: string };
     const target = (mounted ? req.url : (request.originalUrl ?? req.url)) ?? '';
     gateway.handleForApp(req, res, target, (call) => {
       request.tokengate = identityOf(call);
