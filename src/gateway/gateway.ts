@@ -1098,7 +1098,7 @@ export function escapedTarget(target: string): { path: string; query: string } {
 function notAsSent(target: string, canonicalPath: string): string | null {
   const mark = target.indexOf('?');
   const sent = mark < 0 ? target : target.slice(0, mark);
-  const same = sent.includes('%') ? sent.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase()) : sent;
+  const same = sent.includes('%') ? sent.replace(/%[0-9a-f]{2}/gi, (hex) => hex.toUpperCase()) : sent;
   if (same === canonicalPath) return null;
   return 'the request path is refused: send it in its canonical form (no escapes of letters, digits or "-._~")';
 }
