@@ -13,6 +13,7 @@ import { auditRecords, useLibrary } from './lib.test-helpers.js';
 describe('tokengate middleware in an Express app', () => {
   let reader: { id: string; token: string };
   let writer: { id: string; token: string };
+  let mounted: { id: string; token: string };
   /** Each request the app's handlers served: what they saw. */
   const served: { path: string; user: string | undefined; body: unknown; raw: string | null }[] = [];
   const lib = useLibrary({
@@ -27,9 +28,14 @@ describe('tokengate middleware in an Express app', () => {
         '--limit-to',
         '[POST].*/api/items[JsonData::type==page]',
       ]);
+      // a rule on the whole URL: only the path below the mount point matches it
+      mounted = box.createToken(['--label', 'mounted', '--user', 'alice', '--limit-to', '[GET]https?://[^/]+/items']);
     },
     app: (tg) => {
       const app = express();
+      app.use('/v2', tg.middleware({ path: 'mounted' }), (req, res) => {
+        res.json({ user: req.tokengate?.user, path: req.tokengate?.path });
+      });
       app.use('/api', tg.middleware());
       // a body parser after the middleware: it leaves alone a body tokengate already read
       app.use(express.json());
@@ -103,5 +109,14 @@ describe('tokengate middleware in an Express app', () => {
     const readerAllowed = await auditRecords(lib.tg, { tokenId: reader.id, decision: 'allowed' });
     assert.equal(readerAllowed[0]?.query, 'x=1');
     await auditRecords(lib.tg, { decision: 'unauthenticated', path: '/api/items' });
+  });
+
+  test("path: 'mounted' judges the path below the mount point", async () => {
+    const below = await call(lib.url, '/v2/items', { auth: basic('alice', mounted.token) });
+    assert.equal(below.status, 200, JSON.stringify(below.json));
+    assert.deepEqual(below.json, { user: 'alice', path: '/items' });
+    // the same token on the full path (the default) is denied: the rule names /items, not /api/items
+    const full = await call(lib.url, '/api/items', { auth: basic('alice', mounted.token) });
+    assert.equal(full.status, 403);
   });
 });
