@@ -22,7 +22,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { readmeBlocks, readmeScript } from './readme-examples.js';
+import { readmeBlocks, readmeScript } from './readme-examples.test-helpers.js';
 import { ROOT } from './testing/paths.js';
 import { tempDir } from './testing/processes.js';
 

@@ -1,6 +1,6 @@
 /**
  * The README's code blocks and their run markers (see the comment at the top of README.md and
- * `readme-examples.test.ts`), and the one bash script that runs them.
+ * `readme-examples.test.ts`), and the one bash script that runs them. Test support only (not built).
  */
 
 /** What the line before a block says about running it. */
