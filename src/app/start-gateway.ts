@@ -34,6 +34,23 @@ export interface StartGatewayOptions {
   readonly onListening?: (url: string) => void;
 }
 
+export interface OpenGatewayOptions extends Omit<StartGatewayOptions, 'onListening'> {
+  /**
+   * The base URL clients use (the page's origin check, X-Forwarded-Host, Location rewriting).
+   * Default: `publicUrl` of the configuration, else `http://localhost:PORT` plus the context path.
+   */
+  readonly publicUrl?: string;
+}
+
+/** tokengate's services and pipeline without a listener: the embedding server calls `gateway.handle`. */
+export interface OpenedGateway {
+  readonly publicUrl: string;
+  readonly services: Services;
+  readonly gateway: Gateway;
+  /** Stops the timers, drains the audit queue, closes the upstream client and the store. Safe to call twice. */
+  close(): Promise<void>;
+}
+
 export interface RunningGateway {
   readonly url: string;
   /** The decision listener's URL (`decision.port`), or null when there is none. */
@@ -60,6 +77,77 @@ const HEARTBEAT_MS = 10_000;
  * process.on('SIGTERM', () => gateway.close().then(() => process.exit(0)));
  */
 export async function startGateway(config: Config, options: StartGatewayOptions = {}): Promise<RunningGateway> {
+  const tlsFiles =
+    config.tls.certFile !== null && config.tls.keyFile !== null
+      ? { certFile: config.tls.certFile, keyFile: config.tls.keyFile }
+      : null;
+  const running = await assemble(config, options, {
+    async listen() {
+      const listener = await createListener(
+        { keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 },
+        tlsFiles,
+      );
+      const server = listener.server;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve());
+      });
+      const address = server.address() as AddressInfo;
+      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      return { server, listener, url: `${listener.scheme}://${host}:${address.port}` };
+    },
+  });
+  const listening = running.listening as Listening;
+  const reloadTls = async (): Promise<void> => {
+    await listening.listener.reload();
+    if (tlsFiles !== null) running.log.info('TLS certificate reloaded', { certFile: tlsFiles.certFile });
+  };
+  return {
+    url: listening.url,
+    decisionUrl: running.decisionUrl,
+    server: listening.server,
+    services: running.services,
+    close: running.close,
+    reloadTls,
+  };
+}
+
+/**
+ * Opens tokengate's services and pipeline without listening (the library's `node:http` handler
+ * and middleware): the same wiring as `startGateway`, decision listener included when configured.
+ */
+export async function openGateway(config: Config, options: OpenGatewayOptions = {}): Promise<OpenedGateway> {
+  const running = await assemble(config, options, {
+    listen: async () => null,
+    publicUrl: options.publicUrl ?? config.publicUrl ?? `http://localhost:${config.port}${contextPathOf(config)}`,
+  });
+  return { publicUrl: running.publicUrl, services: running.services, gateway: running.gateway, close: running.close };
+}
+
+interface Listening {
+  readonly server: Server;
+  readonly listener: Awaited<ReturnType<typeof createListener>>;
+  readonly url: string;
+}
+
+/** How the pipeline is reached: a listener of its own (serve), or none (embedded). */
+interface ListenStep {
+  listen(): Promise<Listening | null>;
+  /** The public URL when there is no listener to derive it from. */
+  readonly publicUrl?: string;
+}
+
+interface Assembled {
+  readonly listening: Listening | null;
+  readonly decisionUrl: string | null;
+  readonly publicUrl: string;
+  readonly services: Services;
+  readonly gateway: Gateway;
+  readonly log: Logger;
+  close(): Promise<void>;
+}
+
+async function assemble(config: Config, options: StartGatewayOptions, step: ListenStep): Promise<Assembled> {
   const now = options.now ?? Date.now;
   const log = options.log ?? createLogger(config.logLevel);
   const services = await openServices(config, { now });
@@ -124,24 +212,11 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       now,
     });
 
-    const tlsFiles =
-      config.tls.certFile !== null && config.tls.keyFile !== null
-        ? { certFile: config.tls.certFile, keyFile: config.tls.keyFile }
-        : null;
-    const listener = await createListener(
-      { keepAliveTimeout: 5_000, requestTimeout: 300_000, headersTimeout: 60_000 },
-      tlsFiles,
-    );
-    const server = listener.server;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
-    const address = server.address() as AddressInfo;
-    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    const listenUrl = `${listener.scheme}://${host}:${address.port}`;
+    const listening = await step.listen();
+    const server = listening?.server ?? null;
+    const listenUrl = listening?.url ?? null;
     const contextPath = contextPathOf(config);
-    const publicUrl = config.publicUrl ?? listenUrl + contextPath;
+    const publicUrl = config.publicUrl ?? (listenUrl === null ? (step.publicUrl as string) : listenUrl + contextPath);
 
     const upstream =
       config.upstream.url === null
@@ -203,9 +278,9 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       routes: new RouteTable({ contextPath, protect: config.protect }),
       localRoutes: localRoutes.handle,
     });
-    server.on('request', gateway.handle);
     // `Expect: 100-continue` reaches the gateway unanswered: it answers once the call may go on.
-    server.on('checkContinue', gateway.handle);
+    server?.on('request', gateway.handle);
+    server?.on('checkContinue', gateway.handle);
     const decision = config.decision.port === null ? null : await listenForDecisions(config, gateway);
     webhooks.start();
 
@@ -217,14 +292,14 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
           [server, decision?.server].map(
             (each) =>
               new Promise<void>((resolve) => {
-                if (each === undefined) return resolve();
+                if (each === undefined || each === null) return resolve();
                 each.close(() => resolve());
                 each.closeIdleConnections();
               }),
           ),
         );
         const timer = setTimeout(() => {
-          server.closeAllConnections();
+          server?.closeAllConnections();
           decision?.server.closeAllConnections();
         }, SHUTDOWN_GRACE_MS);
         await closed;
@@ -250,19 +325,15 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       );
     }
     log.info('tokengate started', {
-      url: listenUrl,
+      url: listenUrl ?? 'none (embedded)',
       decisionUrl: decision?.url ?? null,
       publicUrl,
       upstream: config.upstream.url,
       database: store.dialect,
       secureMode: config.secureMode,
     });
-    options.onListening?.(listenUrl);
-    const reloadTls = async (): Promise<void> => {
-      await listener.reload();
-      if (tlsFiles !== null) log.info('TLS certificate reloaded', { certFile: tlsFiles.certFile });
-    };
-    return { url: listenUrl, decisionUrl: decision?.url ?? null, server, services, close, reloadTls };
+    if (listenUrl !== null) options.onListening?.(listenUrl);
+    return { listening, decisionUrl: decision?.url ?? null, publicUrl, services, gateway, log, close };
   } catch (err) {
     await services.close();
     throw err;

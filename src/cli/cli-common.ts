@@ -22,11 +22,20 @@ export const COMMON_HELP = `Common options:
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** What `parseCommandLine` returns (named, so the declaration files can say it). */
+export type ParsedCommandLine<O extends Options> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: typeof COMMON_OPTIONS & O; strict: true; allowPositionals: true }>
+>;
+
 /**
  * Parses `argv` with `options` + `COMMON_OPTIONS` (strict: unknown options are usage errors).
  * @throws UsageError pointing at `helpCommand`
  */
-export function parseCommandLine<O extends Options>(argv: string[], options: O, helpCommand: string) {
+export function parseCommandLine<O extends Options>(
+  argv: string[],
+  options: O,
+  helpCommand: string,
+): ParsedCommandLine<O> {
   try {
     return parseArgs({ args: argv, options: { ...COMMON_OPTIONS, ...options }, strict: true, allowPositionals: true });
   } catch (err) {

@@ -2,7 +2,9 @@
  * The installable command: `npm pack` gives a tarball that `npm install -g` turns into a working
  * `tokengate` on PATH — checked by packing a copy of the tracked tree, installing the tarball
  * into a temporary prefix (its dependencies from npm's cache) and running the installed command:
- * `--version`, `serve --demo`, one call through it.
+ * `--version`, `serve --demo`, one call through it; and the library: a temporary project imports
+ * `tokengate` (through `exports`), runs a middleware call, and type-checks against the shipped
+ * declaration files.
  *
  * Compiling re2 and better-sqlite3 takes minutes (far longer on a busy machine), so the install
  * skips install scripts and takes the native builds of the very same versions from this
@@ -11,9 +13,10 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { tempDir } from '../testing/processes.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -136,5 +139,67 @@ describe('the packed tarball installs a working tokengate command', { timeout: I
     });
     assert.equal(response.status, 200, await response.clone().text());
     assert.ok(Array.isArray(((await response.json()) as { results?: unknown }).results));
+  });
+
+  it('the package exports the library with its types (and no test files)', () => {
+    const installed = join(prefix, 'lib', 'node_modules', 'tokengate');
+    const shipped = execFileSync('find', ['dist', '-name', '*.d.ts'], { cwd: installed, encoding: 'utf8' });
+    assert.match(shipped, /^dist\/lib\/index\.d\.ts$/m);
+    assert.doesNotMatch(shipped, /\.test\.d\.ts|test-helpers|dist\/testing\//);
+
+    const project = join(work.path, 'project');
+    mkdirSync(join(project, 'node_modules'), { recursive: true });
+    symlinkSync(installed, join(project, 'node_modules', 'tokengate'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', type: 'module', private: true }));
+    const source = `
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { checkRequest, createTokengate, parseLimitTo, type Tokengate, type TokengateRequest } from 'tokengate';
+
+const parsed = parseLimitTo('[GET].*/rest/api/space.*');
+if (!parsed.ok) throw new Error(parsed.error.message);
+const checked = checkRequest(parsed.ruleSet, { method: 'GET', url: '/rest/api/space' });
+const tg: Tokengate = await createTokengate({ config: { dataDir: process.argv[2], logLevel: 'error' }, env: {} });
+const middleware: (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void = tg.middleware();
+const server = createServer((req, res) => middleware(req, res, () => res.end((req as TokengateRequest).tokengate?.user)));
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const answer = await fetch(\`http://127.0.0.1:\${(server.address() as AddressInfo).port}/rest/api/space\`);
+server.close();
+await tg.close();
+console.log(JSON.stringify({ allowed: checked.ok && checked.verdict.allowed, status: answer.status }));
+`;
+    writeFileSync(join(project, 'app.ts'), source);
+    writeFileSync(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: true,
+          noEmit: true,
+          types: ['node'],
+          typeRoots: [join(ROOT, 'node_modules', '@types')],
+        },
+        files: ['app.ts'],
+      }),
+    );
+    // the types resolve through `exports` and the shipped declaration files
+    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], {
+      encoding: 'utf8',
+    });
+    // and the code runs from the installed package (types stripped by tsx, the module itself is the package's)
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href,
+        'app.ts',
+        join(work.path, 'lib-data'),
+      ],
+      { cwd: project, encoding: 'utf8' },
+    );
+    assert.deepEqual(JSON.parse(out.trim().split('\n').at(-1) ?? ''), { allowed: true, status: 401 });
   });
 });

@@ -64,6 +64,32 @@ export interface GatewayDeps {
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
+/**
+ * An allowed call handed to the embedding app (middleware mode) instead of the upstream: who
+ * called, and what was judged — the body exactly as read when the rules needed it.
+ */
+export interface AppCall {
+  readonly user: string;
+  readonly tokenId: string;
+  readonly tokenLabel: string;
+  readonly authMethod: 'basic' | 'bearer';
+  /** The rule line that allowed the call (0: an unrestricted token). */
+  readonly line: number;
+  readonly canonical: CanonicalRequest;
+  /** The body when tokengate read it (JsonData rules, form bodies): its exact bytes and parsed value. */
+  readonly body: {
+    readonly bytes: Buffer;
+    /** JSON: the parsed value; form: parameter name → every value. */
+    readonly value: unknown;
+    readonly kind: 'json' | 'form';
+  } | null;
+}
+
+/** Middleware mode: gets each allowed call once it is recorded as allowed; the app answers `res`. */
+export type AppHandoff = (call: AppCall) => void;
+
+const PROTECTED_ROUTE: Route = Object.freeze({ kind: 'protected' });
+
 /** How long a token call waits for room in a full audit queue before 503. */
 const AUDIT_ROOM_WAIT_MS = 250;
 /** Accepted `Authorization` values whose decoding and digest are remembered (see CredentialMemo). */
@@ -82,6 +108,10 @@ interface CallState {
   auth: AuthResult | null;
   /** For a request refused before it had a canonical form: its target, escaped and truncated. */
   refusedTarget: { readonly path: string; readonly query: string } | null;
+  /** Middleware mode: where an allowed call goes instead of the upstream (null: the gateway). */
+  readonly app: AppHandoff | null;
+  /** A form body's parameters once read (middleware mode hands them to the app). */
+  form: ReadonlyMap<string, readonly string[]> | null;
 }
 
 /**
@@ -150,6 +180,8 @@ export class Gateway {
       route: null,
       auth: null,
       refusedTarget: null,
+      app: null,
+      form: null,
     };
     try {
       if (isDecisionTarget(req.url)) {
@@ -166,6 +198,46 @@ export class Gateway {
       this.#failClosed(state, res, err);
     }
   };
+
+  /**
+   * Middleware mode: `target` (the request's full path and query as the client sent it) is judged
+   * as a token call with the same steps — limits, authentication, policy, rules, body, audit — and
+   * an allowed call goes to `serve` instead of the upstream; every refusal is answered here exactly
+   * as the gateway answers it. Every path is a protected one (the app chose where it mounts this);
+   * tokengate's own routes are not served. Never throws.
+   */
+  handleForApp(req: IncomingMessage, res: ServerResponse, target: string, serve: AppHandoff): void {
+    const deps = this.#deps;
+    const state: CallState = {
+      start: deps.now(),
+      ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops),
+      req,
+      flavour: null,
+      canonical: null,
+      route: PROTECTED_ROUTE,
+      auth: null,
+      refusedTarget: null,
+      app: serve,
+      form: null,
+    };
+    try {
+      const result = canonicalize(
+        { method: req.method ?? '', target, headers: req.headers },
+        this.#canonicalizeOptions,
+      );
+      const refused = result.ok ? notAsSent(target, result.request.path) : result.message;
+      if (refused !== null || !result.ok) {
+        sendError(res, 'malformed_request', refused ?? 'the request cannot be read');
+        if (req.headers.authorization !== undefined) this.#recordRefusedTarget(state, refused ?? '');
+        return;
+      }
+      state.canonical = result.request;
+      const pending = this.#tokenCall(state, result.request, res);
+      if (pending !== undefined) pending.catch((err: unknown) => this.#failClosed(state, res, err));
+    } catch (err) {
+      this.#failClosed(state, res, err);
+    }
+  }
 
   /**
    * Node `request` listener of the decision listener (`decision.port`): the decision endpoint
@@ -200,6 +272,8 @@ export class Gateway {
       route: null,
       auth: null,
       refusedTarget: null,
+      app: null,
+      form: null,
     };
     try {
       if ('refused' in question) {
@@ -562,6 +636,7 @@ export class Gateway {
       if (err instanceof HttpError) return this.#refuse(state, res, err.code, err.message);
       throw err;
     }
+    state.form = form.params;
     const refusal = formBodyRefusal(form.names);
     if (refusal !== null) return this.#refuse(state, res, refusal.code, refusal.message);
     if (this.#deps.admin.match(canonical.method, canonical.path) !== null) {
@@ -660,6 +735,7 @@ export class Gateway {
   ): Promise<void> | undefined {
     const deps = this.#deps;
     const route = state.route;
+    if (state.app !== null) return this.#toApp(state, state.app, canonical, res, auth, line, body);
     if (state.flavour !== null) {
       // tokengate's own paths are served by tokengate, never judged for a proxy
       if (route?.kind === 'admin') {
@@ -741,6 +817,41 @@ export class Gateway {
       auth.token.id,
       line,
     );
+  }
+
+  /**
+   * Middleware mode: the allowed call goes to the app; it is recorded (with the app's status) and
+   * counted once the response is over.
+   */
+  #toApp(
+    state: CallState,
+    serve: AppHandoff,
+    canonical: CanonicalRequest,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    line: number,
+    body: { bytes: Buffer; value: unknown } | null,
+  ): undefined {
+    res.once('close', () => {
+      const end = this.#deps.now();
+      this.#record(state, 'allowed', allowedReason(line), res.headersSent ? res.statusCode : null, end);
+      this.#deps.callLog.countUsage(auth.token.id, state.ip, end);
+    });
+    serve({
+      user: auth.user.username,
+      tokenId: auth.token.id,
+      tokenLabel: auth.token.label,
+      authMethod: auth.method,
+      line,
+      canonical,
+      body:
+        body === null
+          ? null
+          : state.form !== null
+            ? { bytes: body.bytes, value: state.form, kind: 'form' }
+            : { bytes: body.bytes, value: body.value, kind: 'json' },
+    });
+    return undefined;
   }
 
   /**
@@ -976,6 +1087,20 @@ export function escapedTarget(target: string): { path: string; query: string } {
   return mark < 0
     ? { path: escapeBytes(target), query: '' }
     : { path: escapeBytes(target.slice(0, mark)), query: escapeBytes(target.slice(mark + 1)) };
+}
+
+/**
+ * Middleware mode: null when the path the client sent is the canonical path (escapes compared
+ * without letter case), else why it is refused. The app routes on the path as sent, so a path
+ * the canonical form changes (an escaped unreserved character such as `%61`) could be judged as
+ * one path and served as another.
+ */
+function notAsSent(target: string, canonicalPath: string): string | null {
+  const mark = target.indexOf('?');
+  const sent = mark < 0 ? target : target.slice(0, mark);
+  const same = sent.includes('%') ? sent.replace(/%[0-9a-f]{2}/gi, (hex) => hex.toUpperCase()) : sent;
+  if (same === canonicalPath) return null;
+  return 'the request path is refused: send it in its canonical form (no escapes of letters, digits or "-._~")';
 }
 
 /** `allowed by line N` for the first lines, made once. */
