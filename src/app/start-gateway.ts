@@ -18,7 +18,9 @@ import { createListener } from '../gateway/tls-listener.js';
 import { UpstreamAuthorizations } from '../gateway/upstream-authorizations.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
+import { policyCounter } from '../policy/policy-counter.js';
 import { PolicyGate } from '../policy/policy-gate.js';
+import { RedisRateCounter } from '../policy/redis-rate-counter.js';
 import { DatabaseHealth } from '../store/database-health.js';
 import { LocalRoutes } from './local-routes.js';
 import { GatewayMetrics } from './metrics.js';
@@ -62,6 +64,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const log = options.log ?? createLogger(config.logLevel);
   const services = await openServices(config, { now });
   const { store } = services;
+  let redis: RedisRateCounter | null = null;
   try {
     const settingsHolder = services.settingsHolder;
     const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
@@ -114,6 +117,17 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     await beat();
     const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
     heartbeatTimer.unref();
+    redis =
+      config.rateLimit.redisUrl === null
+        ? null
+        : new RedisRateCounter({
+            url: config.rateLimit.redisUrl,
+            keyPrefix: config.rateLimit.redisKeyPrefix,
+            timeoutMs: config.rateLimit.redisTimeoutMs,
+            log,
+          });
+    // waits at most redisTimeoutMs: a Redis that is down must not stop the start; rate-limited calls get 503 until it answers
+    await redis?.start();
     const stopRetention = startRetention({
       store,
       retentionDays: config.audit.retentionDays,
@@ -194,7 +208,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       callLog: metrics === null ? callLog : metrics.countCalls(callLog),
       admin,
       upstream,
-      policy: new PolicyGate({ counter: store }),
+      policy: new PolicyGate({ counter: policyCounter(store, redis) }),
       upstreamAuthorizations,
       now,
       routes: new RouteTable({ contextPath, protect: config.protect }),
@@ -231,6 +245,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         callLog.flush();
         await writer.drain(SHUTDOWN_GRACE_MS);
         await upstream?.close();
+        redis?.close();
         await store.removeNode(config.nodeId).catch(() => undefined);
         await services.close();
       })();
@@ -259,6 +274,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     };
     return { url: listenUrl, decisionUrl: decision?.url ?? null, server, services, close, reloadTls };
   } catch (err) {
+    redis?.close();
     await services.close();
     throw err;
   }

@@ -643,8 +643,8 @@ export class Gateway {
       (err: unknown) => {
         if (!(err instanceof PolicyStoreError)) throw err;
         this.#deps.callLog.logError(err);
-        this.#record(state, 'error', fixedMessage('policy_store_unavailable'), null);
-        sendError(res, 'policy_store_unavailable', fixedMessage('policy_store_unavailable'), { 'retry-after': '5' });
+        this.#record(state, 'error', fixedMessage(err.code), null);
+        sendError(res, err.code, fixedMessage(err.code), { 'retry-after': '5' });
       },
     );
   }
