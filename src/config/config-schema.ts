@@ -144,12 +144,16 @@ const redisUrl = text('a redis:// URL')
     if (parsed === null || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
-        message: 'must be a redis://host[:port][/db] or rediss://… URL (leave empty to count rate limits in the database)',
+        message:
+          'must be a redis://host[:port][/db] or rediss://… URL (leave empty to count rate limits in the database)',
       });
       return z.NEVER;
     }
     if (parsed.pathname !== '' && parsed.pathname !== '/' && !/^\/\d{1,2}$/.test(parsed.pathname)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'the path of a Redis URL must be a database number such as /0' });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'the path of a Redis URL must be a database number such as /0',
+      });
       return z.NEVER;
     }
     return url;

@@ -322,7 +322,10 @@ test('Redis URL: redis:// or rediss:// only, a database number as path; the erro
     assert.match(list[0] ?? '', /^rateLimit\.redisUrl.*TOKENGATE_REDIS_URL/);
     assert.doesNotMatch(list[0] ?? '', /hunter2/);
   }
-  assert.equal(ok(loadConfig({ env: { TOKENGATE_REDIS_URL: 'rediss://u:p@cache:6380/0' } })).rateLimit.redisUrl, 'rediss://u:p@cache:6380/0');
+  assert.equal(
+    ok(loadConfig({ env: { TOKENGATE_REDIS_URL: 'rediss://u:p@cache:6380/0' } })).rateLimit.redisUrl,
+    'rediss://u:p@cache:6380/0',
+  );
   assert.equal(ok(loadConfig({ env: { TOKENGATE_REDIS_URL: '' } })).rateLimit.redisUrl, null);
 });
 
