@@ -6,6 +6,7 @@ import { openApiDocument } from '../admin/openapi.js';
 import type { AdminEndpointDeps } from '../admin/token-tools-deps.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
+import { type AuditStream, openAuditStream } from '../audit/audit-stream.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { startRetention } from '../audit/retention.js';
 import { AuthCache } from '../auth/auth-cache.js';
@@ -20,8 +21,9 @@ import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
 import { policyCounter } from '../policy/policy-counter.js';
 import { PolicyGate } from '../policy/policy-gate.js';
-import { RedisRateCounter } from '../policy/redis-rate-counter.js';
+import { RedisRateCounter, redisLocation } from '../policy/redis-rate-counter.js';
 import { DatabaseHealth } from '../store/database-health.js';
+import { createAccessLog } from './access-log.js';
 import { LocalRoutes } from './local-routes.js';
 import { GatewayMetrics } from './metrics.js';
 import { openServices, type Services } from './open-services.js';
@@ -44,6 +46,8 @@ export interface RunningGateway {
   close(): Promise<void>;
   /** HTTPS: reads the certificate and key files again (SIGHUP); open connections stay. No-op for HTTP. */
   reloadTls(): Promise<void>;
+  /** Opens the audit stream file again at its path (SIGHUP, log rotation). No-op without one. */
+  reopenAuditStream(): void;
 }
 
 /** How long in-flight requests may take to finish on shutdown. */
@@ -65,6 +69,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
   const services = await openServices(config, { now });
   const { store } = services;
   let redis: RedisRateCounter | null = null;
+  let auditStream: AuditStream | null = null;
   try {
     const settingsHolder = services.settingsHolder;
     const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
@@ -93,11 +98,19 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       maxRows: config.audit.maxRows,
       log,
     });
+    auditStream = config.audit.stream === null ? null : openAuditStream(config.audit.stream, log);
+    const build = createAuditRecordBuilder({ node: config.nodeId, redactParams: config.audit.redactParams });
+    // the access log, or per-call decisions at debug; nothing at all (no listener) otherwise
+    const onCallEnd =
+      config.accessLog || config.logLevel === 'debug'
+        ? createAccessLog({ log, build, level: config.accessLog ? 'info' : 'debug' })
+        : undefined;
     const callLog = createAuditCallLog({
       writer,
-      build: createAuditRecordBuilder({ node: config.nodeId, redactParams: config.audit.redactParams }),
+      build,
       settings: () => settingsHolder.current,
       log,
+      stream: auditStream,
     });
     const databaseHealth = new DatabaseHealth({
       status: () => store.changeFeedStatus(),
@@ -213,6 +226,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       now,
       routes: new RouteTable({ contextPath, protect: config.protect }),
       localRoutes: localRoutes.handle,
+      onCallEnd,
     });
     server.on('request', gateway.handle);
     // `Expect: 100-continue` reaches the gateway unanswered: it answers once the call may go on.
@@ -244,6 +258,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
         await stopRetention();
         callLog.flush();
         await writer.drain(SHUTDOWN_GRACE_MS);
+        await auditStream?.close();
         await upstream?.close();
         redis?.close();
         await store.removeNode(config.nodeId).catch(() => undefined);
@@ -266,15 +281,31 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
       upstream: config.upstream.url,
       database: store.dialect,
       secureMode: config.secureMode,
+      // a summary without secrets: where things go, never a credential or a URL's password
+      rateLimits: config.rateLimit.redisUrl === null ? 'database' : redisLocation(config.rateLimit.redisUrl),
+      auditStream: config.audit.stream,
+      accessLog: config.accessLog,
+      logLevel: config.logLevel,
+      workers: config.workers,
+      nodeId: config.nodeId,
     });
     options.onListening?.(listenUrl);
     const reloadTls = async (): Promise<void> => {
       await listener.reload();
       if (tlsFiles !== null) log.info('TLS certificate reloaded', { certFile: tlsFiles.certFile });
     };
-    return { url: listenUrl, decisionUrl: decision?.url ?? null, server, services, close, reloadTls };
+    return {
+      url: listenUrl,
+      decisionUrl: decision?.url ?? null,
+      server,
+      services,
+      close,
+      reloadTls,
+      reopenAuditStream: () => auditStream?.reopen(),
+    };
   } catch (err) {
     redis?.close();
+    await auditStream?.close();
     await services.close();
     throw err;
   }

@@ -21,7 +21,7 @@ import { findMethodOverride } from '../http/method-override.js';
 import { DECISION_PATH, OPENAPI_PATH } from '../http/paths.js';
 import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
-import { sendError } from '../http/send.js';
+import { errorCodeSent, sendError } from '../http/send.js';
 import type { JsonNumberText } from '../http/strict-json.js';
 import { type PolicyGate, PolicyStoreError } from '../policy/policy-gate.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
@@ -62,6 +62,8 @@ export interface GatewayDeps {
    * the page, and the OpenAPI document, which is passed as `OPENAPI_PATH`).
    */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /** Told of every call once its response is done (the access log); absent: nothing is. */
+  readonly onCallEnd?: ((call: EndedCall) => void) | undefined;
 }
 
 /** How long a token call waits for room in a full audit queue before 503. */
@@ -82,6 +84,28 @@ interface CallState {
   auth: AuthResult | null;
   /** For a request refused before it had a canonical form: its target, escaped and truncated. */
   refusedTarget: { readonly path: string; readonly query: string } | null;
+  /** The decision recorded for the call (null: none, e.g. tokengate's own pages). */
+  decision: AuditDecision | null;
+}
+
+/** A call that has ended, for the access log: what the gateway knew, unscrubbed (the observer scrubs). */
+export interface EndedCall {
+  readonly start: number;
+  readonly end: number;
+  readonly method: string;
+  /** Canonical path, or the target as received when it had no canonical form. */
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly status: number;
+  /** False when the connection closed before the response was complete. */
+  readonly completed: boolean;
+  readonly clientIp: string;
+  readonly user: string | null;
+  readonly tokenId: string | null;
+  readonly decision: AuditDecision | null;
+  readonly code: ErrorCode | null;
+  /** The credential presented, to scrub from every field; null when none. */
+  readonly secret: string | null;
 }
 
 /**
@@ -150,7 +174,9 @@ export class Gateway {
       route: null,
       auth: null,
       refusedTarget: null,
+      decision: null,
     };
+    if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
     try {
       if (isDecisionTarget(req.url)) {
         this.#decisionCall(req, res);
@@ -200,7 +226,9 @@ export class Gateway {
       route: null,
       auth: null,
       refusedTarget: null,
+      decision: null,
     };
+    if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
     try {
       if ('refused' in question) {
         this.#answerError(state, res, 'malformed_request', question.refused);
@@ -333,6 +361,7 @@ export class Gateway {
   }
 
   #recordPassThrough(state: CallState, decision: AuditDecision, reason: string, status: number | null): void {
+    state.decision = decision;
     if (!this.#deps.config.audit.passthrough) return;
     const canonical = state.canonical;
     const end = this.#deps.now();
@@ -897,6 +926,7 @@ export class Gateway {
     upstreamStatus: number | null,
     end: number = this.#deps.now(),
   ): void {
+    state.decision = decision;
     const auth = state.auth;
     const canonical = state.canonical;
     this.#deps.callLog.record({
@@ -915,6 +945,35 @@ export class Gateway {
       userAgent: state.req.headers['user-agent'] ?? '',
       durationMs: end - state.start,
       secret: auth?.secret ?? null,
+    });
+  }
+
+  /** Tells `onCallEnd` of the call once its response is done or its connection closed. */
+  #observe(state: CallState, res: ServerResponse, onCallEnd: (call: EndedCall) => void): void {
+    res.once('close', () => {
+      const auth = state.auth;
+      const canonical = state.canonical;
+      const target = state.req.url ?? '';
+      const mark = target.indexOf('?');
+      try {
+        onCallEnd({
+          start: state.start,
+          end: this.#deps.now(),
+          method: canonical?.method ?? state.req.method ?? '',
+          path: canonical?.path ?? (mark < 0 ? target : target.slice(0, mark)),
+          rawQuery: canonical?.rawQuery ?? (mark < 0 ? '' : target.slice(mark + 1)),
+          status: res.statusCode,
+          completed: res.writableFinished,
+          clientIp: state.ip,
+          user: auth?.ok ? auth.user.username : (auth?.userName ?? null),
+          tokenId: auth?.ok ? auth.token.id : (auth?.token?.id ?? null),
+          decision: state.decision,
+          code: errorCodeSent(res),
+          secret: auth?.secret ?? presentedSecret(state.req.headers.authorization),
+        });
+      } catch (err) {
+        this.#deps.callLog.logError(err);
+      }
     });
   }
 

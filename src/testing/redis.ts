@@ -5,9 +5,13 @@ import { createClient } from 'redis';
 
 export const TEST_REDIS_URL = process.env.TOKENGATE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+function newClient() {
+  return createClient({ url: TEST_REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+}
+
 /** A client of the test Redis, connected; null when Redis is not reachable. */
-async function connect(): Promise<ReturnType<typeof createClient> | null> {
-  const client = createClient({ url: TEST_REDIS_URL, socket: { connectTimeout: 2000, reconnectStrategy: false } });
+async function connect(): Promise<ReturnType<typeof newClient> | null> {
+  const client = newClient();
   client.on('error', () => {});
   try {
     await client.connect();
