@@ -950,7 +950,12 @@ export class Gateway {
 
   /** Tells `onCallEnd` of the call once its response is done or its connection closed. */
   #observe(state: CallState, res: ServerResponse, onCallEnd: (call: EndedCall) => void): void {
-    res.once('close', () => {
+    // the call's record is made when the response is done: read the state on the next turn
+    res.once('close', () => setImmediate(() => this.#callEnded(state, res, onCallEnd)));
+  }
+
+  #callEnded(state: CallState, res: ServerResponse, onCallEnd: (call: EndedCall) => void): void {
+    {
       const auth = state.auth;
       const canonical = state.canonical;
       const target = state.req.url ?? '';
@@ -974,7 +979,7 @@ export class Gateway {
       } catch (err) {
         this.#deps.callLog.logError(err);
       }
-    });
+    }
   }
 
   #failClosed(state: CallState, res: ServerResponse, err: unknown): void {
