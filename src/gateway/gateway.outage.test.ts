@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Black-box: losing the database. Two `tokengate serve` nodes on a PostgreSQL cluster of the
  * test's own (initdb + pg_ctl in a temporary directory, never the shared server); the cluster is
  * stopped and started again while the nodes serve.
  */
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { type ClusterNode, cliOk, eventually, startNode } from '../testing/cluster.js';
