@@ -176,12 +176,13 @@ export class Gateway {
       refusedTarget: null,
       decision: null,
     };
-    if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
     try {
       if (isDecisionTarget(req.url)) {
+        // observed there, with the state of the decision call
         this.#decisionCall(req, res);
         return;
       }
+      if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
       const canonical = this.#route(state, res);
       if (canonical === null) return;
       const pending = deps.config.passthrough
