@@ -113,7 +113,7 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ch
     let out = '';
     const onData = (chunk: Buffer): void => {
       out += chunk.toString('utf8');
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(out);
       if (match?.[1] !== undefined) resolvePromise({ child, url: match[1].replace(/\/$/, '') });
     };
     child.stdout?.on('data', onData);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 
 /** The rows of the benchmark table, in order (see bench/README.md). */
-export const ALL_ROWS = [1, 2, 3, 4, 5, 6, 7, 9, 10] as const;
+export const ALL_ROWS = [1, 2, 3, 4, 5, 6, 7, 9, 10, 11] as const;
 /** Row 8 is row 5 run from another checkout (`--compare DIR`): before and after a change, same run. */
 export const COMPARE_ROW = 8;
 /** Row 10: nginx asking tokengate's decision endpoint (auth_request), row 5's token and request. */
@@ -38,7 +38,7 @@ export const USAGE = `Usage: npm run bench -- [options]
   --warmup D         warm-up run of each row before the rounds (default: min(duration, 3s); 0 = none)
   --connections N    wrk connections at saturation (default 32)
   --rounds N         alternating rounds; the median is reported (default 3)
-  --rows LIST        rows to run, e.g. 1,2,5 (default 1-7 and 9; 1 and 2-4 are the baselines)
+  --rows LIST        rows to run, e.g. 1,2,5 (default every row but 8; 1 and 2-4 are the baselines)
   --no-half-load     skip the p99-at-half-load measurement
   --no-build         do not run \`npm run build\` before the tokengate rows (use dist/ as it is)
   --out DIR          where the JSON result is written (default bench/results)
@@ -51,7 +51,9 @@ Rows: 1 upstream directly · 2 bare Node http + undici pool.stream() · 3 nginx 
 4 nginx auth_basic {SHA} · 5 tokengate Basic, 3-line limitTo · 6 tokengate Bearer, 100-line limitTo ·
 7 tokengate POST 2 MiB body with a JsonData rule · 9 row 5 with a rate limit (counted in the
 database on every call; the limit is never reached) · 10 nginx + auth_request → tokengate's
-decision endpoint (row 5's token and request; CPU of nginx and tokengate both counted).
+decision endpoint (row 5's token and request; CPU of nginx and tokengate both counted) ·
+11 row 9 counted in Redis (TOKENGATE_BENCH_REDIS_URL, default redis://127.0.0.1:6379; skipped
+when Redis does not answer).
 A quick smoke run: npm run bench -- --duration 1s --warmup 1s --rounds 1 --rows 1,2 --no-half-load
 `;
 

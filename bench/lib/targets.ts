@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasCommand } from './machine.js';
@@ -21,10 +22,28 @@ export const ROW_LABELS: Readonly<Record<RowId, string>> = {
   8: 'row 5 on the --compare build',
   9: 'row 5 with a rate limit',
   10: 'nginx + auth_request → tokengate',
+  11: 'row 9 counted in Redis',
 };
 
-/** Row 9's rate limit: counted in the database on every call, never reached. */
+/** Row 11's Redis. */
+const BENCH_REDIS_URL = process.env.TOKENGATE_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Rows 9 and 11's rate limit: counted on every call (database, Redis), never reached. */
 const BENCH_RATE_LIMIT = '1000000000/second';
+
+/** Whether something accepts a TCP connection at `host:port` within a second. */
+function portAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port, timeout: 1000 });
+    const done = (answered: boolean) => {
+      socket.destroy();
+      resolve(answered);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
 
 /** A row that cannot run here, with the reason printed instead of its numbers. */
 export class SkipRow extends Error {
@@ -133,6 +152,22 @@ export class Targets {
       }
       case 9: {
         const gate = await this.#tokengate(row, RULES_3, 'basic', {}, this.#ctx.repoDir, [
+          '--rate-limit',
+          BENCH_RATE_LIMIT,
+        ]);
+        return get(gate.url, gate.authorization);
+      }
+      case 11: {
+        const redis = new URL(BENCH_REDIS_URL);
+        if (!(await portAnswers(redis.hostname, Number(redis.port || 6379)))) {
+          throw new SkipRow(`Redis does not answer at ${redis.host} (set TOKENGATE_BENCH_REDIS_URL)`);
+        }
+        const env = {
+          TOKENGATE_REDIS_URL: BENCH_REDIS_URL,
+          // a prefix per run: counts of another run never mix in; the keys expire after their second
+          TOKENGATE_REDIS_KEY_PREFIX: `tokengate-bench-${process.pid}-${Date.now()}:`,
+        };
+        const gate = await this.#tokengate(row, RULES_3, 'basic', env, this.#ctx.repoDir, [
           '--rate-limit',
           BENCH_RATE_LIMIT,
         ]);

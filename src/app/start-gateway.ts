@@ -6,6 +6,7 @@ import { openApiDocument } from '../admin/openapi.js';
 import type { AdminEndpointDeps } from '../admin/token-tools-deps.js';
 import { createAuditCallLog } from '../audit/audit-call-log.js';
 import { createAuditRecordBuilder } from '../audit/audit-record-builder.js';
+import { type AuditStream, openAuditStream } from '../audit/audit-stream.js';
 import { AuditWriter } from '../audit/audit-writer.js';
 import { startRetention } from '../audit/retention.js';
 import { AuthCache } from '../auth/auth-cache.js';
@@ -18,9 +19,12 @@ import { createListener } from '../gateway/tls-listener.js';
 import { UpstreamAuthorizations } from '../gateway/upstream-authorizations.js';
 import { createLogger, describeError, type Logger } from '../log/logger.js';
 import { createPageRoutes } from '../page/page-routes.js';
+import { policyCounter } from '../policy/policy-counter.js';
 import { PolicyGate } from '../policy/policy-gate.js';
+import { RedisRateCounter, redisLocation } from '../policy/redis-rate-counter.js';
 import { WebhookDispatcher } from '../policy/webhooks/webhook-dispatcher.js';
 import { DatabaseHealth } from '../store/database-health.js';
+import { createAccessLog } from './access-log.js';
 import { watchingAddresses } from './address-watching-call-log.js';
 import { LocalRoutes } from './local-routes.js';
 import { GatewayMetrics } from './metrics.js';
@@ -61,6 +65,8 @@ export interface RunningGateway {
   close(): Promise<void>;
   /** HTTPS: reads the certificate and key files again (SIGHUP); open connections stay. No-op for HTTP. */
   reloadTls(): Promise<void>;
+  /** Opens the audit stream file again at its path (SIGHUP, log rotation). No-op without one. */
+  reopenAuditStream(): void;
 }
 
 /** How long in-flight requests may take to finish on shutdown. */
@@ -109,6 +115,7 @@ export async function startGateway(config: Config, options: StartGatewayOptions 
     services: running.services,
     close: running.close,
     reloadTls,
+    reopenAuditStream: running.reopenAuditStream,
   };
 }
 
@@ -145,6 +152,7 @@ interface Assembled {
   readonly gateway: Gateway;
   readonly log: Logger;
   close(): Promise<void>;
+  reopenAuditStream(): void;
 }
 
 async function assemble(config: Config, options: StartGatewayOptions, step: ListenStep): Promise<Assembled> {
@@ -152,6 +160,8 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
   const log = options.log ?? createLogger(config.logLevel);
   const services = await openServices(config, { now });
   const { store } = services;
+  let redis: RedisRateCounter | null = null;
+  let auditStream: AuditStream | null = null;
   try {
     const settingsHolder = services.settingsHolder;
     const cache = new AuthCache({ store, maxEntries: config.auth.cacheSize });
@@ -180,11 +190,19 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
       maxRows: config.audit.maxRows,
       log,
     });
+    auditStream = config.audit.stream === null ? null : openAuditStream(config.audit.stream, log);
+    const build = createAuditRecordBuilder({ node: config.nodeId, redactParams: config.audit.redactParams });
+    // the access log, or per-call decisions at debug; nothing at all (no listener) otherwise
+    const onCallEnd =
+      config.accessLog || config.logLevel === 'debug'
+        ? createAccessLog({ log, build, level: config.accessLog ? 'info' : 'debug' })
+        : undefined;
     const callLog = createAuditCallLog({
       writer,
-      build: createAuditRecordBuilder({ node: config.nodeId, redactParams: config.audit.redactParams }),
+      build,
       settings: () => settingsHolder.current,
       log,
+      stream: auditStream,
     });
     const databaseHealth = new DatabaseHealth({
       status: () => store.changeFeedStatus(),
@@ -205,6 +223,17 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
     const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
     heartbeatTimer.unref();
     const webhooks = new WebhookDispatcher({ store, config: config.webhooks, nodeId: config.nodeId, now, log });
+    redis =
+      config.rateLimit.redisUrl === null
+        ? null
+        : new RedisRateCounter({
+            url: config.rateLimit.redisUrl,
+            keyPrefix: config.rateLimit.redisKeyPrefix,
+            timeoutMs: config.rateLimit.redisTimeoutMs,
+            log,
+          });
+    // waits at most redisTimeoutMs: a Redis that is down must not stop the start; rate-limited calls get 503 until it answers
+    await redis?.start();
     const stopRetention = startRetention({
       store,
       retentionDays: config.audit.retentionDays,
@@ -272,11 +301,15 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
       callLog: watchingAddresses(metrics === null ? callLog : metrics.countCalls(callLog), webhooks.addresses),
       admin,
       upstream,
-      policy: new PolicyGate({ counter: store, onQuotaExhausted: (record) => webhooks.quotaExhausted(record) }),
+      policy: new PolicyGate({
+        counter: policyCounter(store, redis),
+        onQuotaExhausted: (record) => webhooks.quotaExhausted(record),
+      }),
       upstreamAuthorizations,
       now,
       routes: new RouteTable({ contextPath, protect: config.protect }),
       localRoutes: localRoutes.handle,
+      onCallEnd,
     });
     // `Expect: 100-continue` reaches the gateway unanswered: it answers once the call may go on.
     server?.on('request', gateway.handle);
@@ -310,7 +343,9 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
         await webhooks.stop();
         callLog.flush();
         await writer.drain(SHUTDOWN_GRACE_MS);
+        await auditStream?.close();
         await upstream?.close();
+        redis?.close();
         await store.removeNode(config.nodeId).catch(() => undefined);
         await services.close();
       })();
@@ -331,10 +366,28 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
       upstream: config.upstream.url,
       database: store.dialect,
       secureMode: config.secureMode,
+      // a summary without secrets: where things go, never a credential or a URL's password
+      rateLimits: config.rateLimit.redisUrl === null ? 'database' : redisLocation(config.rateLimit.redisUrl),
+      auditStream: config.audit.stream,
+      accessLog: config.accessLog,
+      logLevel: config.logLevel,
+      workers: config.workers,
+      nodeId: config.nodeId,
     });
     if (listenUrl !== null) options.onListening?.(listenUrl);
-    return { listening, decisionUrl: decision?.url ?? null, publicUrl, services, gateway, log, close };
+    return {
+      listening,
+      decisionUrl: decision?.url ?? null,
+      publicUrl,
+      services,
+      gateway,
+      log,
+      close,
+      reopenAuditStream: () => auditStream?.reopen(),
+    };
   } catch (err) {
+    redis?.close();
+    await auditStream?.close();
     await services.close();
     throw err;
   }

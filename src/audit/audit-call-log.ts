@@ -6,6 +6,7 @@ import {
   type AuditRecordInput,
   adminAuditRecord,
 } from './audit-record-builder.js';
+import type { AuditStream } from './audit-stream.js';
 import type { AuditWriter } from './audit-writer.js';
 import { NoiseAggregator } from './noise-aggregator.js';
 
@@ -15,6 +16,8 @@ export interface AuditCallLogOptions {
   /** The current runtime settings (e.g. `() => settingsHolder.current`). */
   readonly settings: () => RuntimeSettings;
   readonly log: Logger;
+  /** `audit.stream`: every record queued is also written there as one JSON line. */
+  readonly stream?: AuditStream | null;
 }
 
 /**
@@ -58,9 +61,15 @@ const NOISE_FLUSH_MS = 5_000;
  */
 export function createAuditCallLog(options: AuditCallLogOptions): AuditCallLog {
   const { writer, build, settings, log } = options;
+  const stream = options.stream ?? null;
   const queue = (make: () => Parameters<AuditWriter['enqueue']>[0]): boolean => {
     try {
-      if (writer.enqueue(make())) return true;
+      const record = make();
+      if (writer.enqueue(record)) {
+        // the same record as the database gets: built (and scrubbed) once
+        stream?.write(record);
+        return true;
+      }
       log.error('audit record lost: the audit queue is full or shut down', { rejected: writer.stats().rejected });
       return false;
     } catch (err) {

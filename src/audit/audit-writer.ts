@@ -361,6 +361,7 @@ export class AuditWriter {
         this.#head = end;
         budget -= batch.length;
         this.#written += batch.length;
+        this.#log.debug('audit batch written', { records: batch.length, pruned, queued: this.depth });
         this.#compact();
         this.#wakeWaiters();
         // The store call ran synchronously (SQLite): let waiting requests through before the next chunk.

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import type { RootLogger } from '../log/logger.js';
 
 /** Message a worker sends its primary once it listens. */
 export interface ListeningMessage {
@@ -8,9 +9,8 @@ export interface ListeningMessage {
 
 export interface ServeClusterOptions {
   readonly workers: number;
-  /** Where the primary writes `listening on URL` (once, when every worker listens). */
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
+  /** Where the primary logs `listening on URL (N workers)` (once, when every worker listens) and worker exits. */
+  readonly log: RootLogger;
 }
 
 /** A worker that dies on its own is restarted, but not more often than this. */
@@ -51,7 +51,10 @@ export function runServeCluster(options: ServeClusterOptions): Promise<number> {
         listening++;
         if (listening === options.workers) {
           started = true;
-          options.stdout(`listening on ${message.url} (${options.workers} workers)\n`);
+          options.log.always(`listening on ${message.url} (${options.workers} workers)`, {
+            url: message.url,
+            workers: options.workers,
+          });
         }
       });
       worker.on('exit', (code, signal) => {
@@ -59,16 +62,19 @@ export function runServeCluster(options: ServeClusterOptions): Promise<number> {
         if (stopping && code !== 0 && signal !== 'SIGTERM') failed = true;
         if (!stopping && !started) {
           // a worker could not start (bad port, database refused…): stop them all
-          options.stderr(`tokengate: a worker exited with ${signal ?? code} while starting; stopping\n`);
+          options.log.error(`a worker exited with ${signal ?? code} while starting; stopping`, { worker: worker.id });
           failed = true;
           stop();
         } else if (!stopping) {
-          options.stderr(`tokengate: worker ${worker.id} exited with ${signal ?? code}; restarting it\n`);
+          options.log.error(`worker ${worker.id} exited with ${signal ?? code}; restarting it`, { worker: worker.id });
           setTimeout(() => {
             if (!stopping) fork();
           }, RESTART_DELAY_MS).unref();
         }
-        if (stopping && live.size === 0) resolve(failed ? 1 : 0);
+        if (stopping && live.size === 0) {
+          options.log.flush();
+          resolve(failed ? 1 : 0);
+        }
       });
     };
 

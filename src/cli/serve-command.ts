@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { bootstrapDemo } from '../demo/demo-bootstrap.js';
 import { startDemoUpstream } from '../demo/demo-upstream.js';
+import { createLogger } from '../log/logger.js';
 import { COMMON_HELP, expectPositionals, parseCommandLine } from './cli-common.js';
 import { type CliIo, processIo } from './cli-io.js';
 import { commandName } from './command-name.js';
@@ -82,33 +83,32 @@ export async function runServeCommand(argv: string[], io: CliIo = processIo()): 
     // Migrations, keys and the secure-mode check run once here, before the workers race for them.
     const services = await openServices(config);
     await services.close();
-    return runServeCluster({
-      workers: config.workers,
-      stdout: (text) => process.stdout.write(text),
-      stderr: (text) => process.stderr.write(text),
-    });
+    return runServeCluster({ workers: config.workers, log: createLogger(config.logLevel) });
   }
   if (cluster.isWorker) config = { ...config, nodeId: `${config.nodeId}-w${cluster.worker?.id ?? 0}` };
 
-  const gateway = await startGateway(config);
+  const log = createLogger(config.logLevel);
+  const gateway = await startGateway(config, { log });
   if (demo) {
     const welcome = await bootstrapDemo(gateway.services, config.publicUrl ?? gateway.url, commandName());
     process.stdout.write(`${welcome.lines.join('\n')}\n`);
   }
-  if (gateway.decisionUrl !== null && !cluster.isWorker) process.stdout.write(`decisions on ${gateway.decisionUrl}\n`);
+  if (gateway.decisionUrl !== null && !cluster.isWorker) {
+    log.always(`decisions on ${gateway.decisionUrl}`, { decisionUrl: gateway.decisionUrl });
+  }
   if (cluster.isWorker) reportListening(gateway.url);
-  else process.stdout.write(`listening on ${gateway.url}\n`);
+  else log.always(`listening on ${gateway.url}`, { url: gateway.url });
 
   return new Promise((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(
-        `${JSON.stringify({ time: new Date().toISOString(), level: 'info', message: `${signal}: shutting down` })}\n`,
-      );
+      log.info(`${signal}: shutting down`, { signal });
       gateway
         .close()
+        .then(() => log.info('tokengate stopped'))
+        .finally(() => log.flush())
         .then(() => demoUpstream?.close())
         .then(() => leaveCluster())
         .then(() => resolve(0))
@@ -116,12 +116,12 @@ export async function runServeCommand(argv: string[], io: CliIo = processIo()): 
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    // SIGHUP: new TLS handshakes use the certificate and key files as they are now
+    // SIGHUP: new TLS handshakes use the certificate and key files as they are now; the audit
+    // stream file is opened again at its path (log rotation)
     process.on('SIGHUP', () => {
+      gateway.reopenAuditStream();
       gateway.reloadTls().catch((err: unknown) => {
-        process.stderr.write(
-          `${JSON.stringify({ time: new Date().toISOString(), level: 'error', message: `SIGHUP: the TLS certificate was not reloaded: ${err instanceof Error ? err.message : String(err)}` })}\n`,
-        );
+        log.error(`SIGHUP: the TLS certificate was not reloaded: ${err instanceof Error ? err.message : String(err)}`);
       });
     });
   });

@@ -16,20 +16,22 @@ test('serve prints a warning for a misspelt TOKENGATE_ variable and still starts
   });
   let stdout = '';
   let stderr = '';
-  child.stderr.on('data', (c: Buffer) => {
-    stderr += c.toString('utf8');
-  });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line; stderr: ${stderr}`)), 60_000);
+    // the listening line is a log event on stderr
     child.stdout.on('data', (c: Buffer) => {
       stdout += c.toString('utf8');
-      if (/listening on http:\/\//.test(stdout)) {
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+      if (/listening on http:\/\//.test(stderr)) {
         clearTimeout(timer);
         resolve();
       }
     });
   });
+  assert.match(stdout, /admin/, 'the demo welcome is on stdout');
   child.kill('SIGTERM');
   await exited; // how it stops is another test's subject
   assert.match(stderr, /^tokengate: warning: .*TOKENGATE_MAX_EXPIRY_DAY/m);

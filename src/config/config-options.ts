@@ -284,6 +284,36 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
       'Record pass-through requests (no token) in the audit log too (decision `passthrough`); off: only token calls are recorded.',
   },
   {
+    key: 'audit.stream',
+    env: 'TOKENGATE_AUDIT_STREAM',
+    default: null,
+    kind: 'nullableString',
+    description:
+      'Also write every audit record as one JSON line to `stdout` or to a file (appended; reopened on `SIGHUP` for log rotation), for log shippers; none = the database only.',
+  },
+  {
+    key: 'rateLimit.redisUrl',
+    env: 'TOKENGATE_REDIS_URL',
+    default: null,
+    kind: 'nullableString',
+    description:
+      '`redis://[user:password@]host[:port][/db]` (or `rediss://`): count rate-limit windows in Redis, shared by every node; none = in the database. Quotas stay in the database. Redis not answering: rate-limited calls get `503` (fail closed).',
+  },
+  {
+    key: 'rateLimit.redisKeyPrefix',
+    env: 'TOKENGATE_REDIS_KEY_PREFIX',
+    default: 'tokengate:',
+    kind: 'string',
+    description: 'Prefix of every Redis key tokengate writes (to share one Redis with other programs).',
+  },
+  {
+    key: 'rateLimit.redisTimeoutMs',
+    env: 'TOKENGATE_REDIS_TIMEOUT_MS',
+    default: 500,
+    kind: 'int',
+    description: 'Longest wait for one Redis command or connection attempt, ms; past it the call gets `503`.',
+  },
+  {
     key: 'workers',
     env: 'TOKENGATE_WORKERS',
     default: 1,
@@ -304,6 +334,14 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = Object.freeze([
     default: 'info',
     kind: 'enum',
     description: 'Log level: `error`, `warn`, `info` or `debug`.',
+  },
+  {
+    key: 'accessLog',
+    env: 'TOKENGATE_ACCESS_LOG',
+    default: false,
+    kind: 'bool',
+    description:
+      'Log one `access` line per call (method, path with query values scrubbed, status, duration, client address, user, token id, decision) at level `info`.',
   },
   {
     key: 'decision.port',

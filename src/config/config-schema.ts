@@ -130,6 +130,44 @@ const credentials = z
     return { type: 'basic', username, password };
   });
 
+/** A redis:// or rediss:// URL, or empty for none. Never echoed back: it may hold a password. */
+const redisUrl = text('a redis:// URL')
+  .nullable()
+  .transform((value, ctx) => {
+    const url = value?.trim() ?? '';
+    if (url === '') return null;
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(url);
+    } catch {
+      // reported below
+    }
+    if (parsed === null || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message:
+          'must be a redis://host[:port][/db] or rediss://… URL (leave empty to count rate limits in the database)',
+      });
+      return z.NEVER;
+    }
+    if (parsed.pathname !== '' && parsed.pathname !== '/' && !/^\/\d{1,2}$/.test(parsed.pathname)) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: 'the path of a Redis URL must be a database number such as /0',
+      });
+      return z.NEVER;
+    }
+    return url;
+  });
+
+/** `stdout`, a file path, or empty for none (the file is checked when the server opens it). */
+const auditStream = text('"stdout" or a file path')
+  .nullable()
+  .transform((value) => {
+    const stream = value?.trim() ?? '';
+    return stream === '' ? null : stream;
+  });
+
 /** A protected path prefix: starts with "/", no query, fragment, whitespace or escapes. */
 const protectedPrefix = text('a path prefix such as /rest/').refine(
   (value) => /^\/[!$&'()*+,\-./0-9:=@A-Z_a-z~]*$/.test(value),
@@ -246,6 +284,18 @@ export function configSchema(defaultNodeId: string) {
             .array(text().min(1, 'must not be empty'), { invalid_type_error: 'must be a list of parameter names' })
             .default([]),
           passthrough: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),
+          stream: auditStream.default(null),
+        })
+        .strict()
+        .default({}),
+      rateLimit: z
+        .object({
+          redisUrl: redisUrl.default(null),
+          redisKeyPrefix: text()
+            .max(200, 'must be at most 200 characters')
+            .refine((v) => !BLANK_OR_CONTROL.test(v), 'must not contain whitespace or control characters')
+            .default('tokengate:'),
+          redisTimeoutMs: int(10, 60_000).default(500),
         })
         .strict()
         .default({}),
@@ -258,6 +308,7 @@ export function configSchema(defaultNodeId: string) {
       logLevel: z
         .enum(['error', 'warn', 'info', 'debug'], { message: 'must be error, warn, info or debug' })
         .default('info'),
+      accessLog: z.boolean({ invalid_type_error: 'must be true or false' }).default(false),
       decision: z
         .object({
           port: int(0, 65_535).nullable().default(null),

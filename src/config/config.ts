@@ -91,6 +91,16 @@ export interface Config {
     readonly redactParams: readonly string[];
     /** Record pass-through requests (no token) too. Default false. */
     readonly passthrough: boolean;
+    /** Every audit record also as one JSON line: `stdout` or a file path (reopened on SIGHUP); null = none. */
+    readonly stream: string | null;
+  };
+  readonly rateLimit: {
+    /** redis:// or rediss:// URL: rate-limit windows counted in Redis; null = in the database. */
+    readonly redisUrl: string | null;
+    /** Prefix of every Redis key. Default `tokengate:`. */
+    readonly redisKeyPrefix: string;
+    /** Longest wait for one Redis command or connection attempt, ms. Default 500. */
+    readonly redisTimeoutMs: number;
   };
   /**
    * Processes serving on the same port (node:cluster), sharing nothing but the database. Each is
@@ -101,6 +111,8 @@ export interface Config {
   readonly nodeId: string;
   /** Log level: error, warn, info, debug. Default info. */
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  /** One `access` log line per call. Default false. */
+  readonly accessLog: boolean;
   /**
    * The decision endpoint's own listener (nginx auth_request, Caddy forward_auth…): null = none,
    * the endpoint is served on the main listener only. Default none, host 127.0.0.1.

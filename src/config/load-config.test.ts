@@ -69,10 +69,13 @@ test('defaults are exactly the documented ones', () => {
         onFull: 'reject',
         redactParams: [],
         passthrough: false,
+        stream: null,
       },
+      rateLimit: { redisUrl: null, redisKeyPrefix: 'tokengate:', redisTimeoutMs: 500 },
       workers: 1,
       nodeId: 'n',
       logLevel: 'info',
+      accessLog: false,
       decision: { port: null, host: '127.0.0.1' },
       webhooks: {
         receivers: [],
@@ -227,6 +230,11 @@ test('environment: every variable of the table is read', () => {
         TOKENGATE_WEBHOOK_URL: 'https://hooks.example.com/tokengate',
         TOKENGATE_WEBHOOK_SECRET: 'hook-key',
         TOKENGATE_WEBHOOK_EXPIRING_DAYS: '5,2',
+        TOKENGATE_ACCESS_LOG: 'on',
+        TOKENGATE_AUDIT_STREAM: '/var/log/tokengate/audit.ndjson',
+        TOKENGATE_REDIS_URL: 'redis://:pw@cache:6380/2',
+        TOKENGATE_REDIS_KEY_PREFIX: 'tg-a:',
+        TOKENGATE_REDIS_TIMEOUT_MS: '250',
       },
     }),
   );
@@ -263,10 +271,13 @@ test('environment: every variable of the table is read', () => {
       onFull: 'drop',
       redactParams: ['apikey', 'sig'],
       passthrough: true,
+      stream: '/var/log/tokengate/audit.ndjson',
     },
+    rateLimit: { redisUrl: 'redis://:pw@cache:6380/2', redisKeyPrefix: 'tg-a:', redisTimeoutMs: 250 },
     workers: 2,
     nodeId: 'node-1',
     logLevel: 'debug',
+    accessLog: true,
     decision: { port: null, host: '127.0.0.1' },
     webhooks: {
       receivers: [{ url: 'https://hooks.example.com/tokengate', secret: 'hook-key', events: null }],
@@ -325,6 +336,20 @@ test('EVERY error is reported at once, each naming its source', () => {
     );
   }
   assert.equal(list.length, expectations.length, list.join('\n'));
+});
+
+test('Redis URL: redis:// or rediss:// only, a database number as path; the error never echoes the URL', () => {
+  for (const url of ['http://cache:6379', 'redis://', 'not a url', 'redis://:hunter2@cache/x']) {
+    const list = errors(loadConfig({ env: { TOKENGATE_REDIS_URL: url } }));
+    assert.equal(list.length, 1, list.join('\n'));
+    assert.match(list[0] ?? '', /^rateLimit\.redisUrl.*TOKENGATE_REDIS_URL/);
+    assert.doesNotMatch(list[0] ?? '', /hunter2/);
+  }
+  assert.equal(
+    ok(loadConfig({ env: { TOKENGATE_REDIS_URL: 'rediss://u:p@cache:6380/0' } })).rateLimit.redisUrl,
+    'rediss://u:p@cache:6380/0',
+  );
+  assert.equal(ok(loadConfig({ env: { TOKENGATE_REDIS_URL: '' } })).rateLimit.redisUrl, null);
 });
 
 test('URLs: no credentials in URLs; database must be PostgreSQL', () => {

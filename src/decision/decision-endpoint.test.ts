@@ -17,7 +17,7 @@ describe('decision endpoint, asked directly', () => {
       bob = b.createToken(['--label', 'spaces', '--user', 'bob', '--limit-to', '[GET].*/rest/api/space.*']);
     },
   });
-  const decisionUrl = () => /decisions on (http:\/\/[^\s]+)/.exec(box.gate.output())?.[1] ?? '';
+  const decisionUrl = () => /decisions on (http:\/\/[^\s"]+)/.exec(box.gate.output())?.[1] ?? '';
 
   test('Envoy form on the main listener: 200 with the identity header, nothing forwarded', async () => {
     await box.upstream.clear();

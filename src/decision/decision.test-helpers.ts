@@ -73,7 +73,7 @@ export function decisionScenarios(startProxy: StartProxy): void {
   };
 
   before(async () => {
-    const decisionUrl = /decisions on (http:\/\/[^\s]+)/.exec(box.gate.output())?.[1];
+    const decisionUrl = /decisions on (http:\/\/[^\s"]+)/.exec(box.gate.output())?.[1];
     assert.ok(decisionUrl, `tokengate did not print its decision listener:\n${box.gate.output()}`);
     proxy = await startProxy({ decision: new URL(decisionUrl).host, upstream: new URL(box.upstream.url).host });
   });
@@ -273,7 +273,7 @@ export function withoutUpstreamCredential(startProxy: StartProxy): void {
     },
   });
   before(async () => {
-    const decisionUrl = /decisions on (http:\/\/[^\s]+)/.exec(box.gate.output())?.[1];
+    const decisionUrl = /decisions on (http:\/\/[^\s"]+)/.exec(box.gate.output())?.[1];
     assert.ok(decisionUrl, `tokengate did not print its decision listener:\n${box.gate.output()}`);
     proxy = await startProxy({ decision: new URL(decisionUrl).host, upstream: new URL(box.upstream.url).host });
   });

@@ -21,7 +21,7 @@ import { findMethodOverride } from '../http/method-override.js';
 import { DECISION_PATH, OPENAPI_PATH } from '../http/paths.js';
 import { publicBase } from '../http/public-base.js';
 import { readJsonBody } from '../http/read-json-body.js';
-import { sendError } from '../http/send.js';
+import { errorCodeSent, sendError } from '../http/send.js';
 import type { JsonNumberText } from '../http/strict-json.js';
 import { type PolicyGate, PolicyStoreError } from '../policy/policy-gate.js';
 import { describeVerdict, evaluate, requestFacts } from '../restrictions/index.js';
@@ -62,6 +62,8 @@ export interface GatewayDeps {
    * the page, and the OpenAPI document, which is passed as `OPENAPI_PATH`).
    */
   readonly localRoutes: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
+  /** Told of every call once its response is done (the access log); absent: nothing is. */
+  readonly onCallEnd?: ((call: EndedCall) => void) | undefined;
 }
 
 /**
@@ -112,6 +114,28 @@ interface CallState {
   readonly app: AppHandoff | null;
   /** A form body's parameters once read (middleware mode hands them to the app). */
   form: ReadonlyMap<string, readonly string[]> | null;
+  /** The decision recorded for the call (null: none, e.g. tokengate's own pages). */
+  decision: AuditDecision | null;
+}
+
+/** A call that has ended, for the access log: what the gateway knew, unscrubbed (the observer scrubs). */
+export interface EndedCall {
+  readonly start: number;
+  readonly end: number;
+  readonly method: string;
+  /** Canonical path, or the target as received when it had no canonical form. */
+  readonly path: string;
+  readonly rawQuery: string;
+  readonly status: number;
+  /** False when the connection closed before the response was complete. */
+  readonly completed: boolean;
+  readonly clientIp: string;
+  readonly user: string | null;
+  readonly tokenId: string | null;
+  readonly decision: AuditDecision | null;
+  readonly code: ErrorCode | null;
+  /** The credential presented, to scrub from every field; null when none. */
+  readonly secret: string | null;
 }
 
 /**
@@ -182,12 +206,15 @@ export class Gateway {
       refusedTarget: null,
       app: null,
       form: null,
+      decision: null,
     };
     try {
       if (isDecisionTarget(req.url)) {
+        // observed there, with the state of the decision call
         this.#decisionCall(req, res);
         return;
       }
+      if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
       const canonical = this.#route(state, res);
       if (canonical === null) return;
       const pending = deps.config.passthrough
@@ -219,8 +246,10 @@ export class Gateway {
       refusedTarget: null,
       app: serve,
       form: null,
+      decision: null,
     };
     try {
+      if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
       const result = canonicalize(
         { method: req.method ?? '', target, headers: req.headers },
         this.#canonicalizeOptions,
@@ -274,7 +303,9 @@ export class Gateway {
       refusedTarget: null,
       app: null,
       form: null,
+      decision: null,
     };
+    if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
     try {
       if ('refused' in question) {
         this.#answerError(state, res, 'malformed_request', question.refused);
@@ -407,6 +438,7 @@ export class Gateway {
   }
 
   #recordPassThrough(state: CallState, decision: AuditDecision, reason: string, status: number | null): void {
+    state.decision = decision;
     if (!this.#deps.config.audit.passthrough) return;
     const canonical = state.canonical;
     const end = this.#deps.now();
@@ -718,8 +750,8 @@ export class Gateway {
       (err: unknown) => {
         if (!(err instanceof PolicyStoreError)) throw err;
         this.#deps.callLog.logError(err);
-        this.#record(state, 'error', fixedMessage('policy_store_unavailable'), null);
-        sendError(res, 'policy_store_unavailable', fixedMessage('policy_store_unavailable'), { 'retry-after': '5' });
+        this.#record(state, 'error', fixedMessage(err.code), null);
+        sendError(res, err.code, fixedMessage(err.code), { 'retry-after': '5' });
       },
     );
   }
@@ -1008,6 +1040,7 @@ export class Gateway {
     upstreamStatus: number | null,
     end: number = this.#deps.now(),
   ): void {
+    state.decision = decision;
     const auth = state.auth;
     const canonical = state.canonical;
     this.#deps.callLog.record({
@@ -1027,6 +1060,40 @@ export class Gateway {
       durationMs: end - state.start,
       secret: auth?.secret ?? null,
     });
+  }
+
+  /** Tells `onCallEnd` of the call once its response is done or its connection closed. */
+  #observe(state: CallState, res: ServerResponse, onCallEnd: (call: EndedCall) => void): void {
+    // the call's record is made when the response is done: read the state on the next turn
+    res.once('close', () => setImmediate(() => this.#callEnded(state, res, onCallEnd)));
+  }
+
+  #callEnded(state: CallState, res: ServerResponse, onCallEnd: (call: EndedCall) => void): void {
+    {
+      const auth = state.auth;
+      const canonical = state.canonical;
+      const target = state.req.url ?? '';
+      const mark = target.indexOf('?');
+      try {
+        onCallEnd({
+          start: state.start,
+          end: this.#deps.now(),
+          method: canonical?.method ?? state.req.method ?? '',
+          path: canonical?.path ?? (mark < 0 ? target : target.slice(0, mark)),
+          rawQuery: canonical?.rawQuery ?? (mark < 0 ? '' : target.slice(mark + 1)),
+          status: res.statusCode,
+          completed: res.writableFinished,
+          clientIp: state.ip,
+          user: auth?.ok ? auth.user.username : (auth?.userName ?? null),
+          tokenId: auth?.ok ? auth.token.id : (auth?.token?.id ?? null),
+          decision: state.decision,
+          code: errorCodeSent(res),
+          secret: auth?.secret ?? presentedSecret(state.req.headers.authorization),
+        });
+      } catch (err) {
+        this.#deps.callLog.logError(err);
+      }
+    }
   }
 
   #failClosed(state: CallState, res: ServerResponse, err: unknown): void {

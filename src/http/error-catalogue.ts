@@ -178,8 +178,14 @@ export const ERROR_CATALOGUE = {
   policy_store_unavailable: {
     status: 503,
     meaning:
-      'the store that counts rate limits and quotas (database or Redis) is not answering: counted calls fail closed',
+      'the database, where quotas (and rate limits without Redis) are counted, is not answering: counted calls fail closed',
     message: 'the rate-limit and quota store is not answering: the call was refused; try again shortly',
+  },
+  rate_limit_store_unavailable: {
+    status: 503,
+    meaning:
+      'Redis, where rate-limit windows are counted (rateLimit.redisUrl), is not answering: calls of rate-limited tokens fail closed, never forwarded; see Retry-After',
+    message: 'the rate-limit store (Redis) is not answering: the call was refused; try again shortly',
   },
   audit_overloaded: {
     status: 503,

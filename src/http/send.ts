@@ -16,6 +16,14 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** The error code each response was answered with (read by the access log). */
+const sentCodes = new WeakMap<ServerResponse, ErrorCode>();
+
+/** The catalogue code `res` was answered with by {@link sendError}, or null. */
+export function errorCodeSent(res: ServerResponse): ErrorCode | null {
+  return sentCodes.get(res) ?? null;
+}
+
 /** Sends the one error shape: `{"status":"error","code":…,"message":…}`, with the status of `code`. */
 export function sendError(
   res: ServerResponse,
@@ -27,6 +35,7 @@ export function sendError(
     res.destroy();
     return;
   }
+  sentCodes.set(res, code);
   const text = errorBody(code, message);
   res.writeHead(errorStatus(code), {
     ...headers,

@@ -5,3 +5,19 @@ import type { Store } from '../store/store.js';
  * (the {@link Store}), or Redis for rate-limit windows when configured. Both methods are atomic.
  */
 export type PolicyCounter = Pick<Store, 'countRateWindow' | 'useQuota'>;
+
+/**
+ * The counter of a node: rate-limit windows in `rateWindows` (Redis when configured), quotas
+ * always in the database — a quota is a durable total that must survive a Redis restart or
+ * eviction, and is used once per call anyway.
+ */
+export function policyCounter(
+  store: PolicyCounter,
+  rateWindows: Pick<PolicyCounter, 'countRateWindow'> | null,
+): PolicyCounter {
+  if (rateWindows === null) return store;
+  return {
+    countRateWindow: (key, windowMs, now) => rateWindows.countRateWindow(key, windowMs, now),
+    useQuota: (tokenId) => store.useQuota(tokenId),
+  };
+}

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../http/error-catalogue.js';
 import type { TokenRecord } from '../store/models.js';
 import { policyOf } from './compiled-policy.js';
 import type { PolicyCounter } from './policy-counter.js';
+import { RateLimitStoreError } from './rate-limit-store-error.js';
 
 /** The outcome of counting a call: admitted (with rate-limit headers) or refused. */
 export type Admission =
@@ -16,9 +17,16 @@ export type Admission =
 
 /** Thrown when the counter (database or Redis) cannot count: the call is refused (fail closed). */
 export class PolicyStoreError extends Error {
+  /** The catalogue code of the refusal: Redis (rate windows) or the database failed. */
+  readonly code: Extract<ErrorCode, 'policy_store_unavailable' | 'rate_limit_store_unavailable'>;
+
   constructor(cause: unknown) {
-    super('the rate-limit and quota store is not answering', { cause });
+    const redis = cause instanceof RateLimitStoreError;
+    super(redis ? 'the rate-limit store (Redis) is not answering' : 'the rate-limit and quota store is not answering', {
+      cause,
+    });
     this.name = 'PolicyStoreError';
+    this.code = redis ? 'rate_limit_store_unavailable' : 'policy_store_unavailable';
   }
 }
 

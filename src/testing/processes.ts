@@ -48,13 +48,16 @@ function startProcess(args: string[], ready: RegExp, env: NodeJS.ProcessEnv, tim
       child.kill('SIGKILL');
       reject(new Error(`process did not start in time: ${args.join(' ')}\n${spawned.output()}`));
     }, timeoutMs);
-    child.stdout?.on('data', () => {
+    // tokengate logs `listening on …` on stderr; the recording upstream prints on stdout
+    const check = () => {
       const match = ready.exec(spawned.output());
       if (match) {
         clearTimeout(timer);
         resolvePromise({ ...spawned, match });
       }
-    });
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
     child.on('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`process exited with ${code} before it was ready: ${args.join(' ')}\n${spawned.output()}`));

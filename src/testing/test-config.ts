@@ -36,10 +36,13 @@ export function testConfig(dataDir: string, overrides: Partial<Config> = {}): Co
       onFull: 'reject',
       redactParams: [],
       passthrough: false,
+      stream: null,
     },
+    rateLimit: { redisUrl: null, redisKeyPrefix: 'tokengate:', redisTimeoutMs: 500 },
     workers: 1,
     nodeId: 'test',
     logLevel: 'error',
+    accessLog: false,
     decision: { port: null, host: '127.0.0.1' },
     webhooks: {
       receivers: [],
