@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { useBlackBox } from '../../testing/black-box.js';
 import { eventually } from '../../testing/cluster.js';
 import { basic, call } from '../../testing/http.js';
@@ -48,6 +48,8 @@ describe('webhooks: every token event reaches the receiver, signed', () => {
       retryMaxMs: 500,
     };
   });
+  // the receiver's server would keep this test file's process alive
+  after(() => receiver?.stop());
   const box = useBlackBox({
     server: 'in-process',
     overrides,
