@@ -56,7 +56,11 @@ describe('webhooks: a receiver that never accepts is given up after maxAttempts'
     assert.equal(created.status, 200, JSON.stringify(created.json));
     const id = created.json.id as string;
     const attempts = () => receiver.received.filter((e) => e.json?.token?.id === id).length;
-    const givenUp = () => gate.output().split('\n').filter((l) => l.includes('webhook delivery given up'));
+    const givenUp = () =>
+      gate
+        .output()
+        .split('\n')
+        .filter((l) => l.includes('webhook delivery given up'));
     // two events are given up: the admin token's (made by the CLI before the start) and this one
     await eventually('both give-ups are logged', 15_000, async () => givenUp().length >= 2);
     assert.equal(attempts(), 3);
