@@ -1,5 +1,11 @@
 /** HTTP helpers for black-box tests: credentials, one call with its JSON answer, a raw request-target. */
 import { request } from 'node:http';
+import { Agent, setGlobalDispatcher } from 'undici';
+
+// fetch keeps idle sockets for 4 s by default and the servers under test close theirs after 5 s: a
+// call that reuses a socket at the moment the server closes it fails with "other side closed" (seen
+// under CI load). Tests close idle sockets after one second instead, well inside the server's time.
+setGlobalDispatcher(new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 }));
 
 /** `Authorization: Basic …` for USER:TOKEN. */
 export function basic(user: string, token: string): string {
