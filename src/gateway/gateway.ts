@@ -192,22 +192,38 @@ export class Gateway {
     };
   }
 
-  /** Node `request` listener. Never throws. */
-  handle = (req: IncomingMessage, res: ServerResponse): void => {
+  /** A call's state as it starts: only its time and client address are known (`extraHops`: see #decisionCall). */
+  #startState(
+    req: IncomingMessage,
+    flavour: DecisionFlavour | null,
+    route: Route | null,
+    app: AppHandoff | null,
+    extraHops: number,
+  ): CallState {
     const deps = this.#deps;
-    const state: CallState = {
+    return {
       start: deps.now(),
-      ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops),
+      ip: clientAddress(
+        req.socket.remoteAddress,
+        req.headers['x-forwarded-for'],
+        deps.config.trustedProxyHops + extraHops,
+      ),
       req,
-      flavour: null,
+      flavour,
       canonical: null,
-      route: null,
+      route,
       auth: null,
       refusedTarget: null,
-      app: null,
+      app,
       form: null,
       decision: null,
     };
+  }
+
+  /** Node `request` listener. Never throws. */
+  handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const deps = this.#deps;
+    const state = this.#startState(req, null, null, null, 0);
     try {
       if (isDecisionTarget(req.url)) {
         // observed there, with the state of the decision call
@@ -235,19 +251,7 @@ export class Gateway {
    */
   handleForApp(req: IncomingMessage, res: ServerResponse, target: string, serve: AppHandoff): void {
     const deps = this.#deps;
-    const state: CallState = {
-      start: deps.now(),
-      ip: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], deps.config.trustedProxyHops),
-      req,
-      flavour: null,
-      canonical: null,
-      route: PROTECTED_ROUTE,
-      auth: null,
-      refusedTarget: null,
-      app: serve,
-      form: null,
-      decision: null,
-    };
+    const state = this.#startState(req, null, PROTECTED_ROUTE, serve, 0);
     try {
       if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
       const result = canonicalize(
@@ -288,23 +292,7 @@ export class Gateway {
   #decisionCall(req: IncomingMessage, res: ServerResponse, askingHops = 0): void {
     const deps = this.#deps;
     const question = originalRequest(req.method ?? '', req.url ?? '', req.headers, DECISION_PATH);
-    const state: CallState = {
-      start: deps.now(),
-      ip: clientAddress(
-        req.socket.remoteAddress,
-        req.headers['x-forwarded-for'],
-        deps.config.trustedProxyHops + askingHops,
-      ),
-      req,
-      flavour: question.flavour,
-      canonical: null,
-      route: null,
-      auth: null,
-      refusedTarget: null,
-      app: null,
-      form: null,
-      decision: null,
-    };
+    const state = this.#startState(req, question.flavour, null, null, askingHops);
     if (deps.onCallEnd !== undefined) this.#observe(state, res, deps.onCallEnd);
     try {
       if ('refused' in question) {

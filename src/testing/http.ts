@@ -2,10 +2,10 @@
 import { request } from 'node:http';
 import { Agent, setGlobalDispatcher } from 'undici';
 
-// fetch keeps idle sockets for 4 s by default and the servers under test close theirs after 5 s: a
-// call that reuses a socket at the moment the server closes it fails with "other side closed" (seen
-// under CI load). Tests close idle sockets after one second instead, well inside the server's time.
-setGlobalDispatcher(new Agent({ keepAliveTimeout: 1_000, keepAliveMaxTimeout: 1_000 }));
+// No keep-alive in tests: a test that blocks its event loop (spawnSync of the CLI takes seconds
+// under load) cannot see the server close an idle socket after its 5 s keep-alive, and the next
+// call on that socket failed with "other side closed". One connection per call (pipelining 0).
+setGlobalDispatcher(new Agent({ pipelining: 0 }));
 
 /** `Authorization: Basic …` for USER:TOKEN. */
 export function basic(user: string, token: string): string {
