@@ -794,6 +794,27 @@ export class Gateway {
     return own.then((header) => this.#send(state, canonical, res, auth, line, body, header));
   }
 
+  /**
+   * `upstream.perUserCredentials = required` and the user has none: refused (true), for a
+   * forwarded call and a proxy's decision alike.
+   */
+  #refusedWithoutOwnCredential(
+    state: CallState,
+    res: ServerResponse,
+    auth: AuthResult & { ok: true },
+    own: string | null,
+  ): boolean {
+    if (own !== null || !this.#requireOwnCredential) return false;
+    this.#refuse(
+      state,
+      res,
+      'upstream_credential_required',
+      `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
+        '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
+    );
+    return true;
+  }
+
   /** Forwards an allowed token call with `own`, the user's own upstream `Authorization` (or null). */
   #send(
     state: CallState,
@@ -805,16 +826,7 @@ export class Gateway {
     own: string | null,
   ): Promise<void> | undefined {
     const upstream = this.#deps.upstream as Upstream;
-    if (own === null && this.#requireOwnCredential) {
-      this.#refuse(
-        state,
-        res,
-        'upstream_credential_required',
-        `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
-          '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
-      );
-      return undefined;
-    }
+    if (this.#refusedWithoutOwnCredential(state, res, auth, own)) return undefined;
     const req = state.req;
     const query = upstreamQuery(canonical.rawQuery, canonical.query);
     const headers = buildUpstreamHeaders(canonical.headers, {
@@ -926,16 +938,7 @@ export class Gateway {
     line: number,
     own: string | null,
   ): void {
-    if (own === null && this.#requireOwnCredential) {
-      this.#refuse(
-        state,
-        res,
-        'upstream_credential_required',
-        `user "${auth.user.username}" has no upstream credential of their own, and this server requires one ` +
-          '(upstream.perUserCredentials = required): set it on the tokengate page or with tokengate user upstream-credential',
-      );
-      return;
-    }
+    if (this.#refusedWithoutOwnCredential(state, res, auth, own)) return;
     sendDecisionAllowed(res, state.flavour ?? 'envoy', {
       identityHeader: this.#identityHeader,
       username: auth.user.username,
