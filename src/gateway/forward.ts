@@ -2,6 +2,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
 import { errorStatus, fixedMessage } from '../http/error-catalogue.js';
+import { answerFraming } from './answer-framing.js';
 import { buildClientHeaders } from './upstream-headers.js';
 
 export interface UpstreamOptions {
@@ -39,6 +40,12 @@ export class UpstreamBrokeOff extends Error {
     this.name = 'UpstreamBrokeOff';
   }
 }
+
+/**
+ * How much of an answer that closes its connection may wait in memory for a slow client: such an
+ * answer is never paused (see answer-framing.ts), and a client this far behind is cut off.
+ */
+export const MAX_UNPAUSED_BYTES = 64 * 1024 * 1024;
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
@@ -117,6 +124,10 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   #clientGone = false;
   #abort: ((err?: Error) => void) | null = null;
   #resume: (() => void) | null = null;
+  /** The upstream closes the connection after this answer: never pause it (undici 7 would assert). */
+  #closes = false;
+  /** Body bytes still to come by Content-Length, or -1 without one: the last chunk is never paused. */
+  #remaining = -1;
   readonly #res: ServerResponse;
   readonly #body: Readable | Buffer | null;
   readonly #upstreamOrigin: string;
@@ -152,6 +163,9 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const res = this.#res;
     this.#status = statusCode;
     this.#resume = resume;
+    const framing = answerFraming(rawHeaders);
+    this.#closes = framing.closes;
+    this.#remaining = framing.length;
     res.writeHead(
       statusCode,
       buildClientHeaders(rawHeaders, this.#upstreamOrigin, this.#publicOrigin, this.#responseCsp),
@@ -166,7 +180,14 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     // A destroyed response never drains: never pause on it (undici asserts when a paused
     // connection ends, which would end the process); the request is being aborted anyway.
     if (res.destroyed) return true;
+    if (this.#remaining > 0) this.#remaining -= chunk.length;
     if (res.write(chunk)) return true;
+    // A paused connection that then ends asserts in undici 7, from a socket listener (the process
+    // would end): the answer's last chunk and answers that close their connection are never paused.
+    if (this.#closes || this.#remaining === 0) {
+      if (res.writableLength > MAX_UNPAUSED_BYTES) this.#abort?.(new Error('the client is too slow for this answer'));
+      return true;
+    }
     res.once('drain', () => this.#resume?.());
     return false;
   }

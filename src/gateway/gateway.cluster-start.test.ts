@@ -45,8 +45,10 @@ describe('two nodes started together on an empty database', { skip }, () => {
           const failed = started.find((s) => s.status === 'rejected');
           if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
           const [a, b] = nodes as [ClusterNode, ClusterNode];
-          cliOk(['user', 'add', 'admin', '--admin'], env);
-          const admin = JSON.parse(cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
+          await cliOk(['user', 'add', 'admin', '--admin'], env);
+          const admin = JSON.parse(
+            await cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env),
+          );
           const made = await call(a.url, `${TOOLS}/set`, {
             auth: basic('admin', admin.token),
             body: { label: 'on a', userName: 'admin' },

@@ -71,7 +71,7 @@ describe('several nodes on one PostgreSQL database', { skip }, () => {
   const createToken = async (on: ClusterNode, label: string) => {
     users += 1;
     const userName = `ansible${users}`;
-    cliOk(['user', 'add', userName], env);
+    await cliOk(['user', 'add', userName], env);
     const created = await call(on.url, `${TOOLS}/set`, { auth: adminBasic, body: { label, userName } });
     assert.equal(created.status, 200, `create on ${on.nodeId}: ${JSON.stringify(created.json)}`);
     const secret = created.json.token as string;
@@ -111,9 +111,11 @@ describe('several nodes on one PostgreSQL database', { skip }, () => {
 
   before(async () => {
     upstream = await startRecordingUpstream();
-    cliOk(['user', 'add', 'admin', '--admin'], env);
-    cliOk(['user', 'add', 'ansible'], env);
-    const admin = JSON.parse(cliOk(['token', 'create', '--json', '--label', 'cluster admin', '--user', 'admin'], env));
+    await cliOk(['user', 'add', 'admin', '--admin'], env);
+    await cliOk(['user', 'add', 'ansible'], env);
+    const admin = JSON.parse(
+      await cliOk(['token', 'create', '--json', '--label', 'cluster admin', '--user', 'admin'], env),
+    );
     adminBasic = basic('admin', admin.token);
     adminBearer = `Bearer ${admin.token}`;
     const started = await Promise.allSettled(

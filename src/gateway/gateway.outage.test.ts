@@ -39,7 +39,7 @@ describe('losing the database (throwaway PostgreSQL cluster)', { skip }, () => {
       // every node and the CLI of a cluster share its encryption key (a CLI without it is refused)
       TOKENGATE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
     };
-    cliOk(['user', 'add', 'carol', '--admin'], env);
+    await cliOk(['user', 'add', 'carol', '--admin'], env);
     upstream = await startRecordingUpstream();
     for (const nodeId of ['outage-1', 'outage-2']) nodes.push(await startNode(nodeId, upstream.url, env));
   });
@@ -56,7 +56,9 @@ describe('losing the database (throwaway PostgreSQL cluster)', { skip }, () => {
   });
 
   test('cached tokens work within the grace period, then 503; back when the database is; nothing lost', async () => {
-    const token = JSON.parse(cliOk(['token', 'create', '--json', '--label', 'failover', '--user', 'carol'], env)) as {
+    const token = JSON.parse(
+      await cliOk(['token', 'create', '--json', '--label', 'failover', '--user', 'carol'], env),
+    ) as {
       id: string;
       token: string;
     };

@@ -41,9 +41,9 @@ describe('token policy on two nodes sharing PostgreSQL', { skip }, () => {
 
   before(async () => {
     upstream = await startRecordingUpstream();
-    cliOk(['user', 'add', 'admin', '--admin'], env);
-    cliOk(['user', 'add', 'ansible'], env);
-    const admin = JSON.parse(cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
+    await cliOk(['user', 'add', 'admin', '--admin'], env);
+    await cliOk(['user', 'add', 'ansible'], env);
+    const admin = JSON.parse(await cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
     adminBasic = basic('admin', admin.token);
     const started = await Promise.allSettled(
       ['node-a', 'node-b'].map((id) => startNode(id, (upstream as RunningUpstream).url, env)),

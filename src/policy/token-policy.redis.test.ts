@@ -58,9 +58,9 @@ describe('rate limits counted in Redis, two nodes on PostgreSQL', { skip }, () =
 
   before(async () => {
     upstream = await startRecordingUpstream();
-    cliOk(['user', 'add', 'admin', '--admin'], env);
-    cliOk(['user', 'add', 'ansible'], env);
-    const admin = JSON.parse(cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
+    await cliOk(['user', 'add', 'admin', '--admin'], env);
+    await cliOk(['user', 'add', 'ansible'], env);
+    const admin = JSON.parse(await cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
     adminBasic = basic('admin', admin.token);
     const down = await closedPortRedisUrl();
     const started = await Promise.allSettled([

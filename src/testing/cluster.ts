@@ -3,7 +3,7 @@
  * database: each node is a real process with its own data directory and node id; the database
  * URL, the encryption key and the rest of the configuration come from the environment.
  */
-import { runCli } from './cli.js';
+import { runCliAsync } from './cli.js';
 import {
   type RunningTokengate,
   runServeUntilExit as runProcessUntilExit,
@@ -56,10 +56,12 @@ export async function startNode(
  * Runs the real CLI with `env` (database URL and keys) and a throw-away data directory; throws
  * with its output unless it exits 0. Returns its stdout.
  */
-export function cliOk(args: string[], env: NodeJS.ProcessEnv): string {
+export async function cliOk(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
   const dir = tempDir('tokengate-cli-');
   try {
-    const result = runCli(args, { dataDir: dir.path, env });
+    // not blocking: the nodes' keep-alive sockets must see their idle time pass (a blocked test
+    // reused a socket a node had closed meanwhile: "other side closed")
+    const result = await runCliAsync(args, { dataDir: dir.path, env });
     if (result.status !== 0) {
       throw new Error(`tokengate ${args.join(' ')} exited ${result.status}: ${result.stderr}${result.stdout}`);
     }

@@ -1,11 +1,5 @@
 /** HTTP helpers for black-box tests: credentials, one call with its JSON answer, a raw request-target. */
 import { request } from 'node:http';
-import { Agent, setGlobalDispatcher } from 'undici';
-
-// No keep-alive in tests: a test that blocks its event loop (spawnSync of the CLI takes seconds
-// under load) cannot see the server close an idle socket after its 5 s keep-alive, and the next
-// call on that socket failed with "other side closed". One connection per call (pipelining 0).
-setGlobalDispatcher(new Agent({ pipelining: 0 }));
 
 /** `Authorization: Basic …` for USER:TOKEN. */
 export function basic(user: string, token: string): string {

@@ -43,8 +43,8 @@ describe('webhooks on two nodes sharing PostgreSQL', { skip }, () => {
       TOKENGATE_WEBHOOK_URL: receiver.url,
       TOKENGATE_WEBHOOK_SECRET: SECRET,
     };
-    cliOk(['user', 'add', 'admin', '--admin'], env);
-    const admin = JSON.parse(cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
+    await cliOk(['user', 'add', 'admin', '--admin'], env);
+    const admin = JSON.parse(await cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
     adminBasic = basic('admin', admin.token);
     const started = await Promise.allSettled(
       ['hook-a', 'hook-b'].map((id) => startNode(id, (upstream as RunningUpstream).url, env)),
