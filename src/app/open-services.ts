@@ -84,7 +84,7 @@ export async function openServices(config: Config, options: OpenServicesOptions 
       now,
       settings: () => settingsHolder.current,
     });
-    const users = new UserService({ store });
+    const users = new UserService({ store, now });
     const upstreamCredentials = new UpstreamCredentialService({ store, secretBox, now });
     let closed: Promise<void> | null = null;
     return {

@@ -1,6 +1,6 @@
 import type { User } from '../store/models.js';
 import { recordCliAction } from './cli-audit.js';
-import { COMMON_HELP, expectPositionals, parseCommandLine, withServices } from './cli-common.js';
+import { COMMON_HELP, cliActor, expectPositionals, parseCommandLine, withServices } from './cli-common.js';
 import { CliError, UsageError } from './cli-errors.js';
 import { formatTime, renderTable } from './cli-format.js';
 import { type CliIo, readNewPasswordHidden, readSecretFromStdin } from './cli-io.js';
@@ -139,7 +139,7 @@ async function remove(argv: string[], io: CliIo): Promise<number> {
         HELP_COMMAND,
       );
     }
-    const done = await services.users.delete(username);
+    const done = await services.users.delete(username, cliActor().username);
     await recordCliAction(services, {
       command: 'user delete',
       action: `user deleted: ${done.user.username}, with ${done.tokens} token(s)`,

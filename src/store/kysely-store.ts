@@ -228,7 +228,10 @@ export class KyselyStore implements Store {
     return this.#updateUser(username, { password_hash: passwordHash });
   }
 
-  async deleteUser(username: string): Promise<{ user: User; tokens: TokenRecord[] } | undefined> {
+  async deleteUser(
+    username: string,
+    eventsFor: (tokens: readonly TokenRecord[]) => readonly NewWebhookEvent[] = () => [],
+  ): Promise<{ user: User; tokens: TokenRecord[] } | undefined> {
     const key = keyOf(username);
     return this.#mutate(async (trx) => {
       const userRow = await trx.deleteFrom('users').where('username_key', '=', key).returningAll().executeTakeFirst();
@@ -243,11 +246,14 @@ export class KyselyStore implements Store {
           .where('token_id', 'in', tokenIds.slice(i, i + 500))
           .execute();
       }
+      const tokens = tokenRows.map(toToken);
+      // the tokens' deletion events, in the same transaction as the deletion
+      await insertEvents(trx, this.#hooks, eventsFor(tokens));
       const changes: ChangeItem[] = [
         { kind: 'user', key },
         ...tokenRows.map((row): ChangeItem => ({ kind: 'token', key: row.digest })),
       ];
-      return { value: { user: toUser(userRow), tokens: tokenRows.map(toToken) }, changes };
+      return { value: { user: toUser(userRow), tokens }, changes };
     });
   }
 

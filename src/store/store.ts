@@ -92,7 +92,10 @@ export interface Store {
    * Deletes a user (any case) and every token bound to them, in one transaction; every node
    * drops them from its cache through the change feed. Undefined when no such user exists.
    */
-  deleteUser(username: string): Promise<{ user: User; tokens: TokenRecord[] } | undefined>;
+  deleteUser(
+    username: string,
+    eventsFor?: (tokens: readonly TokenRecord[]) => readonly NewWebhookEvent[],
+  ): Promise<{ user: User; tokens: TokenRecord[] } | undefined>;
   /**
    * Sets (or, with null, removes) the user's own upstream credential; announced as a change of
    * the user. Returns false when there is no such user (set) or nothing to remove (clear).

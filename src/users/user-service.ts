@@ -1,4 +1,5 @@
 import { HttpError } from '../http/http-error.js';
+import { tokenEvent } from '../policy/webhooks/token-event.js';
 import type { User } from '../store/models.js';
 import { DuplicateUserError, type Store } from '../store/store.js';
 import { hashPassword, validatePassword, verifyPassword } from './password.js';
@@ -33,9 +34,11 @@ function refuseInvalidPassword(password: string): void {
  */
 export class UserService {
   readonly #store: Store;
+  readonly #now: () => number;
 
-  constructor(deps: { readonly store: Store }) {
+  constructor(deps: { readonly store: Store; readonly now?: () => number }) {
     this.#store = deps.store;
+    this.#now = deps.now ?? Date.now;
   }
 
   /** Creates a user. @throws HttpError 400 (invalid field), 409 (username or email taken) */
@@ -113,12 +116,16 @@ export class UserService {
   }
 
   /**
-   * Deletes a user and every token bound to them (revoked at once on every node). Returns the
-   * user and how many tokens went. @throws HttpError 404
+   * Deletes a user and every token bound to them (revoked at once on every node), with a
+   * `token.deleted` event for each (`by`: who deleted the user). Returns the user and how many
+   * tokens went. @throws HttpError 404
    */
-  async delete(nameOrEmail: string): Promise<{ user: User; tokens: number }> {
+  async delete(nameOrEmail: string, by: string): Promise<{ user: User; tokens: number }> {
     const user = await this.get(nameOrEmail);
-    const deleted = await this.#store.deleteUser(user.username);
+    const now = this.#now();
+    const deleted = await this.#store.deleteUser(user.username, (tokens) =>
+      tokens.map((token) => tokenEvent('token.deleted', token, now, { by, reason: 'user deleted' })),
+    );
     if (deleted === undefined)
       throw new HttpError('user_not_found', `user ${JSON.stringify(nameOrEmail)} does not exist`);
     return { user: deleted.user, tokens: deleted.tokens.length };

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { useBlackBox } from '../../testing/black-box.js';
+import { assertOk, runCliAsync } from '../../testing/cli.js';
 import { eventually } from '../../testing/cluster.js';
 import { basic, call } from '../../testing/http.js';
 import {
@@ -110,6 +111,23 @@ describe('webhooks: every token event reaches the receiver, signed', () => {
   test('token.created from the CLI arrives too (the event is in the database, not in the front end)', async () => {
     const made = box.createToken(['--label', 'from the cli', '--user', 'ansible']);
     await arrives('token.created', made.id);
+  });
+
+  test('token.deleted arrives for each token of a user deleted with the CLI (user delete --yes)', async () => {
+    assertOk(await runCliAsync(['user', 'add', 'leaver'], { dataDir: box.dataDir }));
+    const made: { id: string }[] = [];
+    for (let i = 0; i < 2; i += 1) {
+      const args = ['token', 'create', '--json', '--label', 'of a leaver', '--user', 'leaver'];
+      made.push(JSON.parse(assertOk(await runCliAsync(args, { dataDir: box.dataDir }))));
+    }
+    assertOk(await runCliAsync(['user', 'delete', 'leaver', '--yes'], { dataDir: box.dataDir }));
+    for (const token of made) {
+      await arrives('token.deleted', token.id);
+      const [event] = accepted(receiver, 'token.deleted', token.id);
+      assert.deepEqual(event?.json.token, { id: token.id, label: 'of a leaver', user: 'leaver' });
+      assert.equal(event?.json.reason, 'user deleted');
+      assert.equal(event?.json.by, 'cli');
+    }
   });
 
   test('token.quota_exhausted arrives when a call uses the last call of the quota', async () => {
