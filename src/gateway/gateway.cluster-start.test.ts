@@ -14,7 +14,7 @@ import {
   postgresSkipReason,
   urlWithSchema,
 } from '../store/postgres/postgres-test-db.test-helpers.js';
-import { type ClusterNode, cliOk, startNode } from '../testing/cluster.js';
+import { adminTokenWithCli, type ClusterNode, startNodes } from '../testing/cluster.js';
 import { basic, call } from '../testing/http.js';
 import { type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
 
@@ -38,19 +38,11 @@ describe('two nodes started together on an empty database', { skip }, () => {
         };
         let nodes: ClusterNode[] = [];
         try {
-          const started = await Promise.allSettled(
-            ['a', 'b'].map((id) => startNode(`r${round}-${id}`, upstream.url, env, START_TIMEOUT_MS)),
-          );
-          nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-          const failed = started.find((s) => s.status === 'rejected');
-          if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+          nodes = await startNodes([`r${round}-a`, `r${round}-b`], upstream.url, env, START_TIMEOUT_MS);
           const [a, b] = nodes as [ClusterNode, ClusterNode];
-          await cliOk(['user', 'add', 'admin', '--admin'], env);
-          const admin = JSON.parse(
-            await cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env),
-          );
+          const adminToken = await adminTokenWithCli(env);
           const made = await call(a.url, `${TOOLS}/set`, {
-            auth: basic('admin', admin.token),
+            auth: basic('admin', adminToken),
             body: { label: 'on a', userName: 'admin' },
           });
           assert.equal(made.status, 200, `round ${round}: create on A: ${JSON.stringify(made.json)}`);
@@ -60,7 +52,7 @@ describe('two nodes started together on an empty database', { skip }, () => {
             200,
             `round ${round}: a token made on A gets ${onB.status} on B: ${JSON.stringify(onB.json)}`,
           );
-          const adminOnA = await call(a.url, `${TOOLS}/get`, { auth: basic('admin', admin.token) });
+          const adminOnA = await call(a.url, `${TOOLS}/get`, { auth: basic('admin', adminToken) });
           assert.equal(adminOnA.status, 200, `round ${round}: the CLI's token gets ${adminOnA.status} on A`);
         } finally {
           await Promise.all(nodes.map((n) => n.stop()));

@@ -20,12 +20,13 @@ import {
 } from '../store/postgres/postgres-test-db.test-helpers.js';
 import {
   addressSource,
+  adminTokenWithCli,
   type ClusterNode,
   cliOk,
   percentile,
   runServeUntilExit,
   sleep,
-  startNode,
+  startNodes,
 } from '../testing/cluster.js';
 import { basic, call } from '../testing/http.js';
 import { type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
@@ -111,19 +112,10 @@ describe('several nodes on one PostgreSQL database', { skip }, () => {
 
   before(async () => {
     upstream = await startRecordingUpstream();
-    await cliOk(['user', 'add', 'admin', '--admin'], env);
-    await cliOk(['user', 'add', 'ansible'], env);
-    const admin = JSON.parse(
-      await cliOk(['token', 'create', '--json', '--label', 'cluster admin', '--user', 'admin'], env),
-    );
-    adminBasic = basic('admin', admin.token);
-    adminBearer = `Bearer ${admin.token}`;
-    const started = await Promise.allSettled(
-      ['node-a', 'node-b', 'node-c'].map((id) => startNode(id, (upstream as RunningUpstream).url, env)),
-    );
-    nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    const adminToken = await adminTokenWithCli(env, ['ansible'], 'cluster admin');
+    adminBasic = basic('admin', adminToken);
+    adminBearer = `Bearer ${adminToken}`;
+    nodes = await startNodes(['node-a', 'node-b', 'node-c'], upstream.url, env);
   });
 
   after(async () => {

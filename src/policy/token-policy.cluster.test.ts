@@ -13,7 +13,7 @@ import {
   postgresSkipReason,
   urlWithSchema,
 } from '../store/postgres/postgres-test-db.test-helpers.js';
-import { type ClusterNode, cliOk, startNode } from '../testing/cluster.js';
+import { adminTokenWithCli, type ClusterNode, startNodes } from '../testing/cluster.js';
 import { basic, call } from '../testing/http.js';
 import { type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
 
@@ -41,16 +41,8 @@ describe('token policy on two nodes sharing PostgreSQL', { skip }, () => {
 
   before(async () => {
     upstream = await startRecordingUpstream();
-    await cliOk(['user', 'add', 'admin', '--admin'], env);
-    await cliOk(['user', 'add', 'ansible'], env);
-    const admin = JSON.parse(await cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
-    adminBasic = basic('admin', admin.token);
-    const started = await Promise.allSettled(
-      ['node-a', 'node-b'].map((id) => startNode(id, (upstream as RunningUpstream).url, env)),
-    );
-    nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    adminBasic = basic('admin', await adminTokenWithCli(env, ['ansible']));
+    nodes = await startNodes(['node-a', 'node-b'], upstream.url, env);
   });
 
   after(async () => {

@@ -15,7 +15,7 @@ import {
   postgresSkipReason,
   urlWithSchema,
 } from '../store/postgres/postgres-test-db.test-helpers.js';
-import { type ClusterNode, cliOk, eventually, startNode } from '../testing/cluster.js';
+import { adminTokenWithCli, type ClusterNode, eventually, startNodes } from '../testing/cluster.js';
 import { basic, call } from '../testing/http.js';
 import { type RunningUpstream, startRecordingUpstream } from '../testing/processes.js';
 import {
@@ -58,20 +58,14 @@ describe('rate limits counted in Redis, two nodes on PostgreSQL', { skip }, () =
 
   before(async () => {
     upstream = await startRecordingUpstream();
-    await cliOk(['user', 'add', 'admin', '--admin'], env);
-    await cliOk(['user', 'add', 'ansible'], env);
-    const admin = JSON.parse(await cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
-    adminBasic = basic('admin', admin.token);
+    adminBasic = basic('admin', await adminTokenWithCli(env, ['ansible']));
     const down = await closedPortRedisUrl();
-    const started = await Promise.allSettled([
-      startNode('node-a', upstream.url, env),
-      startNode('node-b', upstream.url, env),
-      // same database, but its Redis is a port nothing listens on
-      startNode('node-down', upstream.url, { ...env, TOKENGATE_REDIS_URL: down }),
-    ]);
-    nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    nodes = await startNodes(
+      // the same database, but node-down's Redis is a port nothing listens on
+      ['node-a', 'node-b', { id: 'node-down', env: { TOKENGATE_REDIS_URL: down } }],
+      upstream.url,
+      env,
+    );
   });
 
   after(async () => {

@@ -120,3 +120,49 @@ export async function eventually(what: string, timeoutMs: number, check: () => P
   }
   throw new Error(`not within ${timeoutMs} ms: ${what}`);
 }
+
+/** A node to start with {@link startNodes}: its id, and environment variables of its own. */
+export interface NodeSpec {
+  readonly id: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Starts the nodes at the same time, each with `env` and its own variables; when one fails to
+ * start, stops those that did and throws its error (nothing is left running).
+ */
+export async function startNodes(
+  specs: readonly (string | NodeSpec)[],
+  upstream: string,
+  env: NodeJS.ProcessEnv,
+  startTimeoutMs?: number,
+): Promise<ClusterNode[]> {
+  const started = await Promise.allSettled(
+    specs.map((spec) => {
+      const { id, env: own } = typeof spec === 'string' ? { id: spec, env: {} } : spec;
+      return startNode(id, upstream, { ...env, ...own }, startTimeoutMs);
+    }),
+  );
+  const nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed !== undefined) {
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw failed.reason;
+  }
+  return nodes;
+}
+
+/**
+ * With the real CLI on the cluster's database: the administrator `admin`, the other (non-admin)
+ * `users`, and a token of the admin's labelled `label`; returns that token's secret.
+ */
+export async function adminTokenWithCli(
+  env: NodeJS.ProcessEnv,
+  users: readonly string[] = [],
+  label = 'admin',
+): Promise<string> {
+  await cliOk(['user', 'add', 'admin', '--admin'], env);
+  for (const user of users) await cliOk(['user', 'add', user], env);
+  const admin = JSON.parse(await cliOk(['token', 'create', '--json', '--label', label, '--user', 'admin'], env));
+  return admin.token as string;
+}

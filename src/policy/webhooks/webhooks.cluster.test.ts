@@ -12,7 +12,7 @@ import {
   postgresSkipReason,
   urlWithSchema,
 } from '../../store/postgres/postgres-test-db.test-helpers.js';
-import { type ClusterNode, cliOk, eventually, sleep, startNode } from '../../testing/cluster.js';
+import { adminTokenWithCli, type ClusterNode, eventually, sleep, startNodes } from '../../testing/cluster.js';
 import { basic, call } from '../../testing/http.js';
 import { type RunningUpstream, startRecordingUpstream } from '../../testing/processes.js';
 import {
@@ -43,15 +43,8 @@ describe('webhooks on two nodes sharing PostgreSQL', { skip }, () => {
       TOKENGATE_WEBHOOK_URL: receiver.url,
       TOKENGATE_WEBHOOK_SECRET: SECRET,
     };
-    await cliOk(['user', 'add', 'admin', '--admin'], env);
-    const admin = JSON.parse(await cliOk(['token', 'create', '--json', '--label', 'admin', '--user', 'admin'], env));
-    adminBasic = basic('admin', admin.token);
-    const started = await Promise.allSettled(
-      ['hook-a', 'hook-b'].map((id) => startNode(id, (upstream as RunningUpstream).url, env)),
-    );
-    nodes = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
-    const failed = started.find((s) => s.status === 'rejected');
-    if (failed !== undefined) throw (failed as PromiseRejectedResult).reason;
+    adminBasic = basic('admin', await adminTokenWithCli(env));
+    nodes = await startNodes(['hook-a', 'hook-b'], upstream.url, env);
   });
 
   after(async () => {
