@@ -19,6 +19,8 @@ export interface GatewayMetricsSources {
   };
   /** Database state and how long since the change feed last read it. */
   readonly database: () => { state: DatabaseState; silentMs: number };
+  /** Webhook counters (`dispatcher.stats()`); absent: no webhook series. */
+  readonly webhooks?: () => { delivered: number; failed: number; givenUp: number; dropped: number };
 }
 
 const DECISIONS: readonly AuditDecision[] = [
@@ -136,6 +138,28 @@ export class GatewayMetrics {
       registers,
       () => sources.database().silentMs / 1000,
     );
+    const webhooks = sources.webhooks;
+    if (webhooks !== undefined) {
+      new Counter({
+        name: 'tokengate_webhook_deliveries_total',
+        help: 'Webhook delivery attempts of this node by outcome: delivered (2xx), failed (retried with backoff), given_up (after webhooks.maxAttempts).',
+        labelNames: ['outcome'],
+        registers,
+        collect() {
+          const stats = webhooks();
+          this.reset();
+          this.inc({ outcome: 'delivered' }, stats.delivered);
+          this.inc({ outcome: 'failed' }, stats.failed);
+          this.inc({ outcome: 'given_up' }, stats.givenUp);
+        },
+      });
+      counterFrom(
+        'tokengate_webhook_events_dropped_total',
+        'Quota and new-address events not recorded because the in-memory queue for the database was full.',
+        registers,
+        () => webhooks().dropped,
+      );
+    }
     new Gauge({
       name: 'tokengate_database_state',
       help: 'Database state: 1 for the current one of up, degraded (within the outage grace), down.',

@@ -208,11 +208,13 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
       status: () => store.changeFeedStatus(),
       graceMs: config.database.outageGraceMs,
     });
+    const webhooks = new WebhookDispatcher({ store, config: config.webhooks, nodeId: config.nodeId, now, log });
     const metrics = config.metrics.enabled
       ? new GatewayMetrics({
           cache: () => cache.stats(),
           audit: () => writer.stats(),
           database: () => ({ state: databaseHealth.state(), silentMs: databaseHealth.silentMs() }),
+          ...(config.webhooks.receivers.length > 0 && { webhooks: () => webhooks.stats() }),
         })
       : null;
     const beat = () =>
@@ -222,7 +224,6 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
     await beat();
     const heartbeatTimer = setInterval(beat, HEARTBEAT_MS);
     heartbeatTimer.unref();
-    const webhooks = new WebhookDispatcher({ store, config: config.webhooks, nodeId: config.nodeId, now, log });
     redis =
       config.rateLimit.redisUrl === null
         ? null

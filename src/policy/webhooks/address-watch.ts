@@ -26,6 +26,7 @@ export class AddressWatch {
   readonly #now: () => number;
   readonly #known = new LRUCache<string, true>({ max: KNOWN_PAIRS });
   #pending = new Map<string, Pending>();
+  #dropped = 0;
 
   constructor(store: AddressWatchStore, now: () => number) {
     this.#store = store;
@@ -35,8 +36,17 @@ export class AddressWatch {
   /** Notes a successful call of `tokenId` from `address` (synchronous, never throws). */
   observe(tokenId: string, address: string): void {
     const key = `${tokenId} ${address}`;
-    if (this.#known.has(key) || this.#pending.has(key) || this.#pending.size >= MAX_PENDING) return;
+    if (this.#known.has(key) || this.#pending.has(key)) return;
+    if (this.#pending.size >= MAX_PENDING) {
+      this.#dropped += 1;
+      return;
+    }
     this.#pending.set(key, { tokenId, address });
+  }
+
+  /** Pairs not noted because MAX_PENDING were waiting for the next flush (each may miss its event). */
+  dropped(): number {
+    return this.#dropped;
   }
 
   /** Records the pairs noted since the last flush; returns how many were new. A failure is retried at the next call. */

@@ -43,6 +43,14 @@ export interface WebhookDispatcherDeps {
  * // on shutdown:
  * await webhooks.stop();
  */
+/** What {@link WebhookDispatcher.stats} counts. */
+export interface WebhookStats {
+  readonly delivered: number;
+  readonly failed: number;
+  readonly givenUp: number;
+  readonly dropped: number;
+}
+
 export class WebhookDispatcher {
   readonly #deps: WebhookDispatcherDeps;
   readonly #receivers: ReadonlyMap<string, WebhookReceiver>;
@@ -55,6 +63,7 @@ export class WebhookDispatcher {
   #nextPrune = 0;
   #stopped = false;
   readonly #failures = new Map<string, { count: number; warnedAt: number }>();
+  readonly #stats = { delivered: 0, failed: 0, givenUp: 0, dropped: 0 };
 
   constructor(deps: WebhookDispatcherDeps) {
     this.#deps = deps;
@@ -68,9 +77,20 @@ export class WebhookDispatcher {
     this.#schedule(0);
   }
 
+  /**
+   * Counters of this node since it started, for the metrics: deliveries answered 2xx, failed
+   * attempts (retried), deliveries given up, and events dropped because the in-memory queue was full.
+   */
+  stats(): Readonly<WebhookStats> {
+    return { ...this.#stats, dropped: this.#stats.dropped + this.addresses.dropped() };
+  }
+
   /** Queues `token.quota_exhausted` for `record` (synchronous: called on the request path). */
   quotaExhausted(record: TokenRecord): void {
-    if (this.#queued.length >= MAX_QUEUED_EVENTS) return;
+    if (this.#queued.length >= MAX_QUEUED_EVENTS) {
+      this.#stats.dropped += 1;
+      return;
+    }
     this.#queued.push(
       tokenEvent(
         'token.quota_exhausted',
@@ -151,6 +171,7 @@ export class WebhookDispatcher {
     const result = await postEvent(delivery, receiver.secret, config.timeoutMs, this.#stop.signal);
     const now = this.#deps.now();
     if (result.ok) {
+      this.#stats.delivered += 1;
       this.#failures.delete(receiver.url);
       log.debug('webhook delivered', { receiver: loggableUrl(receiver.url), event: delivery.type });
       await store.finishWebhookDelivery(delivery.id, nodeId, { delivered: true }, now);
@@ -171,7 +192,9 @@ export class WebhookDispatcher {
       attempts: delivery.attempts,
       error: result.error,
     };
+    if (!stopped) this.#stats.failed += 1;
     if (giveUp) {
+      this.#stats.givenUp += 1;
       log.error('webhook delivery given up after the last attempt', fields);
       return;
     }

@@ -85,6 +85,16 @@ describe('webhooks: a receiver that is down or failing', () => {
     const bodies = new Set(failing.received.filter((e) => e.json?.token?.id === id).map((e) => e.raw.toString()));
     assert.equal(bodies.size, 1);
     assert.equal((await call(box.url, '/rest/api/space', { auth })).status, 200);
+
+    // the metrics count both: the failed attempts and the deliveries
+    const metrics = await (await fetch(`${box.url}/metrics`)).text();
+    const count = (outcome: string) =>
+      Number(
+        new RegExp(`^tokengate_webhook_deliveries_total\\{outcome="${outcome}"\\} (\\d+)$`, 'm').exec(metrics)?.[1],
+      );
+    assert.ok(count('failed') >= 3, `failed attempts counted: ${count('failed')}`);
+    assert.ok(count('delivered') >= 2, `deliveries counted: ${count('delivered')}`);
+    assert.equal(count('given_up'), 0);
   });
 });
 
