@@ -22,7 +22,7 @@ import { createPageRoutes } from '../page/page-routes.js';
 import { policyCounter } from '../policy/policy-counter.js';
 import { PolicyGate } from '../policy/policy-gate.js';
 import { RedisRateCounter, redisLocation } from '../policy/redis-rate-counter.js';
-import { WebhookDispatcher } from '../policy/webhooks/webhook-dispatcher.js';
+import { quotaExhaustedEvent, WebhookDispatcher } from '../policy/webhooks/webhook-dispatcher.js';
 import { DatabaseHealth } from '../store/database-health.js';
 import { createAccessLog } from './access-log.js';
 import { watchingAddresses } from './address-watching-call-log.js';
@@ -304,7 +304,7 @@ async function assemble(config: Config, options: StartGatewayOptions, step: List
       upstream,
       policy: new PolicyGate({
         counter: policyCounter(store, redis),
-        onQuotaExhausted: (record) => webhooks.quotaExhausted(record),
+        quotaExhaustedEvent: (record) => quotaExhaustedEvent(record, now()),
       }),
       upstreamAuthorizations,
       now,

@@ -18,6 +18,6 @@ export function policyCounter(
   if (rateWindows === null) return store;
   return {
     countRateWindow: (key, windowMs, now) => rateWindows.countRateWindow(key, windowMs, now),
-    useQuota: (tokenId) => store.useQuota(tokenId),
+    useQuota: (tokenId, exhaustedEvent) => store.useQuota(tokenId, exhaustedEvent),
   };
 }

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ErrorCode } from '../http/error-catalogue.js';
-import type { TokenRecord } from '../store/models.js';
+import type { NewWebhookEvent, TokenRecord } from '../store/models.js';
 import { policyOf } from './compiled-policy.js';
 import type { PolicyCounter } from './policy-counter.js';
 import { RateLimitStoreError } from './rate-limit-store-error.js';
@@ -32,8 +32,11 @@ export class PolicyStoreError extends Error {
 
 export interface PolicyGateDeps {
   readonly counter: PolicyCounter;
-  /** Called once when a call uses the last call of a token's quota. */
-  readonly onQuotaExhausted?: (record: TokenRecord) => void;
+  /**
+   * The `token.quota_exhausted` event of `record`, recorded with the call that uses the last call
+   * of its quota (in the same transaction); absent: no event.
+   */
+  readonly quotaExhaustedEvent?: (record: TokenRecord) => NewWebhookEvent;
 }
 
 /**
@@ -97,7 +100,8 @@ export class PolicyGate {
     if (quota !== null) {
       let used: number | null;
       try {
-        used = await this.#deps.counter.useQuota(record.id);
+        const event = this.#deps.quotaExhaustedEvent;
+        used = await this.#deps.counter.useQuota(record.id, event === undefined ? undefined : () => event(record));
       } catch (err) {
         throw new PolicyStoreError(err);
       }
@@ -109,7 +113,6 @@ export class PolicyGate {
           headers,
         };
       }
-      if (used === quota) this.#deps.onQuotaExhausted?.(record);
     }
     return { ok: true, headers };
   }

@@ -722,19 +722,24 @@ export class KyselyStore implements Store {
     return num(row.count);
   }
 
-  async useQuota(tokenId: string): Promise<number | null> {
+  async useQuota(tokenId: string, exhaustedEvent?: () => NewWebhookEvent): Promise<number | null> {
     // One conditional UPDATE: the row lock serialises concurrent calls, and the condition keeps
-    // the count from ever passing the quota.
-    const row = await this.#hooks.write(this.#db, (trx) =>
-      trx
+    // the count from ever passing the quota. The call that uses the last one records the event
+    // in the same transaction, so it survives a crash right after.
+    const row = await this.#hooks.write(this.#db, async (trx) => {
+      const updated = await trx
         .updateTable('tokens')
         .set((eb) => ({ quota_used: eb('quota_used', '+', 1) }))
         .where('id', '=', tokenId)
         .where('quota', 'is not', null)
         .where((eb) => eb('quota_used', '<', eb.ref('quota')))
-        .returning('quota_used')
-        .executeTakeFirst(),
-    );
+        .returning(['quota_used', 'quota'])
+        .executeTakeFirst();
+      if (updated !== undefined && exhaustedEvent !== undefined && num(updated.quota_used) === num(updated.quota)) {
+        await insertEvents(trx, this.#hooks, [exhaustedEvent()]);
+      }
+      return updated;
+    });
     return row === undefined ? null : num(row.quota_used);
   }
 

@@ -226,7 +226,7 @@ export interface Store {
    * including this one, or null when the quota is used up (or the token has no quota or is gone).
    * Never counts past the quota, whatever the concurrency.
    */
-  useQuota(tokenId: string): Promise<number | null>;
+  useQuota(tokenId: string, exhaustedEvent?: () => NewWebhookEvent): Promise<number | null>;
 
   // webhook outbox (token events), shared by every node and the CLI
   /** Records events, skipping those whose key exists; returns how many were new. */

@@ -17,8 +17,6 @@ const NEW_RECEIVER_LOOKBACK_MS = 60 * 60_000;
 /** How often delivered and settled outbox rows are pruned. */
 const PRUNE_EVERY_MS = 10 * 60_000;
 const PRUNE_BATCH = 1000;
-/** Events raised on the request path (quota) waiting to be written, at most. */
-const MAX_QUEUED_EVENTS = 1000;
 /** At most one "delivery failed" warning per receiver in this time (the count is in the line). */
 const FAILURE_WARN_EVERY_MS = 60_000;
 
@@ -31,11 +29,11 @@ export interface WebhookDispatcherDeps {
 }
 
 /**
- * The background side of token events on one node: writes events raised on the request path,
- * records new client addresses, scans for expiring and expired tokens, and delivers the outbox
+ * The background side of token events on one node: records new client addresses, scans for expiring and expired tokens, and delivers the outbox
  * to this node's receivers. Every node runs one; the outbox and its leases make each delivery
- * one node's. Nothing here runs on a token call: `quotaExhausted` and the address watch only
- * queue in memory.
+ * one node's. Nothing here runs on a token call: the address watch only notes in
+ * memory (`token.quota_exhausted` is written with the call's quota count, see
+ * {@link quotaExhaustedEvent}).
  *
  * @example
  * const webhooks = new WebhookDispatcher({ store, config: config.webhooks, nodeId, now, log });
@@ -56,14 +54,13 @@ export class WebhookDispatcher {
   readonly #receivers: ReadonlyMap<string, WebhookReceiver>;
   readonly addresses: AddressWatch;
   readonly #stop = new AbortController();
-  #queued: NewWebhookEvent[] = [];
   #timer: NodeJS.Timeout | null = null;
   #running: Promise<void> | null = null;
   #nextScan = 0;
   #nextPrune = 0;
   #stopped = false;
   readonly #failures = new Map<string, { count: number; warnedAt: number }>();
-  readonly #stats = { delivered: 0, failed: 0, givenUp: 0, dropped: 0 };
+  readonly #stats = { delivered: 0, failed: 0, givenUp: 0 };
 
   constructor(deps: WebhookDispatcherDeps) {
     this.#deps = deps;
@@ -82,34 +79,16 @@ export class WebhookDispatcher {
    * attempts (retried), deliveries given up, and events dropped because the in-memory queue was full.
    */
   stats(): Readonly<WebhookStats> {
-    return { ...this.#stats, dropped: this.#stats.dropped + this.addresses.dropped() };
+    return { ...this.#stats, dropped: this.addresses.dropped() };
   }
 
-  /** Queues `token.quota_exhausted` for `record` (synchronous: called on the request path). */
-  quotaExhausted(record: TokenRecord): void {
-    if (this.#queued.length >= MAX_QUEUED_EVENTS) {
-      this.#stats.dropped += 1;
-      return;
-    }
-    this.#queued.push(
-      tokenEvent(
-        'token.quota_exhausted',
-        record,
-        this.#deps.now(),
-        { quota: record.quota ?? null },
-        `${record.id}|token.quota_exhausted`,
-      ),
-    );
-  }
-
-  /** Stops the loop: aborts attempts under way (they are retried, by this node or another), writes what is queued. */
+  /** Stops the loop: aborts attempts under way (they are retried, by this node or another), records the addresses noted. */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
     this.#stop.abort();
     await this.#running;
-    await this.#writeQueued().catch(() => undefined);
     await this.addresses.flush().catch(() => undefined);
   }
 
@@ -128,7 +107,6 @@ export class WebhookDispatcher {
 
   async #round(): Promise<void> {
     const { store, config } = this.#deps;
-    await this.#writeQueued();
     await this.addresses.flush();
     const now = this.#deps.now();
     if (now >= this.#nextScan) {
@@ -212,22 +190,20 @@ export class WebhookDispatcher {
     this.#failures.set(receiver.url, failures);
   }
 
-  async #writeQueued(): Promise<void> {
-    if (this.#queued.length === 0) return;
-    const batch = this.#queued;
-    this.#queued = [];
-    try {
-      await this.#deps.store.insertWebhookEvents(batch);
-    } catch (err) {
-      // kept for the next round (bounded)
-      this.#queued = [...batch, ...this.#queued].slice(0, MAX_QUEUED_EVENTS);
-      throw err;
-    }
-  }
-
   /** Outbox rows older than this are pruned: past every expiry mark and the expired look-back, so the scan never finds them again. */
   #retentionMs(): number {
     const longestMark = Math.max(0, ...this.#deps.config.expiringDays) * DAY_MS;
     return Math.max(longestMark, EXPIRED_LOOKBACK_MS) + DAY_MS;
   }
+}
+
+/** The `token.quota_exhausted` event of `record` (one per token: its key is the token's). */
+export function quotaExhaustedEvent(record: TokenRecord, now: number): NewWebhookEvent {
+  return tokenEvent(
+    'token.quota_exhausted',
+    record,
+    now,
+    { quota: record.quota ?? null },
+    `${record.id}|token.quota_exhausted`,
+  );
 }

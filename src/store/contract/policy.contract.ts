@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import type { NewWebhookEvent } from '../models.js';
 import { type ContractContext, token, unique } from './contract-context.js';
 
 /** Token policy counters: rate-limit windows and quotas, exact under concurrency and across instances. */
@@ -48,6 +49,29 @@ export function policyContract(ctx: ContractContext): void {
         );
         assert.equal(results.filter((r) => r === null).length, 15);
         assert.equal((await ctx.store.findTokenById(record.id))?.quotaUsed, 25);
+      } finally {
+        await second.close();
+      }
+    });
+
+    test('the call that uses the last of a quota records its event in the same write, once', async () => {
+      const record = token({ quota: 5 });
+      await ctx.store.insertToken(record);
+      const key = `${record.id}|token.quota_exhausted`;
+      let built = 0;
+      const exhausted = (): NewWebhookEvent => {
+        built += 1;
+        return { key, type: 'token.quota_exhausted', tokenId: record.id, body: '{}', createdAt: 1_800_000_000_000 };
+      };
+      const second = await ctx.reopen();
+      try {
+        const work: Promise<number | null>[] = [];
+        for (let i = 0; i < 6; i++)
+          work.push(ctx.store.useQuota(record.id, exhausted), second.useQuota(record.id, exhausted));
+        await Promise.all(work);
+        assert.equal(built, 1, 'built for the last call only');
+        // the event is in the outbox: the same key is not recorded again
+        assert.equal(await ctx.store.insertWebhookEvents([exhausted()]), 0);
       } finally {
         await second.close();
       }
