@@ -2,7 +2,7 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { type Dispatcher, Pool } from 'undici';
 import { errorStatus, fixedMessage } from '../http/error-catalogue.js';
-import { answerFraming } from './answer-framing.js';
+import { AnswerFraming } from './answer-framing.js';
 import { buildClientHeaders } from './upstream-headers.js';
 
 export interface UpstreamOptions {
@@ -163,13 +163,13 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     const res = this.#res;
     this.#status = statusCode;
     this.#resume = resume;
-    const framing = answerFraming(rawHeaders);
-    this.#closes = framing.closes;
-    this.#remaining = framing.length;
+    const framing = new AnswerFraming();
     res.writeHead(
       statusCode,
-      buildClientHeaders(rawHeaders, this.#upstreamOrigin, this.#publicOrigin, this.#responseCsp),
+      buildClientHeaders(rawHeaders, this.#upstreamOrigin, this.#publicOrigin, this.#responseCsp, framing),
     );
+    this.#closes = framing.closes;
+    this.#remaining = framing.length;
     // `close` comes once (after the response, or when the client went away): `on`, not the costlier `once`
     res.on('close', () => this.#clientClosed());
     return res.destroyed || !res.writableNeedDrain;

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { util as undiciUtil } from 'undici';
 import { URL_OVERRIDE_HEADERS } from '../http/url-override-headers.js';
+import { type AnswerFraming, FRAMING_HEADERS } from './answer-framing.js';
 
 /**
  * Request headers never passed on, by normalised name (lower case, `_` read as `-`: CGI, WSGI,
@@ -195,18 +196,22 @@ export function buildUpstreamHeaders(incoming: IncomingHttpHeaders, ctx: Upstrea
  * that Content-Security-Policy (beside any of the upstream's own: browsers enforce both). The
  * upstream's answers are served on tokengate's origin, which is also the page's: an HTML answer
  * with script must not be able to act on the page (mint a token with the admin's session).
+ *
+ * `framing`, when given, is told the framing headers on the way (see answer-framing.ts).
  */
 export function buildClientHeaders(
   raw: readonly (Buffer | string)[],
   upstreamOrigin: string,
   publicOrigin: string,
   responseCsp: string | null = null,
+  framing?: AnswerFraming,
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = undiciUtil.headerNameToString(raw[i] as Buffer | string);
-    if (DROPPED_RESPONSE_HEADERS.has(name)) continue;
     const rawValue = raw[i + 1] as Buffer | string;
+    if (framing !== undefined && FRAMING_HEADERS.has(name)) framing.see(name, rawValue);
+    if (DROPPED_RESPONSE_HEADERS.has(name)) continue;
     const value = typeof rawValue === 'string' ? rawValue : rawValue.toString('latin1');
     const previous = out[name];
     if (previous === undefined || !Object.hasOwn(out, name)) {
