@@ -175,6 +175,41 @@ describe('tokengate audit', () => {
     assert.equal(captured.out.trimEnd().split('\n').length, 2);
   });
 
+  test('--follow misses nothing written while the first page was read, and prints nothing twice', async () => {
+    const controller = new AbortController();
+    const captured: Captured = { out: '', err: '' };
+    let pageQueries = 0;
+    // the store answers the page only after a new denied record was written: it lies between
+    // the page and the start of following
+    const racing = {
+      queryAudit: async (...args: Parameters<TestStore['store']['queryAudit']>) => {
+        const answer = await t.store.queryAudit(...args);
+        if (Object.keys(args[0]).length > 0 && (pageQueries += 1) === 1) {
+          await t.store.insertAudit([record({ time: NOW + 2, decision: 'denied', reason: 'written meanwhile' })]);
+        }
+        return answer;
+      },
+      auditAfter: (afterId: number, limit: number) => t.store.auditAfter(afterId, limit),
+      iterateAudit: t.store.iterateAudit.bind(t.store),
+      close: async () => undefined,
+    };
+    const running = runAuditCommand(
+      ['--follow', '--json', '--decision', 'denied', '--max', '50', '--data-dir', t.dir],
+      io(captured),
+      { signal: controller.signal, pollMs: 20, openStore: async () => racing },
+    );
+    await until(() => captured.out.includes('written meanwhile'));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // a few more polls
+    controller.abort();
+    assert.equal(await running, 0);
+    assert.equal(captured.out.split('written meanwhile').length - 1, 1, 'printed once');
+    const ids = captured.out
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { id: number }).id);
+    assert.equal(new Set(ids).size, ids.length, 'no record twice');
+  });
+
   test('black-box: the real `tokengate audit` process reads the data directory', async () => {
     const out = assertOk(await runCliAsync(['audit', '--json', '--user', 'alice'], { dataDir: t.dir }));
     const lines = out.trimEnd().split('\n');

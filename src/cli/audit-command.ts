@@ -202,21 +202,24 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Prints new matching records (by id, oldest first) until `signal` fires. */
+/**
+ * Prints matching records after `lastId` (by id, oldest first) until `signal` fires, except those
+ * already `printed`.
+ */
 async function follow(
-  store: Pick<Store, 'queryAudit' | 'auditAfter'>,
+  store: Pick<Store, 'auditAfter'>,
   filter: AuditFilter,
   print: (r: StoredAuditRecord) => void,
+  from: { readonly lastId: number; readonly printed: ReadonlySet<number> },
   signal: AbortSignal,
   pollMs: number,
 ): Promise<void> {
-  // from the newest record overall, not only the newest match
-  let lastId = (await store.queryAudit({}, 0, 1)).entries[0]?.id ?? 0;
+  let lastId = from.lastId;
   while (!signal.aborted) {
     const fresh = await store.auditAfter(lastId, FOLLOW_BATCH);
     for (const record of fresh) {
       lastId = Math.max(lastId, record.id);
-      if (matchesAuditFilter(record, filter)) print(record);
+      if (matchesAuditFilter(record, filter) && !from.printed.has(record.id)) print(record);
     }
     if (fresh.length < FOLLOW_BATCH) await sleep(pollMs, signal);
   }
@@ -279,6 +282,9 @@ export async function runAuditCommand(
   const print = (record: StoredAuditRecord) => io.stdout(options.json ? ndjsonLine(record) : tableRow(record));
 
   await withAuditStore(values, io, deps, async (store) => {
+    // --follow goes on from the newest record overall read BEFORE the page: a record written in
+    // between is then followed (or was on the page: not printed twice), never missed
+    const lastId = options.follow ? ((await store.queryAudit({}, 0, 1)).entries[0]?.id ?? 0) : 0;
     const page = await store.queryAudit(options.filter, 0, options.max);
     if (!options.json) io.stdout(tableHeader());
     for (const record of [...page.entries].reverse()) print(record);
@@ -286,7 +292,8 @@ export async function runAuditCommand(
     const interrupt = deps.signal === undefined ? signalOnInterrupt() : null;
     try {
       const signal = deps.signal ?? interrupt?.signal ?? AbortSignal.abort();
-      await follow(store, options.filter, print, signal, deps.pollMs ?? 250);
+      const printed = new Set(page.entries.map((record) => record.id));
+      await follow(store, options.filter, print, { lastId, printed }, signal, deps.pollMs ?? 250);
     } finally {
       interrupt?.dispose();
     }
