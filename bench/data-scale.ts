@@ -213,7 +213,9 @@ async function main(): Promise<void> {
         '--upstream',
         upstream.url,
       ],
-      { TOKENGATE_LOG_LEVEL: 'warn' },
+      // the seeded records are older than the default retention and more than the default
+      // maxRows: without these the server would spend the run deleting them
+      { TOKENGATE_LOG_LEVEL: 'warn', TOKENGATE_AUDIT_RETENTION_DAYS: '0', TOKENGATE_AUDIT_MAX_ROWS: '0' },
     );
     children.push(gate.child);
     const tools = `${gate.url}/rest/extender/1.0/tokenTools`;

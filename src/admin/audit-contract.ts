@@ -30,7 +30,7 @@ export const auditEntrySchema = z.object({
  * `GET /rest/extender/1.0/tokenTools/audit` — the audit log, newest first.
  *
  * JSON: `{"status":"ok","total","totalIsLowerBound","startAt","maxResults","entries":[…]}`; `total`
- * is exact unless `totalIsLowerBound` (more than 10,000 records past the page: "at least"). `csv` and `ndjson`
+ * is exact unless `totalIsLowerBound` (more than 1,000 records past the page: "at least"). `csv` and `ndjson`
  * stream the whole filtered range (paging ignored) as a download
  * (`Content-Disposition: attachment; filename="tokengate-audit-<date>.<ext>"`).
  * Administrators see every record; other users see their own. Each parameter at most once; the
@@ -63,7 +63,7 @@ export const auditContract = defineContract({
       schema: z.object({
         status: ok,
         total: z.number().int(),
-        /** True when `total` is a lower bound: counting stops 10,000 records past the page ("at least"). */
+        /** True when `total` is a lower bound: counting stops 1,000 records past the page ("at least"). */
         totalIsLowerBound: z.boolean(),
         startAt: z.number().int(),
         maxResults: z.number().int(),

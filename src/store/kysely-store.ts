@@ -115,7 +115,7 @@ async function overflowDelete(db: Kysely<Database>, maxRows: number, limit: numb
 const PRUNE_BATCH = 1000;
 const DEFAULT_PAGE = 500;
 /** The audit query counts matching records up to this many beyond the page's end (then "at least"). */
-export const AUDIT_COUNT_BEYOND_PAGE = 10_000;
+export const AUDIT_COUNT_BEYOND_PAGE = 1000;
 /** Audit rows per INSERT statement (fewer than the parameter limits allow: faster to prepare). */
 const AUDIT_ROWS_PER_STATEMENT = 200;
 
