@@ -21,6 +21,12 @@ export interface DialectHooks {
    * processes wait on `busy_timeout` instead of failing on a lock upgrade).
    */
   write<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn`, ONE statement that is atomic by itself, as a write without an explicit
+   * transaction: one round trip instead of three (BEGIN, the statement, COMMIT) for a write on a
+   * token call's path. SQLite: still in turn with the other writes (one connection).
+   */
+  writeOne<T>(db: Kysely<Database>, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Inside a write transaction, before rows go into `changes` (PostgreSQL: serialise writers). */
   beforeChanges(trx: Kysely<Database>): Promise<void>;
   /** Inside the same transaction, after rows went into `changes` (PostgreSQL: `pg_notify`). */

@@ -707,8 +707,9 @@ export class KyselyStore implements Store {
 
   async countRateWindow(key: string, windowMs: number, now: number): Promise<number> {
     const start = windowStart(windowMs, now);
-    const row = await this.#hooks.write(this.#db, (trx) =>
-      trx
+    // one statement (an upsert that returns the count): atomic by itself, no transaction round trips
+    const row = await this.#hooks.writeOne(this.#db, (conn) =>
+      conn
         .insertInto('rate_windows')
         .values({ key, window_start: start, window_end: start + Math.max(1, Math.floor(windowMs)), count: 1 })
         .onConflict((oc) =>

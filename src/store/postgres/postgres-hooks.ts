@@ -37,6 +37,9 @@ export function postgresHooks(schema: string, feedSignal: FeedSignal): DialectHo
     async write<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
       return db.transaction().execute(fn);
     },
+    async writeOne<T>(db: Kysely<Database>, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+      return fn(db);
+    },
     async beforeChanges(trx: Kysely<Database>): Promise<void> {
       await sql`select pg_advisory_xact_lock(${sql.lit(CHANGE_LOCK_CLASS)}, ${sql.lit(lockKey)})`.execute(trx);
     },

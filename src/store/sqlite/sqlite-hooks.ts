@@ -41,8 +41,15 @@ export function sqliteHooks(file: string): DialectHooks {
     );
   }
 
+  async function writeOne<T>(db: Kysely<Database>, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+    // autocommit: the one statement is its own transaction; the lock keeps it out of another
+    // write's open transaction on the same connection
+    return withWriteLock(file, () => db.connection().execute(fn));
+  }
+
   return {
     dialect: 'sqlite',
+    writeOne,
     maxParams: SQLITE_MAX_PARAMS,
     pollMs: SQLITE_POLL_MS,
     bool: (value) => (value ? 1 : 0),
