@@ -184,7 +184,9 @@ describe('tokengate audit', () => {
     const racing = {
       queryAudit: async (...args: Parameters<TestStore['store']['queryAudit']>) => {
         const answer = await t.store.queryAudit(...args);
-        if (Object.keys(args[0]).length > 0 && (pageQueries += 1) === 1) {
+        const isPage = Object.keys(args[0]).length > 0;
+        if (isPage) pageQueries += 1;
+        if (isPage && pageQueries === 1) {
           await t.store.insertAudit([record({ time: NOW + 2, decision: 'denied', reason: 'written meanwhile' })]);
         }
         return answer;

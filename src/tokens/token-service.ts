@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/config.js';
 import { HttpError } from '../http/http-error.js';
 import { parseAllowedIpsInput } from '../policy/allowed-ips.js';
@@ -13,6 +12,7 @@ import { validUntilFor } from './expiry.js';
 import { stricterMaximum } from './expiry-policy.js';
 import { generateSecret } from './secret.js';
 import type { SecretBox } from './secret-box.js';
+import { newTokenId } from './token-id.js';
 import {
   parseCustomSecret,
   parseDaysUntilExpiry,
@@ -124,7 +124,7 @@ export class TokenService {
 
     for (let attempt = 1; ; attempt++) {
       const secret = custom ?? generateSecret();
-      const id = randomBytes(16).toString('base64url');
+      const id = newTokenId();
       const dateCreated = now();
       const record: TokenRecord = {
         id,
@@ -185,7 +185,7 @@ export class TokenService {
     }
     for (let attempt = 1; ; attempt++) {
       const secret = generateSecret();
-      const newId = randomBytes(16).toString('base64url');
+      const newId = newTokenId();
       const record: TokenRecord = {
         ...old,
         id: newId,
