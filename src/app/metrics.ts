@@ -155,7 +155,7 @@ export class GatewayMetrics {
       });
       counterFrom(
         'tokengate_webhook_events_dropped_total',
-        'Quota and new-address events not recorded because the in-memory queue for the database was full.',
+        'New (token, client address) pairs not noted because 10,000 were already waiting to be recorded: their token.new_address event may be missed.',
         registers,
         () => webhooks().dropped,
       );

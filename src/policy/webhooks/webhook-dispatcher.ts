@@ -76,7 +76,8 @@ export class WebhookDispatcher {
 
   /**
    * Counters of this node since it started, for the metrics: deliveries answered 2xx, failed
-   * attempts (retried), deliveries given up, and events dropped because the in-memory queue was full.
+   * attempts (retried), deliveries given up, and new-address pairs not noted because the
+   * in-memory set of pairs waiting was full.
    */
   stats(): Readonly<WebhookStats> {
     return { ...this.#stats, dropped: this.addresses.dropped() };
