@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Config, UpstreamCredentials } from './config.js';
+import { httpUrlField, int, text } from './schema-parts.js';
 import { parseSize } from './size.js';
 import { webhooksSchema } from './webhook-config.js';
 
@@ -18,47 +19,11 @@ const RESERVED_HEADERS = new Set([
 ]);
 const BLANK_OR_CONTROL = /[\s\p{Cc}]/u;
 
-function int(min: number, max: number) {
-  return z
-    .number({ invalid_type_error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
-}
-
-function text(what = 'a string') {
-  return z.string({ invalid_type_error: `must be ${what}` });
-}
-
 /** An http(s) URL without credentials, query or fragment; `originOnly` also refuses a path. */
 function httpUrl(example: string, originOnly: boolean) {
-  return text(`a URL such as ${example}`).transform((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `must be a URL such as ${example}, got ${JSON.stringify(value)}`,
-      });
-      return z.NEVER;
-    }
-    const problem =
-      url.protocol !== 'http:' && url.protocol !== 'https:'
-        ? `must start with http:// or https://, got ${JSON.stringify(value)}`
-        : url.username !== '' || url.password !== ''
-          ? 'must not contain credentials (use upstream.credentials)'
-          : url.search !== '' || url.hash !== ''
-            ? 'must not have a query or fragment'
-            : originOnly && url.pathname !== '/'
-              ? `must be an origin only (scheme://host[:port]): tokengate forwards the request path as it is, got path ${url.pathname}`
-              : null;
-    if (problem !== null) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-      return z.NEVER;
-    }
-    return originOnly ? url.origin : `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  });
+  return httpUrlField({ example, credentialsHint: 'use upstream.credentials', originOnly }, (url) =>
+    originOnly ? url.origin : `${url.origin}${url.pathname.replace(/\/+$/, '')}`,
+  );
 }
 
 const identityHeader = text('a header name, or empty for none')

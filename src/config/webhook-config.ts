@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { httpUrlField, int } from './schema-parts.js';
 
 /** Every event a webhook receiver can be sent (`events` in a receiver's configuration). */
 export const WEBHOOK_EVENT_TYPES = Object.freeze([
@@ -43,41 +44,14 @@ export interface WebhooksConfig {
 
 export const DEFAULT_EXPIRING_DAYS: readonly number[] = Object.freeze([7, 1]);
 
-function int(min: number, max: number) {
-  return z
-    .number({ invalid_type_error: 'must be a number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
-}
-
-const receiverUrl = z
-  .string({ invalid_type_error: 'must be a URL such as https://hooks.example.com/tokengate' })
-  .transform((value, ctx) => {
-    let url: URL;
-    try {
-      url = new URL(value);
-    } catch {
-      ctx.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `must be a URL such as https://hooks.example.com/tokengate, got ${JSON.stringify(value)}`,
-      });
-      return z.NEVER;
-    }
-    const problem =
-      url.protocol !== 'http:' && url.protocol !== 'https:'
-        ? `must start with http:// or https://, got ${JSON.stringify(value)}`
-        : url.username !== '' || url.password !== ''
-          ? 'must not contain credentials (the signature authenticates tokengate)'
-          : url.hash !== ''
-            ? 'must not have a fragment'
-            : null;
-    if (problem !== null) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-      return z.NEVER;
-    }
-    return url.href;
-  });
+const receiverUrl = httpUrlField(
+  {
+    example: 'https://hooks.example.com/tokengate',
+    credentialsHint: 'the signature authenticates tokengate',
+    allowQuery: true,
+  },
+  (url) => url.href,
+);
 
 const eventType = z.enum(WEBHOOK_EVENT_TYPES, {
   errorMap: (_issue, ctx) => ({
