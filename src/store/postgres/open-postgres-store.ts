@@ -1,9 +1,10 @@
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, sql } from 'kysely';
 import pg from 'pg';
 import type { Database } from '../database.js';
 import { KyselyStore } from '../kysely-store.js';
 import { migrateToLatest } from '../migrations/migrate.js';
 import { parsePostgresUrl } from './database-url.js';
+import { OwnSchemaPostgresDialect } from './own-schema-introspector.js';
 import { pgListener } from './pg-listener.js';
 import { CHANGES_CHANNEL, postgresHooks } from './postgres-hooks.js';
 import { postgresOpenError } from './postgres-open-error.js';
@@ -63,7 +64,7 @@ export async function openPostgresStore(url: string): Promise<KyselyStore> {
     // process would crash. The next query on it fails, and the pool discards it.
     client.on('error', () => {});
   });
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new OwnSchemaPostgresDialect({ pool }) });
   try {
     if (target.schema !== undefined) await ensureSchema(db, target.schema);
     const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
