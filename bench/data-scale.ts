@@ -151,7 +151,11 @@ async function timeCalls(
 }
 
 /** wrk's p99 (ms) and req/s against the gateway with a cached token. */
-async function wrkGateway(url: string, auth: string): Promise<{ p99: number; p50: number; rps: number }> {
+async function wrkGateway(
+  url: string,
+  auth: string,
+): Promise<{ p99: number; p50: number; rps: number; cpuUsPerCall: number }> {
+  const cpuBefore = cpuMsOf(gatewayPid);
   // asynchronous: the admin loop of this process runs while wrk does
   const child = spawn(
     'wrk',
@@ -170,7 +174,20 @@ async function wrkGateway(url: string, auth: string): Promise<{ p99: number; p50
   };
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
   if (/Non-2xx/.test(out)) throw new Error(`wrk saw non-2xx answers:\n${out}`);
-  return { p50: lat('50'), p99: lat('99'), rps };
+  const calls = Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN);
+  const cpuUsPerCall = ((cpuMsOf(gatewayPid) - cpuBefore) * 1000) / calls;
+  return { p50: lat('50'), p99: lat('99'), rps, cpuUsPerCall };
+}
+
+/** The gateway server's pid, for its CPU time (set once it runs). */
+let gatewayPid = 0;
+
+/** utime + stime of a process (all its threads), in ms; 0 when unknown. */
+function cpuMsOf(pid: number): number {
+  if (pid === 0) return 0;
+  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100; // USER_HZ 100
 }
 
 function rssOf(pid: number): string {
@@ -218,6 +235,7 @@ async function main(): Promise<void> {
       { TOKENGATE_LOG_LEVEL: 'warn', TOKENGATE_AUDIT_RETENTION_DAYS: '0', TOKENGATE_AUDIT_MAX_ROWS: '0' },
     );
     children.push(gate.child);
+    gatewayPid = gate.child.pid ?? 0;
     const tools = `${gate.url}/rest/extender/1.0/tokenTools`;
     const auth = { authorization: gateAuth };
 
@@ -319,6 +337,20 @@ async function main(): Promise<void> {
         `  (${adminCalls} admin calls: list, deep page, search, audit page, CSV export of one hour)\n`,
     );
     process.stdout.write(`  p99 added by the admin loop: ${(loaded.p99 - alone.p99).toFixed(2)} ms\n`);
+    // The control: the same wrk with a process that only spins on one core (no database, no
+    // tokengate). If it adds as much p99 as the admin loop, the loop costs CPU share, not waiting.
+    const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    children.push(spinner);
+    const spun = await wrkGateway(gate.url, gateAuth);
+    spinner.kill('SIGKILL');
+    process.stdout.write(
+      `  with a spinning process:    ${spun.rps.toFixed(0)} req/s  p50 ${spun.p50.toFixed(2)} ms  p99 ${spun.p99.toFixed(2)} ms` +
+        `  (control: one core taken, no database work)\n`,
+    );
+    process.stdout.write(`  p99 added by the spinning process: ${(spun.p99 - alone.p99).toFixed(2)} ms\n`);
+    process.stdout.write(
+      `  server CPU per gateway call: alone ${alone.cpuUsPerCall.toFixed(0)} us, with the admin loop ${loaded.cpuUsPerCall.toFixed(0)} us (admin work included), with the spinner ${spun.cpuUsPerCall.toFixed(0)} us\n`,
+    );
     process.stdout.write(`\nserver memory after the run: ${rssOf(gate.child.pid ?? 0)}\n`);
   } finally {
     for (const child of children) child.kill('SIGTERM');

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ErrorCode } from '../http/error-catalogue.js';
-import type { NewWebhookEvent, TokenRecord } from '../store/models.js';
+import { lineageOf, type NewWebhookEvent, type TokenRecord } from '../store/models.js';
 import { policyOf } from './compiled-policy.js';
 import type { PolicyCounter } from './policy-counter.js';
 import { RateLimitStoreError } from './rate-limit-store-error.js';
@@ -74,7 +74,7 @@ export class PolicyGate {
     if (rate !== null) {
       let count: number;
       try {
-        count = await this.#deps.counter.countRateWindow(`rate:${record.id}`, rate.windowMs, now);
+        count = await this.#deps.counter.countRateWindow(`rate:${lineageOf(record)}`, rate.windowMs, now);
       } catch (err) {
         throw new PolicyStoreError(err);
       }
@@ -101,7 +101,10 @@ export class PolicyGate {
       let used: number | null;
       try {
         const event = this.#deps.quotaExhaustedEvent;
-        used = await this.#deps.counter.useQuota(record.id, event === undefined ? undefined : () => event(record));
+        used = await this.#deps.counter.useQuota(
+          lineageOf(record),
+          event === undefined ? undefined : () => event(record),
+        );
       } catch (err) {
         throw new PolicyStoreError(err);
       }

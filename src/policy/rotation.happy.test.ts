@@ -62,6 +62,47 @@ describe('token rotation with a grace period', () => {
     assert.equal((await call(box.url, '/rest/api/space', { auth: newAuth })).status, 200, 'new, after the grace');
   });
 
+  test('during the grace the two secrets share one rate limit and one quota: a rotation never grants more calls', async () => {
+    const auth = basic('root', admin.token);
+    const space = (who: string) => call(box.url, '/rest/api/space', { auth: basic('ansible', who) });
+    const rotate = async (id: string) => {
+      const rotated = await call(box.url, `${TOOLS}/rotate`, { auth, body: { id, graceMinutes: 10 } });
+      assert.equal(rotated.status, 200, JSON.stringify(rotated.json));
+      return rotated.json as { id: string; token: string; quotaRemaining: number | null };
+    };
+
+    const limited = await call(box.url, `${TOOLS}/set`, {
+      auth,
+      body: { label: 'rate', userName: 'ansible', rateLimit: '3/day' },
+    });
+    assert.equal((await space(limited.json.token)).status, 200);
+    const limitedNew = await rotate(limited.json.id);
+    assert.equal((await space(limited.json.token)).status, 200, 'old: the 2nd call of the window');
+    assert.equal((await space(limitedNew.token)).status, 200, 'new: the 3rd');
+    const over = await space(limitedNew.token);
+    assert.equal(over.status, 429, 'new: the 4th call of the shared window');
+    assert.equal(over.headers.get('ratelimit-remaining'), '0');
+    assert.equal((await space(limited.json.token)).status, 429, 'old: over the same window');
+
+    const counted = await call(box.url, `${TOOLS}/set`, {
+      auth,
+      body: { label: 'quota', userName: 'ansible', quota: 3 },
+    });
+    assert.equal((await space(counted.json.token)).status, 200);
+    const countedNew = await rotate(counted.json.id);
+    assert.equal(countedNew.quotaRemaining, 2, 'the calls used carry over');
+    assert.equal((await space(counted.json.token)).status, 200);
+    assert.equal((await space(countedNew.token)).status, 200);
+    for (const secret of [countedNew.token, counted.json.token]) {
+      const refused = await space(secret);
+      assert.equal(refused.status, 403);
+      assert.equal(refused.json.code, 'quota_exhausted');
+    }
+    const again = await rotate(countedNew.id);
+    assert.equal(again.quotaRemaining, 0, 'a rotation of a rotation starts from the shared count');
+    assert.equal((await space(again.token)).status, 403);
+  });
+
   test('graceMinutes 0 revokes the old secret at once; bad input is a 400', async () => {
     const auth = basic('root', admin.token);
     const created = await call(box.url, `${TOOLS}/set`, { auth, body: { label: 'now', userName: 'ansible' } });

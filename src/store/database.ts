@@ -48,6 +48,8 @@ export interface TokensTable {
   quota_used: number;
   /** allowed client addresses and CIDR ranges, one per line ('' = any) */
   allowed_ips: string;
+  /** the first token of its rotations (null: itself): its rotations count rate and quota together */
+  lineage_id: string | null;
 }
 
 /** `settings` and `meta`: text key, text value (settings hold JSON). */

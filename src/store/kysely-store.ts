@@ -383,7 +383,7 @@ export class KyselyStore implements Store {
     replacement: TokenRecord,
     oldValidUntil: number | null,
     events: readonly NewWebhookEvent[] = [],
-  ): Promise<TokenRecord | undefined> {
+  ): Promise<{ readonly before: TokenRecord; readonly after: TokenRecord } | undefined> {
     try {
       return await this.#mutate(async (trx) => {
         const old = await trx.selectFrom('tokens').selectAll().where('id', '=', oldId).executeTakeFirst();
@@ -396,10 +396,16 @@ export class KyselyStore implements Store {
           const until = current === 0 ? oldValidUntil : Math.min(current, oldValidUntil);
           await trx.updateTable('tokens').set({ valid_until: until }).where('id', '=', oldId).execute();
         }
-        await trx.insertInto('tokens').values(tokenRow(replacement)).execute();
+        // the replacement counts on from the old token's count as it is now, in its lineage
+        const stored: TokenRecord = {
+          ...replacement,
+          quotaUsed: num(old.quota_used),
+          lineageId: old.lineage_id ?? old.id,
+        };
+        await trx.insertInto('tokens').values(tokenRow(stored)).execute();
         await insertEvents(trx, this.#hooks, events);
         return {
-          value: toToken(old),
+          value: { before: toToken(old), after: stored },
           changes: [
             { kind: 'token', key: old.digest },
             { kind: 'token', key: replacement.digest },
@@ -723,19 +729,35 @@ export class KyselyStore implements Store {
     return num(row.count);
   }
 
-  async useQuota(tokenId: string, exhaustedEvent?: () => NewWebhookEvent): Promise<number | null> {
-    // One conditional UPDATE: the row lock serialises concurrent calls, and the condition keeps
-    // the count from ever passing the quota. The call that uses the last one records the event
-    // in the same transaction, so it survives a crash right after.
+  async useQuota(lineage: string, exhaustedEvent?: () => NewWebhookEvent): Promise<number | null> {
+    // One conditional UPDATE of every token of the lineage (each holds the same count: a
+    // rotation copies it in its transaction): the row locks, taken in id order, serialise
+    // concurrent calls, and the
+    // condition keeps the count from ever passing the quota. The call that uses the last one
+    // records the event in the same transaction, so it survives a crash right after.
     const row = await this.#hooks.write(this.#db, async (trx) => {
-      const updated = await trx
-        .updateTable('tokens')
-        .set((eb) => ({ quota_used: eb('quota_used', '+', 1) }))
-        .where('id', '=', tokenId)
-        .where('quota', 'is not', null)
-        .where((eb) => eb('quota_used', '<', eb.ref('quota')))
-        .returning(['quota_used', 'quota'])
-        .executeTakeFirst();
+      const updated = (
+        await trx
+          .updateTable('tokens')
+          .set((eb) => ({ quota_used: eb('quota_used', '+', 1) }))
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('tokens')
+              .select('id')
+              .where((w) => w.or([w('id', '=', lineage), w('lineage_id', '=', lineage)]))
+              .orderBy('id')
+              // PostgreSQL: the lineage's rows locked in one order (two calls of a rotated token
+              // locking its two rows in opposite orders deadlocked); SQLite writes one at a time
+              .$if(this.#hooks.dialect === 'postgres', (q) => q.forUpdate()),
+          )
+          .where('quota', 'is not', null)
+          .where((eb) => eb('quota_used', '<', eb.ref('quota')))
+          .returning(['quota_used', 'quota'])
+          .execute()
+      ).reduce<{ quota_used: number; quota: number | null } | undefined>(
+        (most, r) => (most === undefined || num(r.quota_used) > num(most.quota_used) ? r : most),
+        undefined,
+      );
       if (updated !== undefined && exhaustedEvent !== undefined && num(updated.quota_used) === num(updated.quota)) {
         await insertEvents(trx, this.#hooks, [exhaustedEvent()]);
       }

@@ -58,6 +58,17 @@ export interface TokenRecord {
   readonly quotaUsed?: number;
   /** Allowed client addresses and CIDR ranges, one per line ('' or absent = any address). */
   readonly allowedIps?: string;
+  /**
+   * The id of the first token of this token's rotations (null or absent: this token's own id).
+   * Tokens of one lineage share one rate-limit window and one quota count, so the old and the new
+   * secret of a rotation together never make more calls than one token could.
+   */
+  readonly lineageId?: string | null;
+}
+
+/** The key `record`'s rate limit and quota count under: its lineage (see {@link TokenRecord.lineageId}). */
+export function lineageOf(record: Pick<TokenRecord, 'id' | 'lineageId'>): string {
+  return record.lineageId ?? record.id;
 }
 
 export type AuthType = 'basic' | 'bearer' | 'both';

@@ -44,6 +44,7 @@ export function toToken(row: Selectable<TokensTable>): TokenRecord {
     quota: row.quota === null ? null : num(row.quota),
     quotaUsed: num(row.quota_used),
     allowedIps: row.allowed_ips,
+    lineageId: row.lineage_id,
   };
 }
 
@@ -67,6 +68,7 @@ export function tokenRow(token: TokenRecord): Selectable<TokensTable> {
     quota: token.quota ?? null,
     quota_used: token.quotaUsed ?? 0,
     allowed_ips: token.allowedIps ?? '',
+    lineage_id: token.lineageId ?? null,
   };
 }
 

@@ -126,7 +126,10 @@ export interface Store {
   /**
    * Rotation, in one transaction: inserts `replacement` and retires token `oldId` — deleted when
    * `oldValidUntil` is null, else its expiry is brought forward to `oldValidUntil` (never pushed
-   * back). Returns the old token as it was, or undefined (and inserts nothing) when it is gone.
+   * back). The replacement joins the old token's lineage and starts from its quota count, both as
+   * read in the transaction (the two then count together: see {@link TokenRecord.lineageId}).
+   * Returns the old token as it was and the replacement as stored, or undefined (and inserts
+   * nothing) when the old token is gone.
    * @throws DuplicateTokenError when the replacement's digest exists.
    */
   rotateToken(
@@ -134,7 +137,7 @@ export interface Store {
     replacement: TokenRecord,
     oldValidUntil: number | null,
     events?: readonly NewWebhookEvent[],
-  ): Promise<TokenRecord | undefined>;
+  ): Promise<{ readonly before: TokenRecord; readonly after: TokenRecord } | undefined>;
   /** Forget every kept secret (secure mode). Returns how many were wiped. */
   wipeSecrets(): Promise<number>;
   /** Atomic increments of usage details. */
@@ -222,11 +225,12 @@ export interface Store {
    */
   countRateWindow(key: string, windowMs: number, now: number): Promise<number>;
   /**
-   * Counts one call against the quota of token `tokenId` when it has calls left: the calls used,
-   * including this one, or null when the quota is used up (or the token has no quota or is gone).
-   * Never counts past the quota, whatever the concurrency.
+   * Counts one call against the quota of the lineage `lineage` (a token's `lineageOf`: every
+   * token of its rotations) when it has calls left: the calls used, including this one, or null
+   * when the quota is used up (or the tokens have no quota or are gone). Never counts past the
+   * quota, whatever the concurrency.
    */
-  useQuota(tokenId: string, exhaustedEvent?: () => NewWebhookEvent): Promise<number | null>;
+  useQuota(lineage: string, exhaustedEvent?: () => NewWebhookEvent): Promise<number | null>;
 
   // webhook outbox (token events), shared by every node and the CLI
   /** Records events, skipping those whose key exists; returns how many were new. */

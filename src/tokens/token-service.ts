@@ -143,6 +143,7 @@ export class TokenService {
         quota,
         quotaUsed: 0,
         allowedIps,
+        lineageId: null,
       };
       try {
         const sealed = record.secretCiphertext !== null ? this.#deps.sealCondition : undefined;
@@ -205,9 +206,10 @@ export class TokenService {
           previousValidUntil: oldValidUntil === null ? isoOrNull(at) : isoOrNull(oldValidUntil),
           graceMinutes: grace,
         });
-        const before = await store.rotateToken(old.id, record, oldValidUntil, [rotated]);
-        if (before === undefined) throw new HttpError('token_not_found', `no token with id ${JSON.stringify(old.id)}`);
-        return { record, secret, old: before };
+        const rotation = await store.rotateToken(old.id, record, oldValidUntil, [rotated]);
+        if (rotation === undefined)
+          throw new HttpError('token_not_found', `no token with id ${JSON.stringify(old.id)}`);
+        return { record: rotation.after, secret, old: rotation.before };
       } catch (err) {
         if (!(err instanceof DuplicateTokenError) || attempt >= GENERATE_ATTEMPTS) throw err;
       }

@@ -47,6 +47,7 @@ export function token(overrides: Partial<TokenRecord> = {}): TokenRecord {
     quota: null,
     quotaUsed: 0,
     allowedIps: '',
+    lineageId: null,
     ...overrides,
   };
 }

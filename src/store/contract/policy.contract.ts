@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { NewWebhookEvent } from '../models.js';
+import { lineageOf, type NewWebhookEvent } from '../models.js';
 import { type ContractContext, token, unique } from './contract-context.js';
 
 /** Token policy counters: rate-limit windows and quotas, exact under concurrency and across instances. */
@@ -103,8 +103,8 @@ export function rotationContract(ctx: ContractContext): void {
       const old = token({ validUntil: 9_000_000_000_000 });
       await ctx.store.insertToken(old);
       const next = token({ label: old.label });
-      const before = await ctx.store.rotateToken(old.id, next, 8_000_000_000_000);
-      assert.equal(before?.validUntil, 9_000_000_000_000);
+      const rotation = await ctx.store.rotateToken(old.id, next, 8_000_000_000_000);
+      assert.equal(rotation?.before.validUntil, 9_000_000_000_000);
       assert.equal((await ctx.store.findTokenById(old.id))?.validUntil, 8_000_000_000_000);
       assert.equal((await ctx.store.findTokenByDigest(next.digest))?.id, next.id);
 
@@ -122,6 +122,51 @@ export function rotationContract(ctx: ContractContext): void {
       const orphan = token();
       assert.equal(await ctx.store.rotateToken(unique('gone-'), orphan, null), undefined);
       assert.equal(await ctx.store.findTokenById(orphan.id), undefined);
+    });
+
+    test('the replacement joins the lineage with the count as it is in the transaction', async () => {
+      const first = token({ quota: 10 });
+      await ctx.store.insertToken(first);
+      // the caller read the old token before these calls: its quotaUsed (0) is stale
+      const stale = token({ quota: 10, quotaUsed: 0 });
+      for (let i = 0; i < 3; i++) await ctx.store.useQuota(lineageOf(first));
+      const rotation = await ctx.store.rotateToken(first.id, stale, 9_000_000_000_000);
+      assert.equal(rotation?.after.lineageId, first.id);
+      assert.equal(rotation?.after.quotaUsed, 3);
+      const stored = await ctx.store.findTokenById(stale.id);
+      assert.equal(stored?.lineageId, first.id);
+      assert.equal(stored?.quotaUsed, 3);
+      const again = token({ quota: 10 });
+      const second = await ctx.store.rotateToken(stale.id, again, 9_000_000_000_000);
+      assert.equal(second?.after.lineageId, first.id, 'a rotation of a rotation stays in the first lineage');
+    });
+
+    test('the old and the new token of a rotation share one quota, across instances', async () => {
+      const old = token({ quota: 30 });
+      await ctx.store.insertToken(old);
+      for (let i = 0; i < 10; i++) await ctx.store.useQuota(lineageOf(old));
+      const next = token({ quota: 30 });
+      const rotation = await ctx.store.rotateToken(old.id, next, 9_000_000_000_000);
+      assert.ok(rotation !== undefined);
+      const second = await ctx.reopen();
+      try {
+        const work: Promise<number | null>[] = [];
+        // 20 calls left: 20 with each secret, on two instances
+        for (let i = 0; i < 10; i++) {
+          work.push(ctx.store.useQuota(lineageOf(rotation.before)), second.useQuota(lineageOf(rotation.before)));
+          work.push(ctx.store.useQuota(lineageOf(rotation.after)), second.useQuota(lineageOf(rotation.after)));
+        }
+        const results = await Promise.all(work);
+        assert.deepEqual(
+          results.filter((r): r is number => r !== null).sort((a, b) => a - b),
+          Array.from({ length: 20 }, (_, i) => i + 11),
+        );
+        assert.equal(results.filter((r) => r === null).length, 20);
+        assert.equal((await ctx.store.findTokenById(old.id))?.quotaUsed, 30);
+        assert.equal((await ctx.store.findTokenById(next.id))?.quotaUsed, 30);
+      } finally {
+        await second.close();
+      }
     });
   });
 }

@@ -68,6 +68,7 @@ describe('PostgreSQL store specifics', { skip }, () => {
         '0005-token-policy',
         '0006-webhook-events',
         '0007-token-search',
+        '0008-token-lineage',
       ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
