@@ -13,6 +13,7 @@
  * 4. The server's RSS (VmRSS, VmHWM) after all of it.
  *
  * Run: npm run bench:scale -- [--tokens N] [--audit N] [--samples N] [--duration S] [--keep]
+ *      [--gateway-only] [--admin-calls list,deep,search,audit,export]
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +39,18 @@ const AUDIT = option('audit', 10_000_000);
 const SAMPLES = option('samples', 100);
 const DURATION_S = option('duration', 10);
 const KEEP = process.argv.includes('--keep');
+/** Skip the timed admin calls: only the gateway phases (to compare admin loops quickly). */
+const GATEWAY_ONLY = process.argv.includes('--gateway-only');
+/** The admin loop's calls (default all): a comma-separated subset of list,deep,search,audit,export. */
+const ADMIN_CALLS = (() => {
+  const at = process.argv.indexOf('--admin-calls');
+  const all = ['list', 'deep', 'search', 'audit', 'export'];
+  if (at < 0) return all;
+  const chosen = (process.argv[at + 1] ?? '').split(',').filter((c) => c !== '');
+  const unknown = chosen.filter((c) => !all.includes(c));
+  if (chosen.length === 0 || unknown.length > 0) throw new Error(`--admin-calls takes some of ${all.join(',')}`);
+  return chosen;
+})();
 
 function log(message: string): void {
   process.stderr.write(`[bench:scale] ${message}\n`);
@@ -260,50 +273,52 @@ async function main(): Promise<void> {
           .join(' ')}\n\n`,
     );
     const deep = Math.max(0, TOKENS - 1000);
-    await timeCalls('tokenTools/get first page (50)', `${tools}/get?maxResults=50`, auth);
-    await timeCalls(
-      `tokenTools/get deep page (startAt ${deep.toLocaleString()})`,
-      `${tools}/get?startAt=${deep}&maxResults=50`,
-      auth,
-    );
-    const middle = Math.floor(TOKENS / 2);
-    await timeCalls(
-      `tokenTools/get middle page (startAt ${middle.toLocaleString()})`,
-      `${tools}/get?startAt=${middle}&maxResults=50`,
-      auth,
-    );
-    await timeCalls(
-      'page token list, sort by label, page 2',
-      `${gate.url}/tokengate/api/tokens?sort=label&startAt=25`,
-      page,
-    );
-    await timeCalls('page search "deploy" (common: 1 in 5)', `${gate.url}/tokengate/api/tokens?q=deploy`, page);
-    await timeCalls(
-      'page search "deploy 99999" (rare)',
-      `${gate.url}/tokengate/api/tokens?q=deploy%2099999`,
-      page,
-      Math.min(SAMPLES, 20),
-    );
-    await timeCalls(
-      'page search "user12" (1 in 100, bound user)',
-      `${gate.url}/tokengate/api/tokens?q=user12`,
-      page,
-      Math.min(SAMPLES, 20),
-    );
-    await timeCalls(
-      'page search "zq" (2 characters, no match)',
-      `${gate.url}/tokengate/api/tokens?q=zq`,
-      page,
-      Math.min(SAMPLES, 20),
-    );
-    await timeCalls('audit page, decision=denied', `${tools}/audit?decision=denied&maxResults=50`, auth);
-    await timeCalls(
-      'audit page, tokenId + path prefix',
-      `${tools}/audit?tokenId=bench7&path=/rest/api/content&maxResults=50`,
-      auth,
-    );
-    await timeCalls('audit page, unfiltered, startAt 10,000', `${tools}/audit?startAt=10000&maxResults=50`, auth);
-
+    if (!GATEWAY_ONLY) await timedAdminCalls();
+    async function timedAdminCalls(): Promise<void> {
+      await timeCalls('tokenTools/get first page (50)', `${tools}/get?maxResults=50`, auth);
+      await timeCalls(
+        `tokenTools/get deep page (startAt ${deep.toLocaleString()})`,
+        `${tools}/get?startAt=${deep}&maxResults=50`,
+        auth,
+      );
+      const middle = Math.floor(TOKENS / 2);
+      await timeCalls(
+        `tokenTools/get middle page (startAt ${middle.toLocaleString()})`,
+        `${tools}/get?startAt=${middle}&maxResults=50`,
+        auth,
+      );
+      await timeCalls(
+        'page token list, sort by label, page 2',
+        `${gate.url}/tokengate/api/tokens?sort=label&startAt=25`,
+        page,
+      );
+      await timeCalls('page search "deploy" (common: 1 in 5)', `${gate.url}/tokengate/api/tokens?q=deploy`, page);
+      await timeCalls(
+        'page search "deploy 99999" (rare)',
+        `${gate.url}/tokengate/api/tokens?q=deploy%2099999`,
+        page,
+        Math.min(SAMPLES, 20),
+      );
+      await timeCalls(
+        'page search "user12" (1 in 100, bound user)',
+        `${gate.url}/tokengate/api/tokens?q=user12`,
+        page,
+        Math.min(SAMPLES, 20),
+      );
+      await timeCalls(
+        'page search "zq" (2 characters, no match)',
+        `${gate.url}/tokengate/api/tokens?q=zq`,
+        page,
+        Math.min(SAMPLES, 20),
+      );
+      await timeCalls('audit page, decision=denied', `${tools}/audit?decision=denied&maxResults=50`, auth);
+      await timeCalls(
+        'audit page, tokenId + path prefix',
+        `${tools}/audit?tokenId=bench7&path=/rest/api/content&maxResults=50`,
+        auth,
+      );
+      await timeCalls('audit page, unfiltered, startAt 10,000', `${tools}/audit?startAt=10000&maxResults=50`, auth);
+    }
     process.stdout.write(`\ngateway (wrk -c16, ${DURATION_S} s, cached token, audit + usage on)\n`);
     const alone = await wrkGateway(gate.url, gateAuth);
     process.stdout.write(
@@ -314,13 +329,14 @@ async function main(): Promise<void> {
     const from = T0;
     const to = T0 + 3_600_000;
     const adminLoop = (async () => {
-      const urls = [
-        { url: `${tools}/get?maxResults=50`, headers: auth },
-        { url: `${tools}/get?startAt=${deep}&maxResults=50`, headers: auth },
-        { url: `${gate.url}/tokengate/api/tokens?q=backup`, headers: page },
-        { url: `${tools}/audit?decision=denied&maxResults=50`, headers: auth },
-        { url: `${tools}/audit?format=csv&from=${from}&to=${to}`, headers: auth },
-      ];
+      const calls: Record<string, { url: string; headers: Record<string, string> }> = {
+        list: { url: `${tools}/get?maxResults=50`, headers: auth },
+        deep: { url: `${tools}/get?startAt=${deep}&maxResults=50`, headers: auth },
+        search: { url: `${gate.url}/tokengate/api/tokens?q=backup`, headers: page },
+        audit: { url: `${tools}/audit?decision=denied&maxResults=50`, headers: auth },
+        export: { url: `${tools}/audit?format=csv&from=${from}&to=${to}`, headers: auth },
+      };
+      const urls = ADMIN_CALLS.map((name) => calls[name] as { url: string; headers: Record<string, string> });
       while (!stop) {
         for (const u of urls) {
           const response = await fetch(u.url, { headers: u.headers });
@@ -334,7 +350,7 @@ async function main(): Promise<void> {
     await adminLoop;
     process.stdout.write(
       `  with an admin loop:         ${loaded.rps.toFixed(0)} req/s  p50 ${loaded.p50.toFixed(2)} ms  p99 ${loaded.p99.toFixed(2)} ms` +
-        `  (${adminCalls} admin calls: list, deep page, search, audit page, CSV export of one hour)\n`,
+        `  (${adminCalls} admin calls: ${ADMIN_CALLS.join(', ')}; export = CSV export of one hour)\n`,
     );
     process.stdout.write(`  p99 added by the admin loop: ${(loaded.p99 - alone.p99).toFixed(2)} ms\n`);
     // The control: the same wrk with a process that only spins on one core (no database, no

@@ -81,6 +81,9 @@ export class AdminRouter<D extends AdminDeps = AdminDeps> {
         call.res.writeHead(response.status, { ...response.headers, 'cache-control': 'no-store' });
         for await (const chunk of response.stream) {
           if (!call.res.write(chunk)) await new Promise((resolve) => call.res.once('drain', resolve));
+          // a download runs on the thread that serves every token call: after each chunk, let
+          // the calls waiting meanwhile be served before the next one is made
+          else await new Promise(setImmediate);
         }
         call.res.end();
       }

@@ -6,7 +6,7 @@ import { type AdminDeps, defineEndpoint } from './admin-endpoint.js';
 import { auditContract } from './audit-contract.js';
 
 /** Records read per store query while streaming an export. */
-const EXPORT_PAGE_SIZE = 1000;
+const EXPORT_PAGE_SIZE = 250;
 
 const CONTENT_TYPES: Readonly<Record<Exclude<AuditFormat, 'json'>, string>> = {
   csv: 'text/csv; charset=utf-8',

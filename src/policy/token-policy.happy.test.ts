@@ -125,6 +125,13 @@ describe('token policy: rate limits, quotas, IP allow lists', () => {
     const listed = await call(box.url, `${TOOLS}/get?maxResults=1000`, { auth });
     const view = (listed.json.tokens as { id: string; quotaRemaining: number }[]).find((t) => t.id === created.json.id);
     assert.equal(view?.quotaRemaining, 0);
+    await eventually('the 60 refusals in the audit log', 5000, async () => {
+      const audit = await call(box.url, `${TOOLS}/audit?tokenId=${created.json.id}&decision=refused&maxResults=100`, {
+        auth,
+      });
+      const entries = audit.json.entries as { reason: string }[];
+      return entries.length === 60 && entries.every((e) => /used its quota of 40 calls/.test(e.reason));
+    });
   });
 
   test('a call from 127.0.0.2 is 403 naming that address (never the list); from 127.0.0.1 it is 200', async () => {
