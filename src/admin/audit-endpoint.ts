@@ -1,4 +1,3 @@
-import { auditToCsv, auditToNdjson } from '../audit/audit-export.js';
 import type { AuditFormat } from '../audit/audit-filter.js';
 import type { AuditFilter, User } from '../store/models.js';
 import type { Store } from '../store/store.js';
@@ -60,7 +59,7 @@ export const auditEndpoint = defineEndpoint(auditContract).handledBy(async ({ qu
       },
     };
   }
-  const records = deps.store.iterateAudit(filter, EXPORT_PAGE_SIZE);
+
   return {
     status: 200,
     headers: {
@@ -68,6 +67,6 @@ export const auditEndpoint = defineEndpoint(auditContract).handledBy(async ({ qu
       'content-disposition': `attachment; filename="${exportFileName(query.format, deps.now())}"`,
       'x-content-type-options': 'nosniff',
     },
-    stream: query.format === 'csv' ? auditToCsv(records) : auditToNdjson(records),
+    stream: deps.store.exportAudit(filter, query.format, EXPORT_PAGE_SIZE),
   };
 });

@@ -143,7 +143,7 @@ describe('tokengate audit', () => {
         throw new Error('disk I/O error');
       },
       auditAfter: async () => [],
-      iterateAudit: async function* () {},
+      exportAudit: async function* () {},
       close: async () => {
         closed += 1;
       },
@@ -192,7 +192,7 @@ describe('tokengate audit', () => {
         return answer;
       },
       auditAfter: (afterId: number, limit: number) => t.store.auditAfter(afterId, limit),
-      iterateAudit: t.store.iterateAudit.bind(t.store),
+      exportAudit: t.store.exportAudit.bind(t.store),
       close: async () => undefined,
     };
     const running = runAuditCommand(

@@ -1,4 +1,3 @@
-import { auditToCsv, auditToNdjson, ndjsonLine } from '../audit/audit-export.js';
 import {
   isAuditDecision,
   matchesAuditFilter,
@@ -8,6 +7,7 @@ import {
 } from '../audit/audit-filter.js';
 import { truncate } from '../audit/sanitize.js';
 import { loadConfig } from '../config/load-config.js';
+import { ndjsonLine } from '../store/audit-export.js';
 import type { AuditDecision, AuditFilter, StoredAuditRecord } from '../store/models.js';
 import type { Store } from '../store/store.js';
 import { COMMON_HELP, type CommonValues, expectPositionals, parseCommandLine } from './cli-common.js';
@@ -61,7 +61,7 @@ const AUDIT_OPTIONS = {
 } as const;
 
 /** What the command reads from the store. */
-export type AuditCommandStore = Pick<Store, 'queryAudit' | 'auditAfter' | 'iterateAudit' | 'close'>;
+export type AuditCommandStore = Pick<Store, 'queryAudit' | 'auditAfter' | 'exportAudit' | 'close'>;
 
 /** Replaceable parts, for tests. */
 export interface AuditCommandDeps {
@@ -314,8 +314,7 @@ async function runAuditExport(argv: string[], io: CliIo, deps: AuditCommandDeps)
   }
   const { filter } = readOptions(values as Values);
   await withAuditStore(values, io, deps, async (store) => {
-    const records = store.iterateAudit(filter, EXPORT_PAGE_SIZE);
-    for await (const chunk of format === 'csv' ? auditToCsv(records) : auditToNdjson(records)) io.stdout(chunk);
+    for await (const chunk of store.exportAudit(filter, format, EXPORT_PAGE_SIZE)) io.stdout(chunk);
   });
   return 0;
 }

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { type AuditBranch, auditWhere, visibilityBranches } from './audit-where.js';
 import type { AuditTable, Database } from './database.js';
 import type { AuditFilter } from './models.js';
@@ -8,6 +8,12 @@ export interface AuditPageRange {
   readonly limit: number;
   readonly offset?: number;
   readonly after?: { readonly time: number; readonly id: number };
+}
+
+/** One page's query: to run here, or to compile and run elsewhere (the SQLite thread's export). */
+export interface AuditPageQuery {
+  compile(): CompiledQuery<Selectable<AuditTable>>;
+  execute(): Promise<Selectable<AuditTable>[]>;
 }
 
 function branchQuery(db: Kysely<Database>, filter: AuditFilter, range: AuditPageRange, branch?: AuditBranch) {
@@ -36,17 +42,26 @@ export async function auditPage(
   filter: AuditFilter,
   range: AuditPageRange,
 ): Promise<Selectable<AuditTable>[]> {
+  return (await auditPageQuery(db, filter, range)?.execute()) ?? [];
+}
+
+/** A page of audit rows as a query (see {@link auditPage}); undefined when nothing can match. */
+export function auditPageQuery(
+  db: Kysely<Database>,
+  filter: AuditFilter,
+  range: AuditPageRange,
+): AuditPageQuery | undefined {
   const offset = range.offset ?? 0;
   const branches = visibilityBranches(filter);
   if (branches === undefined) {
-    return branchQuery(db, filter, range).limit(range.limit).offset(offset).execute();
+    return branchQuery(db, filter, range).limit(range.limit).offset(offset);
   }
-  if (branches.length === 0 || range.limit <= 0) return [];
+  if (branches.length === 0 || range.limit <= 0) return undefined;
   const each = offset + range.limit;
   const [first, ...rest] = branches.map((branch) =>
     db.selectFrom(branchQuery(db, filter, range, branch).limit(each).as('b')).selectAll(),
   );
-  if (first === undefined) return [];
+  if (first === undefined) return undefined;
   const union = rest.reduce((all, next) => all.union(next), first);
   return db
     .selectFrom(union.as('u'))
@@ -54,6 +69,5 @@ export async function auditPage(
     .orderBy('time', 'desc')
     .orderBy('id', 'desc')
     .limit(range.limit)
-    .offset(offset)
-    .execute();
+    .offset(offset);
 }

@@ -12,6 +12,11 @@ export type FeedSignal = (wake: () => void) => FeedSignalHandle;
 /** The few things the shared Kysely store code must ask the dialect. */
 export interface DialectHooks {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * The connection formats a page of an audit export itself when the query is marked with its
+   * format (`export-page.ts`): SQLite's worker thread. Otherwise the store formats the rows.
+   */
+  readonly formatsExportPages?: boolean;
   /** Largest number of bound parameters in one statement. */
   readonly maxParams: number;
   /** Boolean as stored: 0/1 on SQLite, true/false on PostgreSQL. */

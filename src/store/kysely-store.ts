@@ -1,10 +1,12 @@
-import { CompiledQuery, type Kysely, sql } from 'kysely';
-import { auditPage } from './audit-page.js';
+import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
+import { type AuditExportFormat, exportHeader } from './audit-export.js';
+import { auditPage, auditPageQuery } from './audit-page.js';
 import { auditStats, oldestAuditTime } from './audit-stats.js';
 import { auditWhere } from './audit-where.js';
 import { ChangeFeed } from './change-feed.js';
-import type { Database } from './database.js';
+import type { AuditTable, Database } from './database.js';
 import type { DialectHooks } from './dialect-hooks.js';
+import { type ExportPage, type ExportPageQuery, exportPageOf } from './export-page.js';
 import type {
   AuditFilter,
   AuditPage,
@@ -568,6 +570,32 @@ export class KyselyStore implements Store {
       }
       if (rows.length < size) return;
     }
+  }
+
+  async *exportAudit(filter: AuditFilter, format: AuditExportFormat, pageSize = DEFAULT_PAGE): AsyncIterable<string> {
+    const size = Math.max(1, Math.floor(pageSize));
+    const header = exportHeader(format);
+    if (header !== '') yield header;
+    let after: ExportPage['last'];
+    for (;;) {
+      const query = auditPageQuery(this.#db, filter, { limit: size, ...(after !== undefined && { after }) });
+      if (query === undefined) return;
+      const page = await this.#exportPage(query.compile(), format);
+      if (page.text !== '') yield page.text;
+      if (page.count < size || page.last === undefined) return;
+      after = page.last;
+    }
+  }
+
+  /** One page of an export: formatted by the connection where it can (SQLite's thread), else here. */
+  async #exportPage(compiled: CompiledQuery<Selectable<AuditTable>>, format: AuditExportFormat): Promise<ExportPage> {
+    if (this.#hooks.formatsExportPages === true) {
+      const marked: ExportPageQuery = { ...compiled, exportFormat: format };
+      const page = (await this.#db.executeQuery<ExportPage>(marked)).rows[0];
+      if (page === undefined) throw new Error('the database answered no export page');
+      return page;
+    }
+    return exportPageOf((await this.#db.executeQuery(compiled)).rows.map(toAudit), format);
   }
 
   auditStats(filter: AuditFilter, range: TimeRange, bucketMs: number): Promise<AuditStatsRow[]> {

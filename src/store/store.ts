@@ -1,3 +1,4 @@
+import type { AuditExportFormat } from './audit-export.js';
 import type {
   AuditFilter,
   AuditPage,
@@ -165,8 +166,14 @@ export interface Store {
    * the page's end; past that it is that bound and `totalIsLowerBound` is true ("at least").
    */
   queryAudit(filter: AuditFilter, startAt: number, maxResults: number): Promise<AuditPage>;
-  /** Every matching record, newest first, read in pages (for exports). */
+  /** Every matching record, newest first, read in pages. */
   iterateAudit(filter: AuditFilter, pageSize?: number): AsyncIterable<StoredAuditRecord>;
+  /**
+   * Every matching record, newest first, as export text (`audit-export.ts`: the CSV header, then
+   * one chunk per page of `pageSize` records). SQLite formats each page on its own thread, so an
+   * export costs the request thread only the writing of text.
+   */
+  exportAudit(filter: AuditFilter, format: AuditExportFormat, pageSize?: number): AsyncIterable<string>;
   /**
    * Calls per time bucket (`bucketMs` long, aligned on multiples of it, UTC) and decision among
    * the matching records within `range`, counted in SQL (`GROUP BY bucket, decision`): only

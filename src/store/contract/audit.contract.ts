@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { exportHeader, exportLines } from '../audit-export.js';
 import type { AuditFilter, AuditRecord, StoredAuditRecord } from '../models.js';
 import type { Store } from '../store.js';
 import { audit, type ContractContext, unique } from './contract-context.js';
@@ -223,6 +224,43 @@ export function auditContract(ctx: ContractContext): void {
       const all = await collect(ctx.store.iterateAudit({ path: prefix }, 4));
       assert.equal(all.length, 25);
       assert.equal(new Set(all.map((r) => r.id)).size, 25);
+    });
+
+    test('exportAudit writes what the export format makes of iterateAudit, page by page, in both formats', async () => {
+      const prefix = `/${unique('export')}/`;
+      const tricky = ['=HYPERLINK("x")', 'a,b "c"', 'line\r\nbreak', 'sep\u2028x\u2029', 'ünïcödé ✓', ''];
+      await ctx.store.insertAudit(
+        Array.from({ length: 23 }, (_, i) =>
+          audit({
+            time: 9_000 + (i % 4), // equal times across page boundaries
+            path: `${prefix}${i}`,
+            tokenId: i % 2 === 0 ? `${prefix}even` : null,
+            user: i % 3 === 0 ? 'Exporter' : null,
+            userAgent: tricky[i % tricky.length] ?? '',
+            reason: tricky[(i + 1) % tricky.length] ?? '',
+            upstreamStatus: i % 5 === 0 ? null : 200,
+          }),
+        ),
+      );
+      const filters: AuditFilter[] = [
+        { path: prefix },
+        { path: prefix, decision: 'allowed' },
+        { path: prefix, ownUser: 'exporter', tokenIds: [`${prefix}even`] },
+        { path: `${prefix}none` },
+      ];
+      for (const filter of filters) {
+        const records = await collect(ctx.store.iterateAudit(filter, 1000));
+        for (const format of ['csv', 'ndjson'] as const) {
+          for (const size of [1, 4, 1000]) {
+            const chunks: string[] = [];
+            for await (const chunk of ctx.store.exportAudit(filter, format, size)) chunks.push(chunk);
+            const label = `${JSON.stringify(filter)} ${format} page ${size}`;
+            assert.equal(chunks.join(''), exportHeader(format) + exportLines(records, format), label);
+            const header = format === 'csv' ? 1 : 0;
+            assert.equal(chunks.length, header + Math.ceil(records.length / size), `${label}: one chunk per page`);
+          }
+        }
+      }
     });
 
     test('auditAfter: records after an id, oldest first, limited', async () => {

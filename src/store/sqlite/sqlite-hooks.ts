@@ -49,6 +49,7 @@ export function sqliteHooks(file: string): DialectHooks {
 
   return {
     dialect: 'sqlite',
+    formatsExportPages: true,
     writeOne,
     maxParams: SQLITE_MAX_PARAMS,
     pollMs: SQLITE_POLL_MS,

@@ -1,3 +1,5 @@
+import type { AuditExportFormat } from '../audit-export.js';
+
 /**
  * Messages between the request thread and the SQLite worker thread (see `sqlite-worker.ts`).
  * One request, one answer, matched by `id`; the worker runs them one at a time, in order.
@@ -10,12 +12,17 @@ export interface OpenRequest {
   readonly file: string;
 }
 
-/** Runs one statement: rows for a statement that returns rows, else changes and last row id. */
+/**
+ * Runs one statement: rows for a statement that returns rows, else changes and last row id.
+ * With `exportFormat` (a page of audit rows), the one row answered is an `ExportPage` (see
+ * `../export-page.ts`): the rows formatted there, so that only text crosses to the request thread.
+ */
 export interface QueryRequest {
   readonly op: 'query';
   readonly id: number;
   readonly sql: string;
   readonly params: readonly unknown[];
+  readonly exportFormat?: AuditExportFormat;
 }
 
 /** Closes the database (a WAL checkpoint happens here) and lets the thread end. */

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { AuditExportFormat } from '../audit-export.js';
 import type { WireError, WorkerAnswer, WorkerRequest } from './sqlite-protocol.js';
 
 /** The code of the error every statement gets once the worker thread has stopped. */
@@ -79,9 +80,9 @@ export class SqliteThread {
     return this.#stopped === undefined;
   }
 
-  /** Runs one statement in the worker. */
-  run(sql: string, params: readonly unknown[]): Promise<StatementResult> {
-    return this.#post({ op: 'query', sql, params });
+  /** Runs one statement in the worker (with `exportFormat`: a page of an audit export, formatted there). */
+  run(sql: string, params: readonly unknown[], exportFormat?: AuditExportFormat): Promise<StatementResult> {
+    return this.#post({ op: 'query', sql, params, ...(exportFormat !== undefined && { exportFormat }) });
   }
 
   /** Closes the connection after every statement posted before; resolves when the thread ended. */

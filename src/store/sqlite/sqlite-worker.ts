@@ -1,5 +1,9 @@
 import { parentPort } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { AuditTable } from '../database.js';
+import { exportPageOf } from '../export-page.js';
+import { toAudit } from '../rows.js';
 import type { WireError, WorkerAnswer, WorkerRequest } from './sqlite-protocol.js';
 
 /**
@@ -72,6 +76,13 @@ function handle(request: WorkerRequest): WorkerAnswer {
         throw Object.assign(new Error('the SQLite database is not open'), { code: 'SQLITE_MISUSE' });
       const statement = prepare(db, request.sql);
       const params = bindable(request.params);
+      if (request.exportFormat !== undefined) {
+        return {
+          id: request.id,
+          ok: true,
+          rows: [exportPageOf((statement.all(params) as Selectable<AuditTable>[]).map(toAudit), request.exportFormat)],
+        };
+      }
       if (statement.reader) return { id: request.id, ok: true, rows: statement.all(params) };
       const { changes, lastInsertRowid } = statement.run(params);
       return { id: request.id, ok: true, changes, lastInsertRowid };

@@ -1,5 +1,6 @@
 import { CompiledQuery, type DatabaseConnection, type Driver, type QueryResult, SelectQueryNode } from 'kysely';
 import { createLogger, describeError } from '../../log/logger.js';
+import { exportFormatOf } from '../export-page.js';
 import { SQLITE_WORKER_STOPPED, SqliteThread } from './sqlite-thread.js';
 
 /** After a worker thread died, a new one is started no sooner than this (a crash loop stays a 503). */
@@ -14,7 +15,7 @@ class WorkerConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const answer = await this.#thread.run(compiled.sql, compiled.parameters);
+    const answer = await this.#thread.run(compiled.sql, compiled.parameters, exportFormatOf(compiled));
     if (answer.rows !== undefined) return { rows: answer.rows as R[] };
     return {
       rows: [],

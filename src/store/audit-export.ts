@@ -1,7 +1,7 @@
-import type { StoredAuditRecord } from '../store/models.js';
+import type { StoredAuditRecord } from './models.js';
 
-/** Records to export: anything iterable, e.g. `store.iterateAudit(filter)`. */
-export type AuditSource = AsyncIterable<StoredAuditRecord> | Iterable<StoredAuditRecord>;
+/** The two export formats. */
+export type AuditExportFormat = 'csv' | 'ndjson';
 
 /** Export columns, in order (CSV header names and NDJSON keys). */
 export const AUDIT_COLUMNS = [
@@ -23,9 +23,6 @@ export const AUDIT_COLUMNS = [
   'durationMs',
   'node',
 ] as const;
-
-/** Chunks are yielded once they reach about this many characters. */
-const CHUNK_CHARS = 64 * 1024;
 
 function isoTime(ms: number): string {
   const d = new Date(ms);
@@ -82,39 +79,6 @@ function csvRow(values: readonly (string | number | null)[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-async function* chunked(lines: AsyncIterable<string>, first: string): AsyncGenerator<string> {
-  let buffer = first;
-  for await (const line of lines) {
-    buffer += line;
-    if (buffer.length >= CHUNK_CHARS) {
-      yield buffer;
-      buffer = '';
-    }
-  }
-  if (buffer.length > 0) yield buffer;
-}
-
-async function* mapRecords(source: AuditSource, toLine: (r: StoredAuditRecord) => string): AsyncGenerator<string> {
-  for await (const record of source) yield toLine(record);
-}
-
-/**
- * The records as CSV (RFC 4180: CRLF line ends, header row first, quoting as in
- * {@link csvField}, formula-looking text prefixed with `'`), in string chunks of about 64 KiB.
- * Columns: {@link AUDIT_COLUMNS}; `time` is ISO 8601 (UTC), `timeMs` epoch milliseconds.
- * Values are the stored ones (control characters already escaped by the record builder); a raw
- * CR or LF would still stay inside its quoted field.
- *
- * @example
- * for await (const chunk of auditToCsv(store.iterateAudit(filter))) res.write(chunk);
- */
-export function auditToCsv(records: AuditSource): AsyncGenerator<string> {
-  return chunked(
-    mapRecords(records, (r) => csvRow(exportValues(r))),
-    csvRow(AUDIT_COLUMNS),
-  );
-}
-
 /** Line separators JSON.stringify leaves as they are but some JavaScript-based readers split on. */
 const JS_LINE_SEPARATORS = /[\u2028\u2029]/g;
 
@@ -130,13 +94,25 @@ export function ndjsonLine(r: StoredAuditRecord): string {
   return `${json}\n`;
 }
 
+/** What an export starts with: the CSV header row; nothing for NDJSON. */
+export function exportHeader(format: AuditExportFormat): string {
+  return format === 'csv' ? csvRow(AUDIT_COLUMNS) : '';
+}
+
 /**
- * The records as NDJSON (one JSON object per `\n`-terminated line, no header), in string
- * chunks of about 64 KiB. Keys: {@link AUDIT_COLUMNS}.
+ * `records` as export lines, without the header. CSV: RFC 4180 (CRLF line ends, quoting as in
+ * {@link csvField}, formula-looking text prefixed with `'`); NDJSON: one JSON object per
+ * `\n`-terminated line ({@link ndjsonLine}). Columns and keys: {@link AUDIT_COLUMNS}; `time` is ISO
+ * 8601 (UTC), `timeMs` epoch milliseconds. Values are the stored ones (control characters already
+ * escaped by the record builder); a raw CR or LF would still stay inside its quoted field. The
+ * SQLite thread formats each page of an export with it (`Store.exportAudit`), so only text reaches
+ * the request thread.
  *
  * @example
- * for await (const chunk of auditToNdjson(store.iterateAudit(filter))) res.write(chunk);
+ * res.write(exportHeader('csv') + exportLines(records, 'csv'));
  */
-export function auditToNdjson(records: AuditSource): AsyncGenerator<string> {
-  return chunked(mapRecords(records, ndjsonLine), '');
+export function exportLines(records: readonly StoredAuditRecord[], format: AuditExportFormat): string {
+  let text = '';
+  for (const r of records) text += format === 'csv' ? csvRow(exportValues(r)) : ndjsonLine(r);
+  return text;
 }
