@@ -95,10 +95,11 @@ describe('the packed tarball installs a working tokengate command', { timeout: I
   const work = tempDir('tokengate-pack-');
   const prefix = join(work.path, 'prefix');
   const bin = join(prefix, 'bin', 'tokengate');
+  /** A copy of the checkout: packing builds its dist/ (prepack), as `npm run build` would in a clone. */
+  const tree = join(work.path, 'tree');
   let serving: ChildProcess | null = null;
 
   before(() => {
-    const tree = join(work.path, 'tree');
     copyTrackedTree(tree);
     npm(['pack', '--silent', '--pack-destination', work.path], tree);
     const tarball = readdirSync(work.path).find((name) => name.endsWith('.tgz'));
@@ -117,6 +118,11 @@ describe('the packed tarball installs a working tokengate command', { timeout: I
 
   it('tokengate --version prints the package version', () => {
     const out = execFileSync(bin, ['--version'], { encoding: 'utf8' });
+    assert.equal(out.trim(), `tokengate ${VERSION}`);
+  });
+
+  it('inside the clone, after the build, npx tokengate runs the same command', () => {
+    const out = npm(['exec', '--no', '--', 'tokengate', '--version'], tree);
     assert.equal(out.trim(), `tokengate ${VERSION}`);
   });
 
