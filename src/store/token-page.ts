@@ -196,10 +196,7 @@ async function searchIds(
       .execute()
   ).map((u) => u.username_key);
   const cap = query.startAt + query.maxResults + SEARCH_COUNT_BEYOND_PAGE;
-  const candidates =
-    dialect === 'sqlite' && [...search.toLowerCase()].length >= TRIGRAM
-      ? await fewCandidates(db, search, named)
-      : undefined;
+  const candidates = dialect === 'sqlite' ? await sqliteCandidates(db, search, named) : undefined;
   const matching = await order(
     db
       .selectFrom('tokens as t')
@@ -222,20 +219,68 @@ async function searchIds(
   };
 }
 
+/** A quoted FTS5 phrase: the text literally (a double quote is doubled). */
+function phrase(text: string): string {
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+/** Printable ASCII of 1–2 characters: JavaScript and the trigram tokenizer fold its case alike. */
+const SHORT_ASCII = /^[\x20-\x7e]{1,2}$/;
+/** A short text that starts more trigrams than this is common: the scan in index order finds it soon. */
+const MAX_SHORT_TERMS = 500;
+/** Rows a short text's frequency is sampled from (the first rows of the table). */
+const SHORT_SAMPLE_ROWS = 20_000;
+
 /**
- * SQLite: the `tokens_search` rowids whose label or user contains `search` (a superset of the
- * LIKE test: the trigram index folds case at least as widely as SQLite's `lower`), as a
+ * SQLite: the candidate rowids of a search (see {@link fewCandidates}), or undefined for a scan
+ * in index order. 3+ characters: the trigram phrase. 1–2 ASCII characters (migration 0009): the
+ * trigrams that start with the text, found by range in `tokens_search_terms`, when a sample of
+ * the first rows says the text is rare (counting a common text's trigrams would cost more than
+ * the scan, which meets its matches soon).
+ */
+async function sqliteCandidates(
+  db: Kysely<Database>,
+  search: string,
+  named: readonly string[],
+): Promise<Expression<unknown> | undefined> {
+  const text = search.toLowerCase();
+  if ([...text].length >= TRIGRAM) return fewCandidates(db, phrase(text), named);
+  if (!SHORT_ASCII.test(text) || !(await rareInSample(db, search))) return undefined;
+  const terms = await sql<{ term: string }>`select term from tokens_search_terms where term >= ${text}
+    and term < ${`${text}\u{10FFFF}`} limit ${MAX_SHORT_TERMS + 1}`.execute(db);
+  if (terms.rows.length > MAX_SHORT_TERMS) return undefined;
+  if (terms.rows.length === 0) return named.length > 0 ? fewCandidates(db, null, named) : sql`select null where 0`;
+  return fewCandidates(db, terms.rows.map((r) => phrase(r.term)).join(' OR '), named);
+}
+
+/**
+ * Whether `search` matches few enough of the first {@link SHORT_SAMPLE_ROWS} tokens that, at
+ * that rate over every token, its candidates stay within {@link SEARCH_CANDIDATE_LIMIT}.
+ */
+async function rareInSample(db: Kysely<Database>, search: string): Promise<boolean> {
+  const pattern = likeContains(search);
+  const sample = await sql<{ n: number }>`select count(*) as n from (select label, user_key from tokens
+    limit ${SHORT_SAMPLE_ROWS}) where lower(label) like ${pattern} escape '\\' or user_key like ${pattern} escape '\\'`.execute(
+    db,
+  );
+  const all = num((await db.selectFrom('token_count').select('n').where('id', '=', 0).executeTakeFirst())?.n);
+  const sampled = Math.min(all, SHORT_SAMPLE_ROWS);
+  return sampled === 0 || (num(sample.rows[0]?.n) * all) / sampled <= SEARCH_CANDIDATE_LIMIT;
+}
+
+/**
+ * SQLite: the `tokens_search` rowids that `match` (an FTS5 query; null: none) finds — a superset
+ * of the LIKE test: the trigram index folds case at least as widely as SQLite's `lower` — as a
  * subquery, when they and the named users' tokens number at most {@link SEARCH_CANDIDATE_LIMIT};
  * else undefined.
  */
 async function fewCandidates(
   db: Kysely<Database>,
-  search: string,
+  match: string | null,
   named: readonly string[],
 ): Promise<Expression<unknown> | undefined> {
-  // a quoted FTS5 phrase: the text literally (a double quote is doubled)
-  const phrase = `"${search.toLowerCase().replace(/"/g, '""')}"`;
-  const subquery = sql`select rowid from tokens_search where tokens_search match ${phrase}`;
+  const subquery =
+    match === null ? sql`select null where 0` : sql`select rowid from tokens_search where tokens_search match ${match}`;
   const probe = await sql<{ n: number }>`select count(*) as n from (${subquery} limit ${
     SEARCH_CANDIDATE_LIMIT + 1
   }) as c`.execute(db);

@@ -48,6 +48,23 @@ export function tokenSearchContract(ctx: ContractContext): void {
       assert.deepEqual(await found(user, 'no such text'), []);
     });
 
+    test('1–2 characters anywhere: at the start, inside, at the end, the whole label, the user', async () => {
+      const user = `Shorty${Date.now()}`;
+      const base = Date.now() - 50_000;
+      const short = ['qjstart', 'in qjside', 'endqj', 'QJ', 'Q', 'j', 'none here'];
+      for (const [i, label] of short.entries())
+        await ctx.store.insertToken(token({ user, label, dateCreated: base + i }));
+      const byUser = `${user}qj`;
+      await ctx.store.insertToken(token({ user: byUser, label: 'by the user only', dateCreated: base }));
+      assert.deepEqual(await found(user, 'qj'), ['QJ', 'endqj', 'in qjside', 'qjstart']);
+      assert.deepEqual(await found(user, 'Qj'), ['QJ', 'endqj', 'in qjside', 'qjstart']);
+      assert.deepEqual(await found(user, 'q'), ['Q', 'QJ', 'endqj', 'in qjside', 'qjstart']);
+      assert.deepEqual(await found(user, 'j '), []);
+      assert.deepEqual(await found(user, 'jq'), []);
+      assert.deepEqual(await found(byUser, 'qj'), ['by the user only']);
+      assert.deepEqual(await found(byUser, 'j'), ['by the user only']);
+    });
+
     test('case-insensitive in both directions', async () => {
       const user = await seed();
       assert.deepEqual(await found(user, 'DEPLOY ci'), ['Deploy CI']);

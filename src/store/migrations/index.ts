@@ -7,6 +7,7 @@ import { migration0005 } from './0005-token-policy.js';
 import { migration0006 } from './0006-webhook-events.js';
 import { migration0007 } from './0007-token-search.js';
 import { migration0008 } from './0008-token-lineage.js';
+import { migration0009 } from './0009-short-search.js';
 import { dialectTypes, type SqlDialectName, type VersionedMigration } from './migration-context.js';
 import type { MigrationOutcome } from './migration-outcome.js';
 
@@ -20,6 +21,7 @@ const MIGRATIONS: Readonly<Record<string, VersionedMigration>> = Object.freeze({
   '0006-webhook-events': migration0006,
   '0007-token-search': migration0007,
   '0008-token-lineage': migration0008,
+  '0009-short-search': migration0009,
 });
 
 /**

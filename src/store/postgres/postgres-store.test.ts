@@ -69,6 +69,7 @@ describe('PostgreSQL store specifics', { skip }, () => {
         '0006-webhook-events',
         '0007-token-search',
         '0008-token-lineage',
+        '0009-short-search',
       ]);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
