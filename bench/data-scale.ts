@@ -311,6 +311,24 @@ async function main(): Promise<void> {
         page,
         Math.min(SAMPLES, 20),
       );
+      await timeCalls(
+        'page search "42" (2 characters, common)',
+        `${gate.url}/tokengate/api/tokens?q=42`,
+        page,
+        Math.min(SAMPLES, 20),
+      );
+      await timeCalls(
+        'page search "z" (1 character, no match)',
+        `${gate.url}/tokengate/api/tokens?q=z`,
+        page,
+        Math.min(SAMPLES, 20),
+      );
+      await timeCalls(
+        'page search "k" (1 character, "backup": 1 in 5)',
+        `${gate.url}/tokengate/api/tokens?q=k`,
+        page,
+        Math.min(SAMPLES, 20),
+      );
       await timeCalls('audit page, decision=denied', `${tools}/audit?decision=denied&maxResults=50`, auth);
       await timeCalls(
         'audit page, tokenId + path prefix',

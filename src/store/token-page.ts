@@ -173,12 +173,12 @@ const TRIGRAM = 3;
  * so the token query needs no join.
  *
  * Plans: PostgreSQL leaves it to the planner (pg_trgm GIN indexes, or an index-order scan when
- * the text is common). SQLite with a text of 3 or more characters first counts the candidates in
- * `tokens_search` (FTS5 trigram, at most {@link SEARCH_CANDIDATE_LIMIT}); when there are few,
- * only those rows are read and sorted. Otherwise (a common text, or 1–2 characters, which a
- * trigram index cannot find) the tokens are scanned in index order until enough matches are
- * seen: quick for a common text, a full scan for a rare one- or two-character text. The LIKE
- * test always decides, so every plan returns exactly the same tokens.
+ * the text is common; a rare 1–2 character text is a full scan there). SQLite first counts the
+ * candidates in `tokens_search` (FTS5 trigram, at most {@link SEARCH_CANDIDATE_LIMIT}; for 1–2
+ * characters see {@link sqliteCandidates}); when there are few, only those rows are read and
+ * sorted. Otherwise the tokens are scanned in index order until enough matches are seen, which
+ * is quick for a common text. The LIKE test always decides, so every plan returns exactly the
+ * same tokens.
  */
 async function searchIds(
   db: Kysely<Database>,
