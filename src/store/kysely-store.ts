@@ -760,9 +760,9 @@ export class KyselyStore implements Store {
   async useQuota(lineage: string, exhaustedEvent?: () => NewWebhookEvent): Promise<number | null> {
     // One conditional UPDATE of every token of the lineage (each holds the same count: a
     // rotation copies it in its transaction): the row locks, taken in id order, serialise
-    // concurrent calls, and the
-    // condition keeps the count from ever passing the quota. The call that uses the last one
-    // records the event in the same transaction, so it survives a crash right after.
+    // concurrent calls, and the condition keeps the count from ever passing the quota. The call
+    // that uses the last one records the event in the same transaction, so it survives a crash
+    // right after.
     const row = await this.#hooks.write(this.#db, async (trx) => {
       const updated = (
         await trx
