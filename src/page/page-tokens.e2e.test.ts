@@ -1,9 +1,10 @@
 /**
  * End-to-end, in Debian's Chromium (playwright-core): the tokens view's expiry marks and filters,
- * an expiry chosen as a date, the "read only" preset, bulk delete, filters in the address, no 401
- * before sign-in, and the layout at 1280×800 and at phone width. tokengate runs in-process for its
- * clock: tokens are created while the server's clock is 1.5 days behind, so the browser (real
- * time) and the server agree on which have expired. Screenshots go to test-artifacts/.
+ * an expiry chosen as a date, the "read only" preset, rotation, bulk delete, filters in the
+ * address, no 401 before sign-in, and the layout at 1280×800 and at phone width. tokengate runs
+ * in-process for its clock: tokens are created while the server's clock is 1.5 days behind, so
+ * the browser (real time) and the server agree on which have expired. Screenshots go to
+ * test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -235,6 +236,47 @@ describe('tokens view in Chromium: expiry, presets, bulk delete, address, layout
     assert.equal((await call('HEAD')).status, 200);
     assert.equal((await call('POST')).status, 403);
     assert.equal((await call('DELETE')).status, 403);
+  });
+
+  test('Rotate on a row: a grace period, the new secret shown once; both secrets work during the grace', async () => {
+    const before = await adminApi<{ id: string; token: string }>('POST', 'set', {
+      label: 'e2e rotate me',
+      userName: 'admin',
+      quota: 3,
+    });
+    const call = (secret: string) =>
+      fetch(`${box.url}/rest/api/space/DEMO`, { headers: { authorization: basic('admin', secret) } });
+    assert.equal((await call(before.token)).status, 200, 'the first of 3 calls');
+    await page.reload();
+    await row('e2e rotate me')
+      .getByRole('button', { name: /^Rotate/ })
+      .click();
+    const dialog = page.getByRole('dialog', { name: 'Rotate token?' });
+    await dialog.waitFor();
+    await dialog.getByText('“e2e rotate me”').waitFor();
+    await dialog.getByLabel(/Grace period/).fill('-1');
+    await dialog.getByRole('button', { name: 'Rotate token' }).click();
+    await dialog.getByRole('alert').waitFor();
+    assert.match((await dialog.getByRole('alert').textContent()) ?? '', /graceMinutes/i, 'a bad grace is refused');
+    await dialog.getByLabel(/Grace period/).fill('30');
+    await dialog.getByRole('button', { name: 'Rotate token' }).click();
+    const shown = page.getByRole('dialog', { name: 'Token “e2e rotate me” created' });
+    await shown.waitFor();
+    const secret = await shown.getByLabel('Token', { exact: true }).inputValue();
+    await shown.getByRole('button', { name: 'Done' }).click();
+    assert.notEqual(secret, before.token);
+
+    const both = (await listed()).filter((t) => t.label === 'e2e rotate me');
+    assert.equal(both.length, 2, 'the old token stays for its grace, beside the new one');
+    const old = both.find((t) => t.id === before.id);
+    assert.ok(old !== undefined && old.validUntil > Date.now() && old.validUntil <= Date.now() + 30 * 60_000);
+    await page.waitForFunction(() => document.querySelectorAll('tbody .token-label').length > 0);
+    assert.equal((await visibleLabels()).filter((l) => l === 'e2e rotate me').length, 2, 'both rows on the page');
+    // the grace shares the quota: 2 calls left for the two secrets together
+    assert.equal((await call(before.token)).status, 200, 'old, during the grace');
+    assert.equal((await call(secret)).status, 200, 'new');
+    assert.equal((await call(secret)).status, 403, 'the quota is used up for both');
+    assert.equal((await call(before.token)).status, 403);
   });
 
   test('bulk delete of 3 tokens: a confirmation naming the count, then gone from the list and from tokenTools/get', async () => {
