@@ -45,15 +45,29 @@ function where(eb: TokenEb, query: TokenPageQuery, namedUsers: readonly string[]
   }
   const search = query.search ?? '';
   if (search !== '') {
-    const pattern = likeContains(search);
-    const arms: Expression<SqlBool>[] = [
-      sql<SqlBool>`lower(${eb.ref('t.label')}) like ${pattern} escape '\\'`,
-      sql<SqlBool>`${eb.ref('t.user_key')} like ${pattern} escape '\\'`,
-    ];
+    const arms = containsText(eb.ref('t.label'), eb.ref('t.user_key'), search);
     if (namedUsers.length > 0) arms.push(eb('t.user_key', 'in', [...namedUsers]));
     parts.push(eb.or(arms));
   }
   return eb.and(parts);
+}
+
+/** The search's test of one token: its label (lower-cased) or its bound user contains `search`. */
+function containsText(
+  label: Expression<string>,
+  userKey: Expression<string | null>,
+  search: string,
+): Expression<SqlBool>[] {
+  const pattern = likeContains(search);
+  return [
+    sql<SqlBool>`lower(${label}) like ${pattern} escape '\\'`,
+    sql<SqlBool>`${userKey} like ${pattern} escape '\\'`,
+  ];
+}
+
+/** The number of tokens, from the row the triggers keep (migration 0007). */
+async function tokenCount(db: Kysely<Database>): Promise<number> {
+  return num((await db.selectFrom('token_count').select('n').where('id', '=', 0).executeTakeFirst())?.n);
 }
 
 /** A select query that can be ordered by an expression (the page query and its inner id query). */
@@ -135,7 +149,7 @@ async function listIds(
   const visible = db.selectFrom('tokens as t').where((eb) => where(eb as unknown as TokenEb, query, []));
   const total =
     query.user === undefined && query.validUntil === undefined
-      ? num((await db.selectFrom('token_count').select('n').where('id', '=', 0).executeTakeFirst())?.n)
+      ? await tokenCount(db)
       : num((await visible.select((eb) => eb.fn.countAll().as('total')).executeTakeFirst())?.total);
   const wanted = Math.min(query.maxResults, total - query.startAt);
   if (wanted <= 0) return { ids: [], total, totalIsLowerBound: false };
@@ -249,8 +263,8 @@ async function sqliteCandidates(
   const terms = await sql<{ term: string }>`select term from tokens_search_terms where term >= ${text}
     and term < ${`${text}\u{10FFFF}`} limit ${MAX_SHORT_TERMS + 1}`.execute(db);
   if (terms.rows.length > MAX_SHORT_TERMS) return undefined;
-  if (terms.rows.length === 0) return named.length > 0 ? fewCandidates(db, null, named) : sql`select null where 0`;
-  return fewCandidates(db, terms.rows.map((r) => phrase(r.term)).join(' OR '), named);
+  const match = terms.rows.length === 0 ? null : terms.rows.map((r) => phrase(r.term)).join(' OR ');
+  return fewCandidates(db, match, named);
 }
 
 /**
@@ -258,14 +272,14 @@ async function sqliteCandidates(
  * that rate over every token, its candidates stay within {@link SEARCH_CANDIDATE_LIMIT}.
  */
 async function rareInSample(db: Kysely<Database>, search: string): Promise<boolean> {
-  const pattern = likeContains(search);
-  const sample = await sql<{ n: number }>`select count(*) as n from (select label, user_key from tokens
-    limit ${SHORT_SAMPLE_ROWS}) where lower(label) like ${pattern} escape '\\' or user_key like ${pattern} escape '\\'`.execute(
-    db,
-  );
-  const all = num((await db.selectFrom('token_count').select('n').where('id', '=', 0).executeTakeFirst())?.n);
+  const sample = await db
+    .selectFrom((q) => q.selectFrom('tokens').select(['label', 'user_key']).limit(SHORT_SAMPLE_ROWS).as('s'))
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where((eb) => eb.or(containsText(eb.ref('s.label'), eb.ref('s.user_key'), search)))
+    .executeTakeFirst();
+  const all = await tokenCount(db);
   const sampled = Math.min(all, SHORT_SAMPLE_ROWS);
-  return sampled === 0 || (num(sample.rows[0]?.n) * all) / sampled <= SEARCH_CANDIDATE_LIMIT;
+  return sampled === 0 || (num(sample?.n) * all) / sampled <= SEARCH_CANDIDATE_LIMIT;
 }
 
 /**
