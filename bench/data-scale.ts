@@ -20,6 +20,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { processCpuMs } from './lib/cpu-usage.js';
 import { openBenchServices } from './lib/token-fill.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -163,12 +164,13 @@ async function timeCalls(
   return line;
 }
 
-/** wrk's p99 (ms) and req/s against the gateway with a cached token. */
+/** wrk's p99 (ms) and req/s against the gateway with a cached token, and the server `pid`'s CPU per call. */
 async function wrkGateway(
   url: string,
   auth: string,
+  pid: number,
 ): Promise<{ p99: number; p50: number; rps: number; cpuUsPerCall: number }> {
-  const cpuBefore = cpuMsOf(gatewayPid);
+  const cpuBefore = processCpuMs(pid);
   // asynchronous: the admin loop of this process runs while wrk does
   const child = spawn(
     'wrk',
@@ -188,19 +190,8 @@ async function wrkGateway(
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? Number.NaN);
   if (/Non-2xx/.test(out)) throw new Error(`wrk saw non-2xx answers:\n${out}`);
   const calls = Number(/(\d+) requests in/.exec(out)?.[1] ?? Number.NaN);
-  const cpuUsPerCall = ((cpuMsOf(gatewayPid) - cpuBefore) * 1000) / calls;
+  const cpuUsPerCall = ((processCpuMs(pid) - cpuBefore) * 1000) / calls;
   return { p50: lat('50'), p99: lat('99'), rps, cpuUsPerCall };
-}
-
-/** The gateway server's pid, for its CPU time (set once it runs). */
-let gatewayPid = 0;
-
-/** utime + stime of a process (all its threads), in ms; 0 when unknown. */
-function cpuMsOf(pid: number): number {
-  if (pid === 0) return 0;
-  const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100; // USER_HZ 100
 }
 
 function rssOf(pid: number): string {
@@ -248,7 +239,7 @@ async function main(): Promise<void> {
       { TOKENGATE_LOG_LEVEL: 'warn', TOKENGATE_AUDIT_RETENTION_DAYS: '0', TOKENGATE_AUDIT_MAX_ROWS: '0' },
     );
     children.push(gate.child);
-    gatewayPid = gate.child.pid ?? 0;
+    const gatewayPid = gate.child.pid ?? 0;
     const tools = `${gate.url}/rest/extender/1.0/tokenTools`;
     const auth = { authorization: gateAuth };
 
@@ -273,8 +264,7 @@ async function main(): Promise<void> {
           .join(' ')}\n\n`,
     );
     const deep = Math.max(0, TOKENS - 1000);
-    if (!GATEWAY_ONLY) await timedAdminCalls();
-    async function timedAdminCalls(): Promise<void> {
+    if (!GATEWAY_ONLY) {
       await timeCalls('tokenTools/get first page (50)', `${tools}/get?maxResults=50`, auth);
       await timeCalls(
         `tokenTools/get deep page (startAt ${deep.toLocaleString()})`,
@@ -314,7 +304,7 @@ async function main(): Promise<void> {
       await timeCalls('audit page, unfiltered, startAt 10,000', `${tools}/audit?startAt=10000&maxResults=50`, auth);
     }
     process.stdout.write(`\ngateway (wrk -c16, ${DURATION_S} s, cached token, audit + usage on)\n`);
-    const alone = await wrkGateway(gate.url, gateAuth);
+    const alone = await wrkGateway(gate.url, gateAuth, gatewayPid);
     process.stdout.write(
       `  alone:                      ${alone.rps.toFixed(0)} req/s  p50 ${alone.p50.toFixed(2)} ms  p99 ${alone.p99.toFixed(2)} ms\n`,
     );
@@ -339,7 +329,7 @@ async function main(): Promise<void> {
         }
       }
     })();
-    const loaded = await wrkGateway(gate.url, gateAuth);
+    const loaded = await wrkGateway(gate.url, gateAuth, gatewayPid);
     stop = true;
     await adminLoop;
     process.stdout.write(
@@ -351,7 +341,7 @@ async function main(): Promise<void> {
     // tokengate). If it adds as much p99 as the admin loop, the loop costs CPU share, not waiting.
     const spinner = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
     children.push(spinner);
-    const spun = await wrkGateway(gate.url, gateAuth);
+    const spun = await wrkGateway(gate.url, gateAuth, gatewayPid);
     spinner.kill('SIGKILL');
     process.stdout.write(
       `  with a spinning process:    ${spun.rps.toFixed(0)} req/s  p50 ${spun.p50.toFixed(2)} ms  p99 ${spun.p99.toFixed(2)} ms` +

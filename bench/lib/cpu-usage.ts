@@ -47,6 +47,12 @@ function processTicks(pid: string, withChildren: boolean): { pgrp: number; ticks
   }
 }
 
+/** utime + stime of process `pid` (all its threads), in ms of CPU; 0 when it cannot be read. */
+export function processCpuMs(pid: number): number {
+  const ticks = processTicks(String(pid), false)?.ticks ?? 0;
+  return (ticks * 1000) / TICKS_PER_SECOND;
+}
+
 function snapshot(groups: readonly number[], targetGroups: readonly number[]): CpuSnapshot {
   const wanted = new Set(groups);
   let ours = processTicks('self', true)?.ticks ?? 0;
