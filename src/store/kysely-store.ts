@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely, type Selectable, sql } from 'kysely';
 import { type AuditExportFormat, exportHeader } from './audit-export.js';
+import { auditChunks, overflowDelete } from './audit-overflow.js';
 import { auditPage, auditPageQuery } from './audit-page.js';
 import { auditStats, oldestAuditTime } from './audit-stats.js';
 import { auditWhere } from './audit-where.js';
@@ -91,35 +92,13 @@ const OPTIMIZE_EVERY = 60;
 /** Rows past `maxRows` deleted per audit row inserted, at most (see insertAudit). */
 const OVERFLOW_PRUNE_PER_ROW = 2;
 
-/**
- * Deletes the oldest audit rows (by id: insertion order) beyond the newest `maxRows` ids, at most
- * `limit` of them; returns how many. Ids only grow, so `id <= max(id) - maxRows` leaves at most
- * `maxRows` rows; min and max of the key are index look-ups, never a count of the table.
- */
-async function overflowDelete(db: Kysely<Database>, maxRows: number, limit: number): Promise<number> {
-  const bounds = await db
-    .selectFrom('audit')
-    .select((eb) => [eb.fn.min('id').as('oldest'), eb.fn.max('id').as('newest')])
-    .executeTakeFirst();
-  if (bounds?.newest == null || bounds.oldest == null) return 0;
-  const cutoff = num(bounds.newest) - maxRows;
-  if (num(bounds.oldest) > cutoff) return 0;
-  const result = await db
-    .deleteFrom('audit')
-    .where('id', 'in', (eb) =>
-      eb.selectFrom('audit').select('id').where('id', '<=', cutoff).orderBy('id').limit(Math.max(1, limit)),
-    )
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
-}
-
 /** Audit rows deleted per statement (and transaction) by `pruneAudit`. */
 const PRUNE_BATCH = 1000;
 const DEFAULT_PAGE = 500;
 /** The audit query counts matching records up to this many beyond the page's end (then "at least"). */
 export const AUDIT_COUNT_BEYOND_PAGE = 1000;
 /** Audit rows per INSERT statement (fewer than the parameter limits allow: faster to prepare). */
-const AUDIT_ROWS_PER_STATEMENT = 200;
+const AUDIT_ROWS_PER_STATEMENT = 128;
 
 /**
  * The {@link Store} over a migrated `Kysely<Database>`: all query code, for both SQLite and
@@ -505,9 +484,9 @@ export class KyselyStore implements Store {
     const perStatement = Math.min(AUDIT_ROWS_PER_STATEMENT, Math.floor(this.#hooks.maxParams / AUDIT_COLUMNS));
     const maxRows = options.maxRows ?? 0;
     return this.#write(async (trx) => {
-      for (let i = 0; i < records.length; i += perStatement) {
-        const chunk = records.slice(i, i + perStatement);
-        await trx.executeQuery(CompiledQuery.raw(this.#auditInsertSql(chunk.length), auditParameters(chunk)));
+      for (const [start, rows] of auditChunks(records.length, perStatement)) {
+        const chunk = records.slice(start, start + rows);
+        await trx.executeQuery(CompiledQuery.raw(this.#auditInsertSql(rows), auditParameters(chunk)));
       }
       if (maxRows <= 0) return { pruned: 0 };
       // In the same transaction, so the table never holds more than maxRows once committed; at
