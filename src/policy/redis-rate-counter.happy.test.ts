@@ -56,6 +56,16 @@ describe('Redis rate-window counter', { skip }, () => {
     assert.ok(ttl > 0 && ttl <= 61_000, `PTTL ${ttl}`);
   });
 
+  test('several calls counted at once: the count after them; the first calls of a window set its expiry', async () => {
+    const redis = await counter();
+    const t0 = 1_800_000_000_000;
+    assert.equal(await redis.countRateWindow('rate:e', 60_000, t0, 5), 5);
+    assert.equal(await redis.countRateWindow('rate:e', 60_000, t0 + 1, 3), 8);
+    assert.equal(await redis.countRateWindow('rate:e', 60_000, t0 + 2), 9);
+    const ttl = await redisPttl(`${prefix}rate:e:${t0}`);
+    assert.ok(ttl > 0 && ttl <= 61_000, `PTTL ${ttl}`);
+  });
+
   test('two clients counting 200 calls at once get every count from 1 to 200 exactly once', async () => {
     const [one, two] = await Promise.all([counter(), counter()]);
     const now = 1_800_000_000_000;

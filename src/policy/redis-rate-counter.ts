@@ -3,11 +3,13 @@ import { describeError, type Logger } from '../log/logger.js';
 import { RateLimitStoreError } from './rate-limit-store-error.js';
 
 /**
- * One fixed window, counted atomically: INCR, and on the first call of the window PEXPIRE so the
- * key disappears by itself after the window (plus a second, for clocks a little apart).
+ * One fixed window, counted atomically: INCRBY the calls (ARGV[2]), and on the first calls of the
+ * window PEXPIRE so the key disappears by itself after the window (plus a second, for clocks a
+ * little apart).
  */
-const COUNT_WINDOW_SCRIPT = `local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+const COUNT_WINDOW_SCRIPT = `local calls = tonumber(ARGV[2])
+local n = redis.call('INCRBY', KEYS[1], calls)
+if n == calls then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
 /** Longest pause between reconnection attempts, ms. */
@@ -39,7 +41,8 @@ export function reconnectDelayMs(retries: number): number {
 
 /**
  * Counts rate-limit windows in Redis, so every node sees the same count. One round trip per
- * counted call (EVALSHA of a three-line script, EVAL once if Redis does not know it yet). Fails
+ * count, which may hold several calls (EVALSHA of a short script, EVAL once if Redis does not
+ * know it yet). Fails
  * fast: commands are not queued while disconnected, and each waits at most `timeoutMs`, so an
  * unreachable Redis refuses a call at once rather than hanging it. The client reconnects by
  * itself with backoff.
@@ -97,15 +100,16 @@ export class RedisRateCounter {
   }
 
   /**
-   * The count of this call in the window of `windowMs` holding `now`, for `key` (the token's).
+   * Counts `calls` calls (default 1) in the window of `windowMs` holding `now`, for `key` (the
+   * token's); returns the window's count including them.
    * @throws RateLimitStoreError when Redis cannot count it
    */
-  countRateWindow = async (key: string, windowMs: number, now: number): Promise<number> => {
+  countRateWindow = async (key: string, windowMs: number, now: number, calls = 1): Promise<number> => {
     const windowStart = Math.floor(now / windowMs) * windowMs;
     const redisKey = `${this.#keyPrefix}${key}:${windowStart}`;
     const ttl = String(windowStart + windowMs - now + 1000);
     try {
-      const reply = await this.#eval(redisKey, ttl);
+      const reply = await this.#eval(redisKey, ttl, String(Math.max(1, Math.floor(calls))));
       if (typeof reply !== 'number') throw new Error(`unexpected reply ${typeof reply}`);
       return reply;
     } catch (err) {
@@ -114,8 +118,8 @@ export class RedisRateCounter {
     }
   };
 
-  async #eval(key: string, ttl: string): Promise<unknown> {
-    const options = { keys: [key], arguments: [ttl] };
+  async #eval(key: string, ttl: string, calls: string): Promise<unknown> {
+    const options = { keys: [key], arguments: [ttl, calls] };
     if (this.#sha !== null) {
       try {
         return await this.#client.evalSha(this.#sha, options);

@@ -134,6 +134,37 @@ describe('token policy: rate limits, quotas, IP allow lists', () => {
     });
   });
 
+  test('a rate limit of 30/hour lets exactly 30 of 100 concurrent calls through; the rest are 429', async () => {
+    await awayFromHourBoundary();
+    const auth = basic('root', admin.token);
+    const created = await call(box.url, `${TOOLS}/set`, {
+      auth,
+      body: { label: 'thirty an hour', userName: 'ansible', rateLimit: '30/hour' },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    const tokenAuth = basic('ansible', created.json.token);
+    await box.upstream.clear();
+    // concurrent calls of one window are counted together (one statement per batch): still exact
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => call(box.url, '/rest/api/space', { auth: tokenAuth })),
+    );
+    const statuses = results.map((r) => r.status);
+    assert.equal(statuses.filter((s) => s === 200).length, 30, statuses.join(','));
+    assert.equal(statuses.filter((s) => s === 429).length, 70);
+    assert.equal((await box.upstream.records()).length, 30, 'only the admitted calls reached the upstream');
+    const remaining = results
+      .filter((r) => r.status === 200)
+      .map((r) => Number(r.headers.get('ratelimit-remaining')))
+      .sort((a, b) => a - b);
+    assert.deepEqual(
+      remaining,
+      Array.from({ length: 30 }, (_, i) => i),
+      'each admitted call got its own count',
+    );
+    const after = await call(box.url, '/rest/api/space', { auth: tokenAuth });
+    assert.equal(after.status, 429, 'the window stays used up');
+  });
+
   test('a call from 127.0.0.2 is 403 naming that address (never the list); from 127.0.0.1 it is 200', async () => {
     const auth = basic('ansible', local.token);
     const outside = await getFrom(`${box.url}/rest/api/space`, '127.0.0.2', auth);

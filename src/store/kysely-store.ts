@@ -718,17 +718,18 @@ export class KyselyStore implements Store {
 
   // ---- token policy ------------------------------------------------------------------------
 
-  async countRateWindow(key: string, windowMs: number, now: number): Promise<number> {
+  async countRateWindow(key: string, windowMs: number, now: number, calls = 1): Promise<number> {
     const start = windowStart(windowMs, now);
+    const n = Math.max(1, Math.floor(calls));
     // one statement (an upsert that returns the count): atomic by itself, no transaction round trips
     const row = await this.#hooks.writeOne(this.#db, (conn) =>
       conn
         .insertInto('rate_windows')
-        .values({ key, window_start: start, window_end: start + Math.max(1, Math.floor(windowMs)), count: 1 })
+        .values({ key, window_start: start, window_end: start + Math.max(1, Math.floor(windowMs)), count: n })
         .onConflict((oc) =>
           oc
             .columns(['key', 'window_start'])
-            .doUpdateSet((eb) => ({ count: eb(eb.ref('rate_windows.count'), '+', 1) })),
+            .doUpdateSet((eb) => ({ count: eb(eb.ref('rate_windows.count'), '+', n) })),
         )
         .returning('count')
         .executeTakeFirstOrThrow(),

@@ -227,10 +227,10 @@ export interface Store {
 
   // token policy (rate limits and quotas), exact across nodes: one atomic statement each
   /**
-   * Counts one call for `key` (a token's rate limit) in the fixed window of `windowMs` that
-   * contains `now` and returns the count in that window, including this one.
+   * Counts `calls` calls (default 1) for `key` (a token's rate limit) in the fixed window of
+   * `windowMs` that contains `now` and returns the count in that window, including these.
    */
-  countRateWindow(key: string, windowMs: number, now: number): Promise<number>;
+  countRateWindow(key: string, windowMs: number, now: number, calls?: number): Promise<number>;
   /**
    * Counts one call against the quota of the lineage `lineage` (a token's `lineageOf`: every
    * token of its rotations) when it has calls left: the calls used, including this one, or null

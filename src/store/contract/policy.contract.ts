@@ -15,6 +15,15 @@ export function policyContract(ctx: ContractContext): void {
       assert.equal(await ctx.store.countRateWindow(`${key}-other`, 60_000, t0), 1);
     });
 
+    test('countRateWindow adds several calls at once and answers the count after them', async () => {
+      const key = unique('rate:');
+      const t0 = 1_800_000_000_000;
+      assert.equal(await ctx.store.countRateWindow(key, 60_000, t0, 5), 5, 'a new window starts at the calls');
+      assert.equal(await ctx.store.countRateWindow(key, 60_000, t0 + 1, 3), 8);
+      assert.equal(await ctx.store.countRateWindow(key, 60_000, t0 + 2), 9, 'one call by default');
+      assert.equal(await ctx.store.countRateWindow(key, 60_000, t0 + 60_000, 2), 2, 'next window');
+    });
+
     test('concurrent calls from two instances are each counted once', async () => {
       const key = unique('rate:');
       const second = await ctx.reopen();
