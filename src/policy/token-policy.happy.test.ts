@@ -57,6 +57,21 @@ describe('token policy: rate limits, quotas, IP allow lists', () => {
     },
   });
 
+  /** Makes a token of ansible's with `fields` (label and policy), then sends it 100 calls at once. */
+  async function hundredConcurrentCalls(fields: Record<string, unknown>) {
+    const created = await call(box.url, `${TOOLS}/set`, {
+      auth: basic('root', admin.token),
+      body: { userName: 'ansible', ...fields },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.json));
+    const tokenAuth = basic('ansible', created.json.token);
+    await box.upstream.clear();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => call(box.url, '/rest/api/space', { auth: tokenAuth })),
+    );
+    return { created, tokenAuth, results, statuses: results.map((r) => r.status) };
+  }
+
   test('the 4th call of a 3/hour token is 429 with Retry-After and RateLimit-* headers, and recorded', async () => {
     await awayFromHourBoundary();
     const auth = basic('ansible', limited.token);
@@ -104,17 +119,7 @@ describe('token policy: rate limits, quotas, IP allow lists', () => {
 
   test('a quota of 40 lets exactly 40 of 100 concurrent calls through; the rest are 403 quota_exhausted', async () => {
     const auth = basic('root', admin.token);
-    const created = await call(box.url, `${TOOLS}/set`, {
-      auth,
-      body: { label: 'forty', userName: 'ansible', quota: 40 },
-    });
-    assert.equal(created.status, 200, JSON.stringify(created.json));
-    const tokenAuth = basic('ansible', created.json.token);
-    await box.upstream.clear();
-    const results = await Promise.all(
-      Array.from({ length: 100 }, () => call(box.url, '/rest/api/space', { auth: tokenAuth })),
-    );
-    const statuses = results.map((r) => r.status);
+    const { created, results, statuses } = await hundredConcurrentCalls({ label: 'forty', quota: 40 });
     assert.equal(statuses.filter((s) => s === 200).length, 40, statuses.join(','));
     assert.equal(statuses.filter((s) => s === 403).length, 60);
     for (const r of results.filter((x) => x.status === 403)) {
@@ -136,19 +141,11 @@ describe('token policy: rate limits, quotas, IP allow lists', () => {
 
   test('a rate limit of 30/hour lets exactly 30 of 100 concurrent calls through; the rest are 429', async () => {
     await awayFromHourBoundary();
-    const auth = basic('root', admin.token);
-    const created = await call(box.url, `${TOOLS}/set`, {
-      auth,
-      body: { label: 'thirty an hour', userName: 'ansible', rateLimit: '30/hour' },
-    });
-    assert.equal(created.status, 200, JSON.stringify(created.json));
-    const tokenAuth = basic('ansible', created.json.token);
-    await box.upstream.clear();
     // concurrent calls of one window are counted together (one statement per batch): still exact
-    const results = await Promise.all(
-      Array.from({ length: 100 }, () => call(box.url, '/rest/api/space', { auth: tokenAuth })),
-    );
-    const statuses = results.map((r) => r.status);
+    const { tokenAuth, results, statuses } = await hundredConcurrentCalls({
+      label: 'thirty an hour',
+      rateLimit: '30/hour',
+    });
     assert.equal(statuses.filter((s) => s === 200).length, 30, statuses.join(','));
     assert.equal(statuses.filter((s) => s === 429).length, 70);
     assert.equal((await box.upstream.records()).length, 30, 'only the admitted calls reached the upstream');
