@@ -285,20 +285,24 @@ async function rareInSample(db: Kysely<Database>, search: string): Promise<boole
 /**
  * SQLite: the `tokens_search` rowids that `match` (an FTS5 query; null: none) finds — a superset
  * of the LIKE test: the trigram index folds case at least as widely as SQLite's `lower` — as a
- * subquery, when they and the named users' tokens number at most {@link SEARCH_CANDIDATE_LIMIT};
- * else undefined.
+ * list to select from, when they and the named users' tokens number at most
+ * {@link SEARCH_CANDIDATE_LIMIT}; else undefined. The rowids are read once and handed back as a
+ * JSON array: matching a text whose trigrams are common (`user12`: `use`, `ser` are in every
+ * bound user) costs most of the search, and a subquery would run the match a second time.
  */
 async function fewCandidates(
   db: Kysely<Database>,
   match: string | null,
   named: readonly string[],
 ): Promise<Expression<unknown> | undefined> {
-  const subquery =
-    match === null ? sql`select null where 0` : sql`select rowid from tokens_search where tokens_search match ${match}`;
-  const probe = await sql<{ n: number }>`select count(*) as n from (${subquery} limit ${
-    SEARCH_CANDIDATE_LIMIT + 1
-  }) as c`.execute(db);
-  let count = num(probe.rows[0]?.n);
+  const found =
+    match === null
+      ? []
+      : (
+          await sql<{ id: number }>`select rowid as id from tokens_search where tokens_search match ${match}
+            limit ${SEARCH_CANDIDATE_LIMIT + 1}`.execute(db)
+        ).rows.map((row) => num(row.id));
+  let count = found.length;
   if (count <= SEARCH_CANDIDATE_LIMIT && named.length > 0) {
     const ofNamed = await db
       .selectFrom((q) =>
@@ -313,5 +317,5 @@ async function fewCandidates(
       .executeTakeFirst();
     count += num(ofNamed?.n);
   }
-  return count <= SEARCH_CANDIDATE_LIMIT ? subquery : undefined;
+  return count <= SEARCH_CANDIDATE_LIMIT ? sql`select value from json_each(${JSON.stringify(found)})` : undefined;
 }

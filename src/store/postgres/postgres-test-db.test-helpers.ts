@@ -40,7 +40,22 @@ export async function withAdminClient<T>(fn: (client: pg.Client) => Promise<T>):
   }
 }
 
-/** Drops `schema` and everything in it. */
+/** PostgreSQL's code for a transaction chosen as the victim of a deadlock. */
+const DEADLOCK_DETECTED = '40P01';
+
+/**
+ * Drops `schema` and everything in it. A stopped node's last transaction may still be finishing on
+ * the server (its backend ends when the statement does), and the drop, which locks every table in
+ * turn, can deadlock with it; PostgreSQL then cancels the drop, which is tried again.
+ */
 export async function dropSchema(schema: string): Promise<void> {
-  await withAdminClient((c) => c.query(`drop schema if exists ${pg.escapeIdentifier(schema)} cascade`));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await withAdminClient((c) => c.query(`drop schema if exists ${pg.escapeIdentifier(schema)} cascade`));
+      return;
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== DEADLOCK_DETECTED || attempt >= 5) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
 }
