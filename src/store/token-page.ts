@@ -286,23 +286,26 @@ async function rareInSample(db: Kysely<Database>, search: string): Promise<boole
  * SQLite: the `tokens_search` rowids that `match` (an FTS5 query; null: none) finds — a superset
  * of the LIKE test: the trigram index folds case at least as widely as SQLite's `lower` — as a
  * list to select from, when they and the named users' tokens number at most
- * {@link SEARCH_CANDIDATE_LIMIT}; else undefined. The rowids are read once and handed back as a
- * JSON array: matching a text whose trigrams are common (`user12`: `use`, `ser` are in every
- * bound user) costs most of the search, and a subquery would run the match a second time.
+ * {@link SEARCH_CANDIDATE_LIMIT}; else undefined. The match runs once: its rowids come back as
+ * one JSON array with their count (a subquery ran it a second time for the page; a text whose
+ * trigrams are common, `user12`'s `use` and `ser`, spends much of its time there).
  */
 async function fewCandidates(
   db: Kysely<Database>,
   match: string | null,
   named: readonly string[],
 ): Promise<Expression<unknown> | undefined> {
+  // one row: the count and the rowids as JSON text, built by SQLite (never a row per candidate)
   const found =
     match === null
-      ? []
-      : (
-          await sql<{ id: number }>`select rowid as id from tokens_search where tokens_search match ${match}
-            limit ${SEARCH_CANDIDATE_LIMIT + 1}`.execute(db)
-        ).rows.map((row) => num(row.id));
-  let count = found.length;
+      ? { n: 0, ids: '[]' }
+      : ((
+          await sql<{ n: number; ids: string }>`select count(*) as n, json_group_array(c.id) as ids from
+            (select rowid as id from tokens_search where tokens_search match ${match} limit ${SEARCH_CANDIDATE_LIMIT + 1}) as c`.execute(
+            db,
+          )
+        ).rows[0] ?? { n: 0, ids: '[]' });
+  let count = num(found.n);
   if (count <= SEARCH_CANDIDATE_LIMIT && named.length > 0) {
     const ofNamed = await db
       .selectFrom((q) =>
@@ -317,5 +320,5 @@ async function fewCandidates(
       .executeTakeFirst();
     count += num(ofNamed?.n);
   }
-  return count <= SEARCH_CANDIDATE_LIMIT ? sql`select value from json_each(${JSON.stringify(found)})` : undefined;
+  return count <= SEARCH_CANDIDATE_LIMIT ? sql`select value from json_each(${found.ids})` : undefined;
 }
