@@ -42,10 +42,9 @@ export function reconnectDelayMs(retries: number): number {
 /**
  * Counts rate-limit windows in Redis, so every node sees the same count. One round trip per
  * count, which may hold several calls (EVALSHA of a short script, EVAL once if Redis does not
- * know it yet). Fails
- * fast: commands are not queued while disconnected, and each waits at most `timeoutMs`, so an
- * unreachable Redis refuses a call at once rather than hanging it. The client reconnects by
- * itself with backoff.
+ * know it yet). Fails fast: commands are not queued while disconnected, and each waits at most
+ * `timeoutMs`, so an unreachable Redis refuses a call at once rather than hanging it. The client
+ * reconnects by itself with backoff.
  */
 export class RedisRateCounter {
   readonly #client: ReturnType<typeof createClient>;
