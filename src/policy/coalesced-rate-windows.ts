@@ -1,16 +1,13 @@
+import { windowStart } from '../store/rate-window.js';
+
 /** Counts calls in a rate-limit window: adds `calls` and answers the window's count after them. */
 export type CountRateWindow = (key: string, windowMs: number, now: number, calls: number) => Promise<number>;
 
+/** A call waiting for its count. */
 interface Waiter {
+  readonly now: number;
   readonly resolve: (count: number) => void;
   readonly reject: (err: unknown) => void;
-}
-
-interface Window {
-  /** The counter's `now` for the next statement (the first waiting call's). */
-  now: number;
-  waiting: Waiter[];
-  inFlight: boolean;
 }
 
 /**
@@ -24,40 +21,43 @@ interface Window {
  */
 export class CoalescedRateWindows {
   readonly #count: CountRateWindow;
-  readonly #windows = new Map<string, Window>();
+  /** The calls waiting for the next statement of each window whose statement is on its way. */
+  readonly #waiting = new Map<string, Waiter[]>();
 
   constructor(count: CountRateWindow) {
     this.#count = count;
   }
 
   /** The count of this call in the window of `windowMs` holding `now`, for `key`. */
-  countRateWindow = (key: string, windowMs: number, now: number): Promise<number> => {
-    const start = Math.floor(now / windowMs) * windowMs;
-    // NUL cannot occur in a token key: the three parts cannot run into each other
-    const id = `${key}\u0000${windowMs}\u0000${start}`;
-    let window = this.#windows.get(id);
-    if (window === undefined) {
-      window = { now, waiting: [], inFlight: false };
-      this.#windows.set(id, window);
-    }
-    if (window.waiting.length === 0) window.now = now;
-    const promise = new Promise<number>((resolve, reject) => window.waiting.push({ resolve, reject }));
-    if (!window.inFlight) this.#send(id, key, windowMs, window);
-    return promise;
-  };
+  countRateWindow = (key: string, windowMs: number, now: number): Promise<number> =>
+    new Promise<number>((resolve, reject) => {
+      // NUL cannot occur in a token key: the three parts cannot run into each other
+      const id = `${key}\u0000${windowMs}\u0000${windowStart(windowMs, now)}`;
+      const waiter = { now, resolve, reject };
+      const waiting = this.#waiting.get(id);
+      if (waiting !== undefined) {
+        waiting.push(waiter);
+        return;
+      }
+      this.#waiting.set(id, []);
+      this.#send(id, key, windowMs, now, [waiter]);
+    });
 
-  #send(id: string, key: string, windowMs: number, window: Window): void {
-    const batch = window.waiting;
-    window.waiting = [];
-    window.inFlight = true;
-    const settle = (): void => {
-      window.inFlight = false;
-      if (window.waiting.length > 0) this.#send(id, key, windowMs, window);
-      else this.#windows.delete(id);
+  /** Counts `batch` at `now` (its first call's), then sends the calls that waited meanwhile. */
+  #send(id: string, key: string, windowMs: number, now: number, batch: readonly Waiter[]): void {
+    const next = (): void => {
+      const waiting = this.#waiting.get(id) ?? [];
+      const first = waiting[0];
+      if (first === undefined) {
+        this.#waiting.delete(id);
+        return;
+      }
+      this.#waiting.set(id, []);
+      this.#send(id, key, windowMs, first.now, waiting);
     };
     let sent: Promise<number>;
     try {
-      sent = this.#count(key, windowMs, window.now, batch.length);
+      sent = this.#count(key, windowMs, now, batch.length);
     } catch (err) {
       sent = Promise.reject(err);
     }
@@ -65,11 +65,11 @@ export class CoalescedRateWindows {
       (total) => {
         const first = total - batch.length + 1;
         for (const [i, waiter] of batch.entries()) waiter.resolve(first + i);
-        settle();
+        next();
       },
       (err: unknown) => {
         for (const waiter of batch) waiter.reject(err);
-        settle();
+        next();
       },
     );
   }

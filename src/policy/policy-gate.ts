@@ -1,6 +1,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { ErrorCode } from '../http/error-catalogue.js';
 import { lineageOf, type NewWebhookEvent, type TokenRecord } from '../store/models.js';
+import { windowStart } from '../store/rate-window.js';
 import { policyOf } from './compiled-policy.js';
 import type { PolicyCounter } from './policy-counter.js';
 import { RateLimitStoreError } from './rate-limit-store-error.js';
@@ -78,10 +79,7 @@ export class PolicyGate {
       } catch (err) {
         throw new PolicyStoreError(err);
       }
-      const resetSeconds = Math.max(
-        1,
-        Math.ceil((Math.floor(now / rate.windowMs) * rate.windowMs + rate.windowMs - now) / 1000),
-      );
+      const resetSeconds = Math.max(1, Math.ceil((windowStart(rate.windowMs, now) + rate.windowMs - now) / 1000));
       headers = {
         'ratelimit-limit': String(rate.limit),
         'ratelimit-remaining': String(Math.max(0, rate.limit - count)),

@@ -1,5 +1,6 @@
 import { createClient } from 'redis';
 import { describeError, type Logger } from '../log/logger.js';
+import { windowStart } from '../store/rate-window.js';
 import { RateLimitStoreError } from './rate-limit-store-error.js';
 
 /**
@@ -104,9 +105,9 @@ export class RedisRateCounter {
    * @throws RateLimitStoreError when Redis cannot count it
    */
   countRateWindow = async (key: string, windowMs: number, now: number, calls = 1): Promise<number> => {
-    const windowStart = Math.floor(now / windowMs) * windowMs;
-    const redisKey = `${this.#keyPrefix}${key}:${windowStart}`;
-    const ttl = String(windowStart + windowMs - now + 1000);
+    const start = windowStart(windowMs, now);
+    const redisKey = `${this.#keyPrefix}${key}:${start}`;
+    const ttl = String(start + windowMs - now + 1000);
     try {
       const reply = await this.#eval(redisKey, ttl, String(Math.max(1, Math.floor(calls))));
       if (typeof reply !== 'number') throw new Error(`unexpected reply ${typeof reply}`);

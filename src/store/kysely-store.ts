@@ -31,6 +31,7 @@ import type {
   User,
   UserPageQuery,
 } from './models.js';
+import { windowStart } from './rate-window.js';
 import {
   AUDIT_COLUMNS,
   AUDIT_SAMPLE_ROW,
@@ -907,10 +908,4 @@ export class KyselyStore implements Store {
     }
     await this.#hooks.afterChanges(trx, lastSeq);
   }
-}
-
-/** Start of the fixed window of `windowMs` that contains `now`. */
-function windowStart(windowMs: number, now: number): number {
-  const size = Math.max(1, Math.floor(windowMs));
-  return Math.floor(now / size) * size;
 }
