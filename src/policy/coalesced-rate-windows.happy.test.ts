@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { KyselyStore } from '../store/kysely-store.js';
 import { openSqliteStore } from '../store/sqlite/open-sqlite-store.js';
+import { tempDir } from '../testing/processes.js';
 import { CoalescedRateWindows } from './coalesced-rate-windows.js';
 import { heldCounter, settled, T0 } from './coalesced-rate-windows.test-helpers.js';
 import { policyCounter } from './policy-counter.js';
@@ -47,8 +46,8 @@ describe('CoalescedRateWindows (a window counted once per batch of calls)', () =
   });
 
   test('100 concurrent calls on the SQLite store: every count from 1 to 100 once, in fewer statements', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tokengate-coalesce-'));
-    const store: KyselyStore = await openSqliteStore(join(dir, 'tokengate.db'));
+    const dir = tempDir('tokengate-coalesce-');
+    const store: KyselyStore = await openSqliteStore(join(dir.path, 'tokengate.db'));
     try {
       let statements = 0;
       const counter = policyCounter(
@@ -72,7 +71,7 @@ describe('CoalescedRateWindows (a window counted once per batch of calls)', () =
       assert.equal(await store.countRateWindow('rate:c', 3_600_000, T0), 101, 'every call is in the window');
     } finally {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      dir.remove();
     }
   });
 });

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { DummyDriver, Kysely, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler } from 'kysely';
+import { tempDir } from '../testing/processes.js';
 import { auditChunks, auditIdBoundsQuery } from './audit-overflow.js';
 import { audit } from './contract/contract-context.js';
 import type { Database } from './database.js';
@@ -42,7 +41,8 @@ describe('auditChunks (statement sizes of an audit batch)', () => {
 });
 
 describe('auditIdBoundsQuery on SQLite (run before every audit batch when audit.maxRows is set)', () => {
-  let dir: string;
+  const dir = tempDir('tokengate-bounds-');
+  const file = join(dir.path, 'tokengate.db');
   let store: KyselyStore;
   const compiler = new Kysely<Database>({
     dialect: {
@@ -54,18 +54,17 @@ describe('auditIdBoundsQuery on SQLite (run before every audit batch when audit.
   });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tokengate-bounds-'));
-    store = await openSqliteStore(join(dir, 'tokengate.db'));
+    store = await openSqliteStore(file);
   });
   after(async () => {
     await store.close();
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   });
 
   test('reads one end of the id index for each bound, never scanning the table', async () => {
     await store.insertAudit(Array.from({ length: 50 }, (_, i) => audit({ time: i })));
     const { sql } = auditIdBoundsQuery(compiler).compile();
-    const raw = new BetterSqlite3(join(dir, 'tokengate.db'), { readonly: true });
+    const raw = new BetterSqlite3(file, { readonly: true });
     try {
       const plan = raw.prepare(`explain query plan ${sql}`).all() as { detail: string }[];
       const details = plan.map((row) => row.detail);

@@ -296,15 +296,16 @@ async function fewCandidates(
   named: readonly string[],
 ): Promise<Expression<unknown> | undefined> {
   // one row: the count and the rowids as JSON text, built by SQLite (never a row per candidate)
+  const none = { n: 0, ids: '[]' };
   const found =
     match === null
-      ? { n: 0, ids: '[]' }
+      ? none
       : ((
           await sql<{ n: number; ids: string }>`select count(*) as n, json_group_array(c.id) as ids from
             (select rowid as id from tokens_search where tokens_search match ${match} limit ${SEARCH_CANDIDATE_LIMIT + 1}) as c`.execute(
             db,
           )
-        ).rows[0] ?? { n: 0, ids: '[]' });
+        ).rows[0] ?? none);
   let count = num(found.n);
   if (count <= SEARCH_CANDIDATE_LIMIT && named.length > 0) {
     const ofNamed = await db

@@ -6,7 +6,8 @@ import { type ContractContext, token, unique } from './contract-context.js';
  * Token search and paging in SQL (`Store.pageTokens`): every search plan (the trigram index for 3+
  * characters, its terms by range for 1–2, the ordered scan for a common text) finds exactly the
  * tokens whose label or user contains the text, case-insensitively, with LIKE's wildcards and
- * quotes taken literally; pages read from either end agree. Each test binds its tokens to a user of its own (tests share one database).
+ * quotes taken literally; pages read from either end agree. Each test binds its tokens to a user
+ * of its own (tests share one database).
  */
 export function tokenSearchContract(ctx: ContractContext): void {
   describe('token search', () => {
